@@ -1,0 +1,106 @@
+//! Who may assume each kind of role, and the confused-deputy conditions AWS documents for it.
+//!
+//! `aws:SourceAccount` and `aws:SourceArn` in a trust policy stop another account's resource from
+//! making the service act with our role. AWS documents them per service, and they must be left out
+//! where the service does not send them, or the role can never be assumed.
+
+use serde_json::{json, Value};
+
+use super::{Segment, Template, Values};
+use crate::policy::{conditions_json, Condition};
+use crate::spec::ServiceKind;
+
+/// A role's trust policy: one service principal, and the conditions on assuming.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trust {
+    /// The service principal, such as `states.amazonaws.com`.
+    pub principal: &'static str,
+    /// Conditions on `sts:AssumeRole`.
+    pub conditions: Vec<Condition>,
+    /// The AWS page that documents this trust policy.
+    pub source: &'static str,
+}
+
+impl Trust {
+    /// The trust policy for a role of `kind`; `physical_name` is the service's own name (the state
+    /// machine's name, for example), used where the source ARN can be exact.
+    pub fn for_kind(kind: ServiceKind, physical_name: &str) -> Trust {
+        let account = || Condition::new("StringEquals", "aws:SourceAccount", Template::from(vec![Segment::Account]));
+        let source_arn = |service: &str, resource: &str| {
+            Condition::new("ArnLike", "aws:SourceArn", Template::arn(service, true, true, resource))
+        };
+        match kind {
+            // Lambda does not document aws:SourceArn / aws:SourceAccount for execution roles:
+            // the function's role is assumed by the service at each invocation.
+            ServiceKind::Lambda => Trust {
+                principal: "lambda.amazonaws.com",
+                conditions: vec![],
+                source: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
+            },
+            ServiceKind::StepFunctions => Trust {
+                principal: "states.amazonaws.com",
+                conditions: vec![account(), source_arn("states", &format!("stateMachine:{physical_name}"))],
+                source: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
+            },
+            // The ECS docs recommend `arn:aws:ecs:region:account:*`: tasks are started by many ECS
+            // resources (services, RunTask), so the exact source is not fixed.
+            ServiceKind::EcsTask => Trust {
+                principal: "ecs-tasks.amazonaws.com",
+                conditions: vec![account(), source_arn("ecs", "*")],
+                source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
+            },
+            // The knowledge base id exists only after the role does, so the ARN is a pattern.
+            ServiceKind::BedrockKnowledgeBase => Trust {
+                principal: "bedrock.amazonaws.com",
+                conditions: vec![account(), source_arn("bedrock", "knowledge-base/*")],
+                source: "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html",
+            },
+            ServiceKind::BedrockAgent => Trust {
+                principal: "bedrock.amazonaws.com",
+                conditions: vec![account(), source_arn("bedrock", "agent/*")],
+                source: "https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
+            },
+            // API Gateway sends no aws:SourceAccount when it assumes its CloudWatch role: a condition
+            // on it would make logging fail.
+            ServiceKind::ApiGateway => Trust {
+                principal: "apigateway.amazonaws.com",
+                conditions: vec![],
+                source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
+            },
+        }
+    }
+
+    /// The trust policy as IAM JSON.
+    pub fn to_json(&self, values: &Values) -> Value {
+        let mut statement = json!({
+            "Sid": "AssumeRole",
+            "Effect": "Allow",
+            "Principal": { "Service": self.principal },
+            "Action": "sts:AssumeRole",
+        });
+        if !self.conditions.is_empty() {
+            statement["Condition"] = conditions_json(&self.conditions, values);
+        }
+        json!({ "Version": "2012-10-17", "Statement": [statement] })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_gateway_and_lambda_have_no_source_conditions() {
+        assert!(Trust::for_kind(ServiceKind::ApiGateway, "x").conditions.is_empty());
+        assert!(Trust::for_kind(ServiceKind::Lambda, "x").conditions.is_empty());
+    }
+
+    #[test]
+    fn step_functions_names_its_state_machine() {
+        let t = Trust::for_kind(ServiceKind::StepFunctions, "engagement-pipeline-dev");
+        let json = t.to_json(&Values { partition: "aws".into(), region: "eu-west-1".into(), account: "111122223333".into(), inputs: Default::default() });
+        let cond = &json["Statement"][0]["Condition"];
+        assert_eq!(cond["StringEquals"]["aws:SourceAccount"][0], "111122223333");
+        assert_eq!(cond["ArnLike"]["aws:SourceArn"][0], "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev");
+    }
+}

@@ -1,0 +1,242 @@
+//! The checker: every statement iamgen emits, judged against the AWS Service Authorization Reference.
+//!
+//! Two kinds of result:
+//! - [`check_statement`] finds statements that are wrong: an unknown action, a wildcard action, an
+//!   ARN of a resource type the action does not accept, `Resource = "*"` for an action that accepts
+//!   resources or without the condition that narrows it, `iam:PassRole` without roles or without
+//!   `iam:PassedToService`, a condition key the action does not support. The grants table never
+//!   builds such a statement; if it ever does, that is a bug in iamgen, reported as an error.
+//! - [`check`] also finds grants in the spec that are valid but wide (a name pattern, or
+//!   `Resource = "*"`), reported as warnings on the grant's line unless the author accepted them with
+//!   `allow: { wildcard: "reason" }`; `--strict` makes them errors.
+
+use std::fmt;
+
+use crate::aws::catalog;
+use crate::aws::{Segment, Template, Values};
+use crate::diag::Diagnostic;
+use crate::grants::Target;
+use crate::plan::Plan;
+use crate::policy::Statement;
+use crate::spec::{Finding, Spec};
+
+/// Actions that accept no resource but have a condition key that scopes them; a statement granting
+/// one must use it. (CloudWatch: `PutMetricData` is scoped by `cloudwatch:namespace`.)
+pub const NARROWING_CONDITIONS: &[(&str, &str)] = &[("cloudwatch:PutMetricData", "cloudwatch:namespace")];
+
+/// The rule a statement breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rule {
+    /// The action is not in the catalog (exact case).
+    UnknownAction,
+    /// The action contains `*` or `?`.
+    ActionWildcard,
+    /// A resource ARN matches none of the resource types the action accepts.
+    ResourceType,
+    /// `Resource = "*"` for an action that accepts resources.
+    StarResource,
+    /// `Resource = "*"` without the condition key that narrows the action.
+    MissingNarrowingCondition,
+    /// `iam:PassRole` on something other than named roles.
+    PassRoleResource,
+    /// `iam:PassRole` without `iam:PassedToService`.
+    PassRoleService,
+    /// A condition key that is neither global nor supported by an action of the statement.
+    ConditionKey,
+    /// A statement without actions or resources.
+    Empty,
+}
+
+/// One broken rule in one statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Which rule.
+    pub rule: Rule,
+    /// What exactly is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Values {
+    /// Sample values for matching ARNs against the catalog's formats: `aws`, `us-east-1`, a 12-digit
+    /// account, `/` for the role path, and a 10-character id for other inputs.
+    pub fn sample() -> Values {
+        let mut inputs = std::collections::BTreeMap::new();
+        inputs.insert("path".to_string(), "/".to_string());
+        Values { partition: "aws".into(), region: "us-east-1".into(), account: "123456789012".into(), inputs }
+    }
+}
+
+fn sample(t: &Template) -> String {
+    let mut v = Values::sample();
+    for input in t.inputs() {
+        v.inputs.entry(input.to_string()).or_insert_with(|| "a1b2c3d4e5".to_string());
+    }
+    t.resolve(&v)
+}
+
+/// Checks one statement against the catalog; an empty result means it is well-formed.
+pub fn check_statement(s: &Statement) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut problem = |rule, message: String| problems.push(Problem { rule, message });
+    if s.actions.is_empty() || s.resources.is_empty() {
+        problem(Rule::Empty, format!("statement {} has no actions or no resources", s.sid));
+    }
+    let star = s.resources.iter().any(Template::is_star);
+    if star && s.resources.len() > 1 {
+        problem(Rule::StarResource, format!("statement {} mixes \"*\" with ARNs", s.sid));
+    }
+    for action in &s.actions {
+        if action.contains(['*', '?']) {
+            problem(Rule::ActionWildcard, format!("action '{action}' is a wildcard; iamgen names actions exactly"));
+            continue;
+        }
+        let Some((service, def)) = catalog::action(action) else {
+            problem(Rule::UnknownAction, format!("action '{action}' is not in the AWS catalog"));
+            continue;
+        };
+        if star {
+            if !def.accepts_no_resource() {
+                let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
+                problem(Rule::StarResource, format!("'{action}' accepts resources ({}), so it must not have Resource \"*\"", types.join(", ")));
+            }
+            for (narrowed, key) in NARROWING_CONDITIONS {
+                if action == narrowed && !s.conditions.iter().any(|c| c.variable == *key) {
+                    problem(Rule::MissingNarrowingCondition, format!("'{action}' with Resource \"*\" must be narrowed by condition '{key}'"));
+                }
+            }
+        } else {
+            for resource in &s.resources {
+                let arn = sample(resource);
+                let fits = def.resource_types.iter().any(|rt| {
+                    service.resource_type(rt.name).is_some_and(|t| catalog::arn_matches(t.arn, &arn))
+                });
+                if !fits {
+                    let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
+                    let what = if types.is_empty() { "no resource (only \"*\")".to_string() } else { types.join(", ") };
+                    problem(Rule::ResourceType, format!("'{action}' does not accept '{resource}': it accepts {what}"));
+                }
+            }
+        }
+        for c in &s.conditions {
+            if !c.variable.starts_with("aws:") && !def.supports_condition_key(&c.variable) {
+                problem(Rule::ConditionKey, format!("condition key '{}' is not supported by '{action}'", c.variable));
+            }
+        }
+        if action == "iam:PassRole" {
+            let named_roles = !star && s.resources.iter().all(|r| sample(r).contains(":role/") && !r.segments().iter().any(|seg| matches!(seg, Segment::Text(t) if t.ends_with("role/*"))));
+            if !named_roles {
+                problem(Rule::PassRoleResource, "iam:PassRole must name roles, never \"*\" or role/*".into());
+            }
+            if !s.conditions.iter().any(|c| c.variable == "iam:PassedToService" && c.test == "StringEquals") {
+                problem(Rule::PassRoleService, "iam:PassRole must carry a StringEquals iam:PassedToService condition".into());
+            }
+        }
+    }
+    problems
+}
+
+/// Checks a whole plan: every statement of every policy (errors, since they are iamgen bugs), and
+/// the spec's wide grants (warnings, unless accepted).
+pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for service in &plan.services {
+        for role in &service.roles {
+            for policy in &role.policies {
+                for s in &policy.document.statements {
+                    for p in check_statement(s) {
+                        out.push(
+                            Diagnostic::error(s.origin.span, format!("iamgen bug: {p} (statement {} of policy {})", s.sid, policy.name))
+                                .at(&s.origin.path)
+                                .with_hint("please report it; the output would be wrong"),
+                        );
+                    }
+                    if s.resources.iter().any(Template::is_star) && s.conditions.is_empty() && !s.origin.implied && s.notes.is_empty() {
+                        out.push(
+                            Diagnostic::warning(s.origin.span, format!("grant '{}' needs Resource \"*\" for {} (AWS accepts no resource for them)", s.origin.grant.key(), s.actions.join(", ")))
+                                .at(&s.origin.path)
+                                .with_hint("accept it with `allow: { wildcard: \"why\" }` on the grant"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    for service in spec.services.values() {
+        for grant in &service.grants {
+            let Target::Resource(kind) = grant.kind.def().target else { continue };
+            if grant.allow.contains_key(&Finding::Wildcard) {
+                continue;
+            }
+            for t in &grant.targets {
+                if let Some(r) = spec.resource(kind, t).filter(|r| r.is_pattern()) {
+                    out.push(
+                        Diagnostic::warning(grant.span, format!("grant '{}' reaches every {} named '{}'", grant.kind.key(), kind.noun(), r.name))
+                            .at(&grant.path)
+                            .with_hint("name the resources, or accept it with `allow: { wildcard: \"why\" }`"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Span;
+    use crate::grants::{arns, GrantKind};
+    use crate::policy::{Condition, Origin};
+
+    fn stmt(actions: &[&str], resources: Vec<Template>, conditions: Vec<Condition>) -> Statement {
+        Statement {
+            sid: "T".into(),
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+            resources,
+            conditions,
+            notes: vec![],
+            origin: Origin { grant: GrantKind::S3Read, path: String::new(), span: Span::default(), implied: false },
+        }
+    }
+
+    fn rules(s: &Statement) -> Vec<Rule> {
+        check_statement(s).into_iter().map(|p| p.rule).collect()
+    }
+
+    #[test]
+    fn good_statements_pass() {
+        assert!(rules(&stmt(&["s3:GetObject"], vec![arns::objects("b")], vec![])).is_empty());
+        assert!(rules(&stmt(&["s3:ListBucket"], vec![arns::bucket("b")], vec![])).is_empty());
+        let ns = Condition::new("StringEquals", "cloudwatch:namespace", "X".into());
+        assert!(rules(&stmt(&["cloudwatch:PutMetricData"], vec![Template::star()], vec![ns])).is_empty());
+        let to = Condition::new("StringEquals", "iam:PassedToService", "ecs-tasks.amazonaws.com".into());
+        assert!(rules(&stmt(&["iam:PassRole"], vec![arns::role("r")], vec![to])).is_empty());
+    }
+
+    #[test]
+    fn each_rule_catches_a_broken_statement() {
+        assert_eq!(rules(&stmt(&["s3:GetObjects"], vec![arns::objects("b")], vec![])), [Rule::UnknownAction]);
+        assert_eq!(rules(&stmt(&["s3:getobject"], vec![arns::objects("b")], vec![])), [Rule::UnknownAction]);
+        assert_eq!(rules(&stmt(&["s3:Get*"], vec![arns::objects("b")], vec![])), [Rule::ActionWildcard]);
+        assert_eq!(rules(&stmt(&["s3:GetObject"], vec![arns::bucket("b")], vec![])), [Rule::ResourceType]);
+        assert_eq!(rules(&stmt(&["s3:ListBucket"], vec![arns::objects("b")], vec![])), [Rule::ResourceType]);
+        assert_eq!(rules(&stmt(&["dynamodb:GetItem"], vec![arns::indexes("t")], vec![])), [Rule::ResourceType]);
+        assert_eq!(rules(&stmt(&["s3:GetObject"], vec![Template::star()], vec![])), [Rule::StarResource]);
+        assert_eq!(rules(&stmt(&["cloudwatch:PutMetricData"], vec![Template::star()], vec![])), [Rule::MissingNarrowingCondition]);
+        let to = Condition::new("StringEquals", "iam:PassedToService", "ecs-tasks.amazonaws.com".into());
+        assert!(rules(&stmt(&["iam:PassRole"], vec![Template::star()], vec![to.clone()])).contains(&Rule::PassRoleResource));
+        assert!(rules(&stmt(&["iam:PassRole"], vec![Template::arn("iam", false, true, "role/*")], vec![to])).contains(&Rule::PassRoleResource));
+        assert_eq!(rules(&stmt(&["iam:PassRole"], vec![arns::role("r")], vec![])), [Rule::PassRoleService]);
+        let bad_key = Condition::new("StringEquals", "s3:prefix", "x".into());
+        assert_eq!(rules(&stmt(&["dynamodb:GetItem"], vec![arns::table("t")], vec![bad_key])), [Rule::ConditionKey]);
+        let global = Condition::new("StringEquals", "aws:PrincipalTag/team", "x".into());
+        assert!(rules(&stmt(&["dynamodb:GetItem"], vec![arns::table("t")], vec![global])).is_empty());
+        assert_eq!(rules(&stmt(&[], vec![arns::table("t")], vec![])), [Rule::Empty]);
+    }
+}

@@ -1,0 +1,250 @@
+//! The policy IR: statements as iamgen builds them, before any writer sees them.
+//!
+//! Both the Terraform writer and the JSON export render from these types, so the two outputs cannot
+//! disagree. This module also holds what AWS's size limits ask of a set of statements: merging the
+//! ones that share actions and conditions, measuring documents exactly as IAM counts them, and
+//! splitting a role's permissions across as many managed policies as needed.
+
+use serde_json::{json, Map, Value};
+
+use crate::aws::{Template, Values};
+use crate::diag::Span;
+use crate::grants::GrantKind;
+
+/// One `Allow` statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    /// The statement id, unique within its document.
+    pub sid: String,
+    /// Full action names (`s3:GetObject`), sorted, never a wildcard.
+    pub actions: Vec<String>,
+    /// Resource ARNs, or exactly one `*` for actions that accept no resource.
+    pub resources: Vec<Template>,
+    /// Conditions, all of which must hold.
+    pub conditions: Vec<Condition>,
+    /// Reasons a user gave for accepting a finding on the grant; written beside the statement.
+    pub notes: Vec<String>,
+    /// The grant this statement comes from.
+    pub origin: Origin,
+}
+
+/// A condition: `TEST` on `VARIABLE` against `VALUES`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Condition {
+    /// The operator, such as `StringEquals` or `ArnLike`.
+    pub test: String,
+    /// The condition key.
+    pub variable: String,
+    /// The values, any of which may match.
+    pub values: Vec<Template>,
+}
+
+impl Condition {
+    /// A condition with one value.
+    pub fn new(test: &str, variable: &str, value: Template) -> Self {
+        Condition { test: test.into(), variable: variable.into(), values: vec![value] }
+    }
+}
+
+/// Where a statement comes from: a grant in the spec, or one the service kind implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The grant.
+    pub grant: GrantKind,
+    /// The spec path of the grant (`services.predict.grants[0]`), or of the service for implied ones.
+    pub path: String,
+    /// Where the grant is written.
+    pub span: Span,
+    /// True when the service kind implies the grant (a Lambda writing its own log group).
+    pub implied: bool,
+}
+
+impl Statement {
+    /// The statement as IAM JSON, with deploy-time values substituted.
+    pub fn to_json(&self, values: &Values) -> Value {
+        let resources: Vec<Value> = self.resources.iter().map(|r| Value::String(r.resolve(values))).collect();
+        let mut s = Map::new();
+        s.insert("Sid".into(), json!(self.sid));
+        s.insert("Effect".into(), json!("Allow"));
+        s.insert("Action".into(), json!(self.actions));
+        s.insert("Resource".into(), Value::Array(resources));
+        if !self.conditions.is_empty() {
+            s.insert("Condition".into(), conditions_json(&self.conditions, values));
+        }
+        Value::Object(s)
+    }
+}
+
+/// `{"TEST": {"VARIABLE": [values]}}`, tests and variables in first-seen order.
+pub fn conditions_json(conditions: &[Condition], values: &Values) -> Value {
+    let mut by_test = Map::new();
+    for c in conditions {
+        let entry = by_test.entry(c.test.clone()).or_insert_with(|| Value::Object(Map::new()));
+        let vals: Vec<Value> = c.values.iter().map(|v| Value::String(v.resolve(values))).collect();
+        entry.as_object_mut().expect("object").insert(c.variable.clone(), Value::Array(vals));
+    }
+    Value::Object(by_test)
+}
+
+/// A managed policy's statements.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Document {
+    /// The statements, in order.
+    pub statements: Vec<Statement>,
+}
+
+impl Document {
+    /// The document as IAM JSON.
+    pub fn to_json(&self, values: &Values) -> Value {
+        json!({
+            "Version": "2012-10-17",
+            "Statement": self.statements.iter().map(|s| s.to_json(values)).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The size IAM counts against its limits: characters of the JSON, whitespace excluded,
+    /// computed with the longest partition, region and account, and 32-character ids, so the
+    /// real document is never larger.
+    pub fn size(&self) -> usize {
+        size_of(&self.to_json(&sizing_values(&self.statements)))
+    }
+}
+
+/// Characters of `value` as compact JSON, whitespace excluded, as IAM counts policy size.
+pub fn size_of(value: &Value) -> usize {
+    value.to_string().chars().filter(|c| !c.is_whitespace()).count()
+}
+
+fn sizing_values(statements: &[Statement]) -> Values {
+    let mut values = Values::longest();
+    for s in statements {
+        let templates = s.resources.iter().chain(s.conditions.iter().flat_map(|c| &c.values));
+        for input in templates.flat_map(|t| t.inputs()) {
+            values.inputs.insert(input.to_string(), "x".repeat(Values::INPUT_STAND_IN_LEN));
+        }
+    }
+    values
+}
+
+/// IAM's limit on a managed policy document, in characters without whitespace.
+pub const MANAGED_POLICY_MAX: usize = 6_144;
+/// IAM's default limit on a role's trust policy, in characters without whitespace.
+pub const TRUST_POLICY_MAX: usize = 2_048;
+/// IAM's default quota of managed policies attached to one role.
+pub const POLICIES_PER_ROLE_MAX: usize = 10;
+
+/// Merges statements that have the same actions and conditions into one, with the union of their
+/// resources (first-seen order), and makes every Sid unique. Order is otherwise kept.
+pub fn merge(statements: Vec<Statement>) -> Vec<Statement> {
+    let mut out: Vec<Statement> = Vec::new();
+    for s in statements {
+        if let Some(into) = out.iter_mut().find(|o| o.actions == s.actions && o.conditions == s.conditions) {
+            for r in s.resources {
+                if !into.resources.contains(&r) {
+                    into.resources.push(r);
+                }
+            }
+            for n in s.notes {
+                if !into.notes.contains(&n) {
+                    into.notes.push(n);
+                }
+            }
+        } else {
+            out.push(s);
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in &mut out {
+        let base = s.sid.clone();
+        let mut n = 1;
+        while !seen.insert(s.sid.clone()) {
+            n += 1;
+            s.sid = format!("{base}{n}");
+        }
+    }
+    out
+}
+
+/// A statement too large for any managed policy on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OversizedStatement {
+    /// Its Sid.
+    pub sid: String,
+    /// Its size in a document of its own.
+    pub size: usize,
+}
+
+/// Splits statements, in order, into as few documents as fit [`MANAGED_POLICY_MAX`] each, filling
+/// one before starting the next, so names and contents are stable as a spec grows at the end.
+pub fn split(statements: Vec<Statement>) -> Result<Vec<Document>, OversizedStatement> {
+    let mut docs: Vec<Document> = Vec::new();
+    let mut current = Document::default();
+    for s in statements {
+        current.statements.push(s);
+        if current.size() > MANAGED_POLICY_MAX {
+            let s = current.statements.pop().expect("just pushed");
+            let alone = Document { statements: vec![s] };
+            if alone.size() > MANAGED_POLICY_MAX {
+                return Err(OversizedStatement { sid: alone.statements[0].sid.clone(), size: alone.size() });
+            }
+            if !current.statements.is_empty() {
+                docs.push(std::mem::take(&mut current));
+            }
+            current = alone;
+        }
+    }
+    if !current.statements.is_empty() || docs.is_empty() {
+        docs.push(current);
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stmt(sid: &str, actions: &[&str], resources: &[&str]) -> Statement {
+        Statement {
+            sid: sid.into(),
+            actions: actions.iter().map(|s| s.to_string()).collect(),
+            resources: resources.iter().map(|r| Template::text(*r)).collect(),
+            conditions: vec![],
+            notes: vec![],
+            origin: Origin { grant: GrantKind::S3Read, path: String::new(), span: Span::default(), implied: false },
+        }
+    }
+
+    #[test]
+    fn size_is_counted_without_whitespace() {
+        let doc = Document { statements: vec![stmt("A", &["s3:GetObject"], &["arn:aws:s3:::my bucket/*"])] };
+        let json = doc.to_json(&Values::longest()).to_string();
+        assert_eq!(doc.size(), json.len() - 1, "one space inside the resource is not counted");
+    }
+
+    #[test]
+    fn merge_joins_same_actions_and_conditions_and_keeps_sids_unique() {
+        let merged = merge(vec![
+            stmt("Read", &["s3:GetObject"], &["a"]),
+            stmt("Write", &["s3:PutObject"], &["a"]),
+            stmt("Read", &["s3:GetObject"], &["b", "a"]),
+            stmt("Read", &["s3:ListBucket"], &["c"]),
+        ]);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged[0].resources, vec![Template::text("a"), Template::text("b")]);
+        assert_eq!(merged[2].sid, "Read2");
+    }
+
+    #[test]
+    fn split_fills_policies_in_order() {
+        let big: Vec<Statement> = (0..40)
+            .map(|i| stmt(&format!("S{i}"), &["s3:GetObject"], &[&format!("arn:aws:s3:::{}/{i}/*", "b".repeat(150))]))
+            .collect();
+        let docs = split(big).unwrap();
+        assert!(docs.len() >= 2, "{}", docs.len());
+        assert!(docs.iter().all(|d| d.size() <= MANAGED_POLICY_MAX));
+        assert_eq!(docs[0].statements[0].sid, "S0");
+        assert_eq!(docs.iter().map(|d| d.statements.len()).sum::<usize>(), 40);
+        let huge = stmt("Huge", &["s3:GetObject"], &[&"x".repeat(7000)]);
+        assert_eq!(split(vec![huge]).unwrap_err().sid, "Huge");
+    }
+}

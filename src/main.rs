@@ -1,1 +1,217 @@
-fn main() {}
+//! `iamgen`: least-privilege AWS IAM, as Terraform, from a short YAML description of a platform.
+//!
+//! A thin shell over [`iamgen_core`] (load, plan, check) and [`iamgen_hcl`] (render, write).
+//! Exit codes: 0 success, 1 invalid spec or out-of-date output, 2 usage.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use iamgen_core::aws::Values;
+use iamgen_core::{compile, Compiled, Settings};
+use iamgen_hcl::{module_tree, single_file, write_modules, WriteOptions};
+
+/// Least-privilege AWS IAM, written as Terraform, from a short YAML description of a platform.
+#[derive(Parser)]
+#[command(name = "iamgen", version, about, long_about = None, after_help = "Exit codes: 0 success, 1 invalid spec or out-of-date output, 2 usage.\nSpec format, grants and examples: see the README.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate Terraform (or, with --format json, the resolved IAM documents).
+    Gen(GenArgs),
+    /// Validate a spec and check every statement it generates; write nothing.
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct SpecArgs {
+    /// The spec. Default: ./iamgen.yaml if present, else the built-in example platform.
+    spec: Option<PathBuf>,
+    /// Treat warnings (wildcards nobody accepted in writing) as errors: for production.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args)]
+struct GenArgs {
+    #[command(flatten)]
+    spec: SpecArgs,
+    /// Write one Terraform module per service, plus a root module calling them, into DIR.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// With --out: write nothing; exit 1 listing the files that are not up to date.
+    #[arg(long, requires = "out")]
+    check: bool,
+    /// With --out: overwrite files that iamgen did not generate.
+    #[arg(long, requires = "out")]
+    force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Hcl)]
+    format: Format,
+    /// With --format json: the AWS account id to resolve ARNs with.
+    #[arg(long, value_name = "ID", required_if_eq("format", "json"))]
+    account: Option<String>,
+    /// With --format json: the region to resolve ARNs with.
+    #[arg(long, value_name = "REGION", required_if_eq("format", "json"))]
+    region: Option<String>,
+    /// With --format json: the partition.
+    #[arg(long, default_value = "aws")]
+    partition: String,
+    /// With --format json: a value for a module input (an id known after apply), as NAME=VALUE.
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    inputs: Vec<(String, String)>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    spec: SpecArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Terraform.
+    Hcl,
+    /// `{"roles": [...], "resource_permissions": [...]}` with every ARN resolved.
+    Json,
+}
+
+fn parse_input(s: &str) -> Result<(String, String), String> {
+    s.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| format!("'{s}' is not NAME=VALUE"))
+}
+
+/// A failure, and the exit code it means.
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn invalid(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 1 }
+    }
+    fn usage(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 2 }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Gen(args) => gen(args),
+        Command::Check(args) => check(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if !f.message.is_empty() {
+                eprintln!("{}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+/// Reads and compiles the spec, printing warnings on stderr.
+fn load(args: &SpecArgs) -> Result<Compiled, Failure> {
+    let (name, text) = match &args.spec {
+        Some(path) => {
+            let text = std::fs::read(path).map_err(|e| Failure::invalid(format!("{}: error: cannot read the spec: {e}", path.display())))?;
+            let text = String::from_utf8(text).map_err(|e| {
+                Failure::invalid(format!("{}: error: the spec is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))
+            })?;
+            (path.display().to_string(), text)
+        }
+        None if Path::new("iamgen.yaml").is_file() => {
+            let text = std::fs::read_to_string("iamgen.yaml").map_err(|e| Failure::invalid(format!("iamgen.yaml: error: {e}")))?;
+            ("iamgen.yaml".to_string(), text)
+        }
+        None => {
+            eprintln!("iamgen: no SPEC given and no ./iamgen.yaml here: using the built-in example platform ({})", iamgen_core::spec::EXAMPLE_FILE);
+            (iamgen_core::spec::EXAMPLE_FILE.to_string(), iamgen_core::spec::EXAMPLE_SPEC.to_string())
+        }
+    };
+    let settings = Settings::default().with_strict(args.strict);
+    let compiled = compile(&name, &text, &settings).map_err(|e| Failure::invalid(e.to_string()))?;
+    for w in &compiled.warnings {
+        eprintln!("{name}:{w}");
+    }
+    Ok(compiled)
+}
+
+/// Writes to stdout; a closed pipe (`iamgen gen | head`) is not an error.
+fn print(text: &str) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::invalid(format!("iamgen: error: writing the output: {e}"))),
+    }
+}
+
+fn gen(args: GenArgs) -> Result<(), Failure> {
+    if args.format == Format::Json && args.out.is_some() {
+        return Err(Failure::usage("error: --format json prints to stdout; it cannot be combined with --out"));
+    }
+    let compiled = load(&args.spec)?;
+    if args.format == Format::Json {
+        let account = args.account.expect("clap requires it");
+        if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
+            return Err(Failure::usage(format!("error: --account '{account}' is not a 12-digit AWS account id")));
+        }
+        let mut values = Values::sample();
+        values.partition = args.partition;
+        values.region = args.region.expect("clap requires it");
+        values.account = account;
+        values.inputs.extend(args.inputs);
+        let json = serde_json::to_string_pretty(&compiled.plan.to_json(&values)).expect("JSON values serialize");
+        return print(&(json + "\n"));
+    }
+    let Some(dir) = args.out else {
+        return print(&single_file(&compiled.plan));
+    };
+    let files = module_tree(&compiled.plan);
+    let options = WriteOptions { check: args.check, force: args.force };
+    let report = write_modules(&dir, &files, options).map_err(|e| Failure::invalid(format!("iamgen: error: {e}")))?;
+    if args.check {
+        if report.is_clean() {
+            eprintln!("iamgen: {} is up to date ({} files)", dir.display(), report.unchanged.len());
+            return Ok(());
+        }
+        let mut lines = vec![format!("iamgen: {} is out of date; run `iamgen gen SPEC --out {}`:", dir.display(), dir.display())];
+        lines.extend(report.written.iter().map(|f| format!("  differs: {f}")));
+        lines.extend(report.removed.iter().map(|f| format!("  no longer generated: {f}")));
+        return Err(Failure::invalid(lines.join("\n")));
+    }
+    for f in &report.written {
+        eprintln!("iamgen: wrote {}", dir.join(f).display());
+    }
+    for f in &report.removed {
+        eprintln!("iamgen: removed {} (no longer generated)", dir.join(f).display());
+    }
+    eprintln!(
+        "iamgen: {}: {} written, {} unchanged, {} removed",
+        dir.display(),
+        report.written.len(),
+        report.unchanged.len(),
+        report.removed.len()
+    );
+    Ok(())
+}
+
+fn check(args: CheckArgs) -> Result<(), Failure> {
+    let compiled = load(&args.spec)?;
+    let statements: usize = compiled.plan.services.iter().flat_map(|s| &s.roles).flat_map(|r| &r.policies).map(|p| p.document.statements.len()).sum();
+    eprintln!(
+        "iamgen: {} services, {} roles, {statements} statements checked against the AWS catalog: {} warnings",
+        compiled.plan.services.len(),
+        compiled.plan.services.iter().map(|s| s.roles.len()).sum::<usize>(),
+        compiled.warnings.len()
+    );
+    Ok(())
+}

@@ -201,6 +201,7 @@ mod tests {
             resources,
             conditions,
             notes: vec![],
+            sources: vec![],
             origin: Origin { grant: GrantKind::S3Read, path: String::new(), span: Span::default(), implied: false },
         }
     }

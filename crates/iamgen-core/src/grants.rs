@@ -190,8 +190,18 @@ pub struct Effects {
     pub statements: Vec<Statement>,
     /// Resource-based permissions on Lambda functions.
     pub lambda_permissions: Vec<LambdaPermission>,
-    /// Module input variables the statements need, with descriptions.
-    pub inputs: IndexMap<String, String>,
+    /// Module input variables the statements need, by their name inside the module.
+    pub inputs: IndexMap<String, Input>,
+}
+
+/// A module input: an id that exists only after apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    /// The variable's name in a root module or the single-file output, where every service's
+    /// inputs meet: a service's own `api_id` is `api_api_id` there.
+    pub global: String,
+    /// The variable's description.
+    pub description: String,
 }
 
 /// The names a service has in AWS, by the spec's naming convention.
@@ -330,6 +340,8 @@ impl Template {
     }
 }
 
+const API_ID: &str = "Id of this service's API Gateway REST API (known after it is created)";
+
 /// The input variable holding a knowledge base's id.
 pub fn knowledge_base_input(service: &str) -> String {
     format!("{service}_knowledge_base_id")
@@ -358,12 +370,19 @@ impl Builder<'_> {
             resources,
             conditions,
             notes: self.notes.clone(),
+            sources: vec![format!("{} ({}{})", self.origin.path, self.origin.grant.key(), if self.origin.implied { ", implied by the service kind" } else { "" })],
             origin: self.origin.clone(),
         });
     }
 
+    /// An input owned by another service: the same name inside the module and outside.
     fn input(&mut self, name: String, description: String) {
-        self.out.inputs.entry(name).or_insert(description);
+        self.out.inputs.entry(name.clone()).or_insert(Input { global: name, description });
+    }
+
+    /// An input about the calling service itself (its own API or agent id).
+    fn own_input(&mut self, service: &str, name: &str, description: String) {
+        self.out.inputs.entry(name.to_string()).or_insert(Input { global: format!("{service}_{name}"), description });
     }
 }
 
@@ -443,10 +462,10 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
         GrantKind::LambdaInvoke => match caller.kind {
             ServiceKind::ApiGateway | ServiceKind::BedrockAgent => {
                 let (principal, source_arn, source_account) = if caller.kind == ServiceKind::ApiGateway {
-                    b.input("api_id".into(), "Id of this service's API Gateway REST API (known after it is created)".into());
+                    b.own_input(&caller.name, "api_id", API_ID.into());
                     ("apigateway.amazonaws.com", arns::execute_api("api_id"), false)
                 } else {
-                    b.input("agent_id".into(), "Id of this service's Bedrock agent (known after it is created)".into());
+                    b.own_input(&caller.name, "agent_id", "Id of this service's Bedrock agent (known after it is created)".into());
                     ("bedrock.amazonaws.com", arns::agent("agent_id"), true)
                 };
                 for t in &grant.targets {
@@ -549,7 +568,7 @@ pub fn implied(spec: &Spec, service: &Service) -> (Effects, Option<Effects>) {
         ServiceKind::ApiGateway => {
             // API Gateway's execution logs go to `API-Gateway-Execution-Logs_{api id}/{stage}`.
             let mut b = Builder { origin: origin(GrantKind::LogsWrite), notes: vec![], out: &mut main };
-            b.input("api_id".into(), "Id of this service's API Gateway REST API (known after it is created)".into());
+            b.own_input(&service.name, "api_id", API_ID.into());
             let group = Template::from(vec![Segment::Text("API-Gateway-Execution-Logs_".into()), Segment::Input("api_id".into()), Segment::Text("/*".into())]);
             logs_write(&mut b, vec![group.clone()]);
             b.statement("LogsDescribeStreams", &["logs:DescribeLogStreams"], vec![arns::log_group(group)], vec![]);

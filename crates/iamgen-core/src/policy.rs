@@ -24,7 +24,9 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
     /// Reasons a user gave for accepting a finding on the grant; written beside the statement.
     pub notes: Vec<String>,
-    /// The grant this statement comes from.
+    /// The spec paths of the grants merged into this statement, for reviewers.
+    pub sources: Vec<String>,
+    /// The grant this statement comes from (the first, when several were merged).
     pub origin: Origin,
 }
 
@@ -149,6 +151,11 @@ pub fn merge(statements: Vec<Statement>) -> Vec<Statement> {
                     into.notes.push(n);
                 }
             }
+            for n in s.sources {
+                if !into.sources.contains(&n) {
+                    into.sources.push(n);
+                }
+            }
         } else {
             out.push(s);
         }
@@ -210,6 +217,7 @@ mod tests {
             resources: resources.iter().map(|r| Template::text(*r)).collect(),
             conditions: vec![],
             notes: vec![],
+            sources: vec![],
             origin: Origin { grant: GrantKind::S3Read, path: String::new(), span: Span::default(), implied: false },
         }
     }

@@ -1,14 +1,25 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+#![doc = include_str!("../README.md")]
+#![warn(missing_docs)]
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod body;
+pub mod escape;
+pub mod render;
+pub mod write;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
+pub use render::{root_module, service_module, single_file};
+pub use write::{write_modules, OutputError, WriteOptions, WriteReport};
+
+use indexmap::IndexMap;
+use iamgen_core::Plan;
+
+/// Every file of the `--out DIR` layout, by path relative to DIR: the root module's files, then
+/// `modules/<service>/<file>` for each service, in spec order.
+pub fn module_tree(plan: &Plan) -> IndexMap<String, String> {
+    let mut files = root_module(plan);
+    for service in &plan.services {
+        for (name, text) in service_module(plan, service) {
+            files.insert(format!("modules/{}/{name}", service.name), text);
+        }
     }
+    files
 }

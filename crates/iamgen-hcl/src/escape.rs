@@ -1,0 +1,82 @@
+//! The one place strings become HCL string literals.
+//!
+//! Every text from a spec reaches HCL through [`write_quoted`] (or [`write_template_text`] inside a
+//! template): quotes, backslashes and control characters are escaped, and `${` / `%{` become `$${` /
+//! `%%{`, so Terraform never interpolates them. That is also how IAM policy variables such as
+//! `${aws:username}` reach AWS literally.
+
+/// Writes `text` as a complete quoted HCL string literal.
+pub fn write_quoted(out: &mut String, text: &str) {
+    out.push('"');
+    write_template_text(out, text);
+    out.push('"');
+}
+
+/// `text` as a quoted HCL string literal.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    write_quoted(&mut out, text);
+    out
+}
+
+/// Writes `text` escaped for the inside of a quoted template, without the quotes.
+pub fn write_template_text(out: &mut String, text: &str) {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Whether `key` can be written bare as an HCL identifier (an attribute or object key).
+pub fn is_identifier(key: &str) -> bool {
+    let mut chars = key.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// Makes `text` safe for a `#` comment line: control characters (newlines included) become spaces.
+pub fn comment_text(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_quotes_backslashes_and_controls() {
+        assert_eq!(quoted(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quoted("line\nnext\ttab\r"), r#""line\nnext\ttab\r""#);
+        assert_eq!(quoted("bell\u{7}"), r#""bell\u0007""#);
+        assert_eq!(quoted("naïve ✓"), "\"naïve ✓\"");
+    }
+
+    #[test]
+    fn template_markers_are_never_live() {
+        assert_eq!(quoted("${aws:username}"), r#""$${aws:username}""#);
+        assert_eq!(quoted("%{ if x }"), r#""%%{ if x }""#);
+        assert_eq!(quoted("cost $5 and 100%"), r#""cost $5 and 100%""#);
+        assert_eq!(quoted("$$"), r#""$$""#);
+    }
+
+    #[test]
+    fn identifiers() {
+        assert!(is_identifier("Owner"));
+        assert!(is_identifier("cost-center"));
+        assert!(!is_identifier("team:name"));
+        assert!(!is_identifier("9lives"));
+        assert!(!is_identifier(""));
+    }
+}

@@ -82,7 +82,9 @@ enum Format {
 }
 
 fn parse_input(s: &str) -> Result<(String, String), String> {
-    s.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| format!("'{s}' is not NAME=VALUE"))
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("'{s}' is not NAME=VALUE"))
 }
 
 /// A failure, and the exit code it means.
@@ -93,10 +95,16 @@ struct Failure {
 
 impl Failure {
     fn invalid(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 1 }
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
     }
     fn usage(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 2 }
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
     }
 }
 
@@ -121,19 +129,31 @@ fn main() -> ExitCode {
 fn load(args: &SpecArgs) -> Result<Compiled, Failure> {
     let (name, text) = match &args.spec {
         Some(path) => {
-            let text = std::fs::read(path).map_err(|e| Failure::invalid(format!("{}: error: cannot read the spec: {e}", path.display())))?;
+            let text = std::fs::read(path).map_err(|e| {
+                Failure::invalid(format!(
+                    "{}: error: cannot read the spec: {e}",
+                    path.display()
+                ))
+            })?;
             let text = String::from_utf8(text).map_err(|e| {
-                Failure::invalid(format!("{}: error: the spec is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()))
+                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+                let column = String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or_default()).chars().count() + 1;
+                Failure::invalid(format!("{}:{line}:{column}: error: the spec is not UTF-8 text: a YAML spec must be UTF-8", path.display()))
             })?;
             (path.display().to_string(), text)
         }
         None if Path::new("iamgen.yaml").is_file() => {
-            let text = std::fs::read_to_string("iamgen.yaml").map_err(|e| Failure::invalid(format!("iamgen.yaml: error: {e}")))?;
+            let text = std::fs::read_to_string("iamgen.yaml")
+                .map_err(|e| Failure::invalid(format!("iamgen.yaml: error: {e}")))?;
             ("iamgen.yaml".to_string(), text)
         }
         None => {
             eprintln!("iamgen: no SPEC given and no ./iamgen.yaml here: using the built-in example platform ({})", iamgen_core::spec::EXAMPLE_FILE);
-            (iamgen_core::spec::EXAMPLE_FILE.to_string(), iamgen_core::spec::EXAMPLE_SPEC.to_string())
+            (
+                iamgen_core::spec::EXAMPLE_FILE.to_string(),
+                iamgen_core::spec::EXAMPLE_SPEC.to_string(),
+            )
         }
     };
     let settings = Settings::default().with_strict(args.strict);
@@ -150,49 +170,76 @@ fn print(text: &str) -> Result<(), Failure> {
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Failure::invalid(format!("iamgen: error: writing the output: {e}"))),
+        Err(e) => Err(Failure::invalid(format!(
+            "iamgen: error: writing the output: {e}"
+        ))),
     }
 }
 
 fn gen(args: GenArgs) -> Result<(), Failure> {
     if args.format == Format::Json && args.out.is_some() {
-        return Err(Failure::usage("error: --format json prints to stdout; it cannot be combined with --out"));
+        return Err(Failure::usage(
+            "error: --format json prints to stdout; it cannot be combined with --out",
+        ));
     }
     let compiled = load(&args.spec)?;
     if args.format == Format::Json {
         let account = args.account.expect("clap requires it");
         if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Failure::usage(format!("error: --account '{account}' is not a 12-digit AWS account id")));
+            return Err(Failure::usage(format!(
+                "error: --account '{account}' is not a 12-digit AWS account id"
+            )));
         }
         let mut values = Values::sample();
         values.partition = args.partition;
         values.region = args.region.expect("clap requires it");
         values.account = account;
         values.inputs.extend(args.inputs);
-        let json = serde_json::to_string_pretty(&compiled.plan.to_json(&values)).expect("JSON values serialize");
+        let json = serde_json::to_string_pretty(&compiled.plan.to_json(&values))
+            .expect("JSON values serialize");
         return print(&(json + "\n"));
     }
     let Some(dir) = args.out else {
         return print(&single_file(&compiled.plan));
     };
     let files = module_tree(&compiled.plan);
-    let options = WriteOptions { check: args.check, force: args.force };
-    let report = write_modules(&dir, &files, options).map_err(|e| Failure::invalid(format!("iamgen: error: {e}")))?;
+    let options = WriteOptions {
+        check: args.check,
+        force: args.force,
+    };
+    let report = write_modules(&dir, &files, options)
+        .map_err(|e| Failure::invalid(format!("iamgen: error: {e}")))?;
     if args.check {
         if report.is_clean() {
-            eprintln!("iamgen: {} is up to date ({} files)", dir.display(), report.unchanged.len());
+            eprintln!(
+                "iamgen: {} is up to date ({} files)",
+                dir.display(),
+                report.unchanged.len()
+            );
             return Ok(());
         }
-        let mut lines = vec![format!("iamgen: {} is out of date; run `iamgen gen SPEC --out {}`:", dir.display(), dir.display())];
+        let mut lines = vec![format!(
+            "iamgen: {} is out of date; run `iamgen gen SPEC --out {}`:",
+            dir.display(),
+            dir.display()
+        )];
         lines.extend(report.written.iter().map(|f| format!("  differs: {f}")));
-        lines.extend(report.removed.iter().map(|f| format!("  no longer generated: {f}")));
+        lines.extend(
+            report
+                .removed
+                .iter()
+                .map(|f| format!("  no longer generated: {f}")),
+        );
         return Err(Failure::invalid(lines.join("\n")));
     }
     for f in &report.written {
         eprintln!("iamgen: wrote {}", dir.join(f).display());
     }
     for f in &report.removed {
-        eprintln!("iamgen: removed {} (no longer generated)", dir.join(f).display());
+        eprintln!(
+            "iamgen: removed {} (no longer generated)",
+            dir.join(f).display()
+        );
     }
     eprintln!(
         "iamgen: {}: {} written, {} unchanged, {} removed",
@@ -206,7 +253,14 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
 
 fn check(args: CheckArgs) -> Result<(), Failure> {
     let compiled = load(&args.spec)?;
-    let statements: usize = compiled.plan.services.iter().flat_map(|s| &s.roles).flat_map(|r| &r.policies).map(|p| p.document.statements.len()).sum();
+    let statements: usize = compiled
+        .plan
+        .services
+        .iter()
+        .flat_map(|s| &s.roles)
+        .flat_map(|r| &r.policies)
+        .map(|p| p.document.statements.len())
+        .sum();
     eprintln!(
         "iamgen: {} services, {} roles, {statements} statements checked against the AWS catalog: {} warnings",
         compiled.plan.services.len(),

@@ -22,7 +22,8 @@ use crate::spec::{Finding, Spec};
 
 /// Actions that accept no resource but have a condition key that scopes them; a statement granting
 /// one must use it. (CloudWatch: `PutMetricData` is scoped by `cloudwatch:namespace`.)
-pub const NARROWING_CONDITIONS: &[(&str, &str)] = &[("cloudwatch:PutMetricData", "cloudwatch:namespace")];
+pub const NARROWING_CONDITIONS: &[(&str, &str)] =
+    &[("cloudwatch:PutMetricData", "cloudwatch:namespace")];
 
 /// The rule a statement breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -68,14 +69,21 @@ impl Values {
     pub fn sample() -> Values {
         let mut inputs = std::collections::BTreeMap::new();
         inputs.insert("path".to_string(), "/".to_string());
-        Values { partition: "aws".into(), region: "us-east-1".into(), account: "123456789012".into(), inputs }
+        Values {
+            partition: "aws".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            inputs,
+        }
     }
 }
 
 fn sample(t: &Template) -> String {
     let mut v = Values::sample();
     for input in t.inputs() {
-        v.inputs.entry(input.to_string()).or_insert_with(|| "a1b2c3d4e5".to_string());
+        v.inputs
+            .entry(input.to_string())
+            .or_insert_with(|| "a1b2c3d4e5".to_string());
     }
     t.resolve(&v)
 }
@@ -85,56 +93,111 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut problem = |rule, message: String| problems.push(Problem { rule, message });
     if s.actions.is_empty() || s.resources.is_empty() {
-        problem(Rule::Empty, format!("statement {} has no actions or no resources", s.sid));
+        problem(
+            Rule::Empty,
+            format!("statement {} has no actions or no resources", s.sid),
+        );
     }
     let star = s.resources.iter().any(Template::is_star);
     if star && s.resources.len() > 1 {
-        problem(Rule::StarResource, format!("statement {} mixes \"*\" with ARNs", s.sid));
+        problem(
+            Rule::StarResource,
+            format!("statement {} mixes \"*\" with ARNs", s.sid),
+        );
     }
     for action in &s.actions {
         if action.contains(['*', '?']) {
-            problem(Rule::ActionWildcard, format!("action '{action}' is a wildcard; iamgen names actions exactly"));
+            problem(
+                Rule::ActionWildcard,
+                format!("action '{action}' is a wildcard; iamgen names actions exactly"),
+            );
             continue;
         }
         let Some((service, def)) = catalog::action(action) else {
-            problem(Rule::UnknownAction, format!("action '{action}' is not in the AWS catalog"));
+            problem(
+                Rule::UnknownAction,
+                format!("action '{action}' is not in the AWS catalog"),
+            );
             continue;
         };
         if star {
             if !def.accepts_no_resource() {
                 let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
-                problem(Rule::StarResource, format!("'{action}' accepts resources ({}), so it must not have Resource \"*\"", types.join(", ")));
+                problem(
+                    Rule::StarResource,
+                    format!(
+                        "'{action}' accepts resources ({}), so it must not have Resource \"*\"",
+                        types.join(", ")
+                    ),
+                );
             }
             for (narrowed, key) in NARROWING_CONDITIONS {
                 if action == narrowed && !s.conditions.iter().any(|c| c.variable == *key) {
-                    problem(Rule::MissingNarrowingCondition, format!("'{action}' with Resource \"*\" must be narrowed by condition '{key}'"));
+                    problem(
+                        Rule::MissingNarrowingCondition,
+                        format!(
+                            "'{action}' with Resource \"*\" must be narrowed by condition '{key}'"
+                        ),
+                    );
                 }
             }
         } else {
             for resource in &s.resources {
                 let arn = sample(resource);
                 let fits = def.resource_types.iter().any(|rt| {
-                    service.resource_type(rt.name).is_some_and(|t| catalog::arn_matches(t.arn, &arn))
+                    service
+                        .resource_type(rt.name)
+                        .is_some_and(|t| catalog::arn_matches(t.arn, &arn))
                 });
                 if !fits {
                     let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
-                    let what = if types.is_empty() { "no resource (only \"*\")".to_string() } else { types.join(", ") };
-                    problem(Rule::ResourceType, format!("'{action}' does not accept '{resource}': it accepts {what}"));
+                    let what = if types.is_empty() {
+                        "no resource (only \"*\")".to_string()
+                    } else {
+                        types.join(", ")
+                    };
+                    problem(
+                        Rule::ResourceType,
+                        format!("'{action}' does not accept '{resource}': it accepts {what}"),
+                    );
                 }
             }
         }
         for c in &s.conditions {
             if !c.variable.starts_with("aws:") && !def.supports_condition_key(&c.variable) {
-                problem(Rule::ConditionKey, format!("condition key '{}' is not supported by '{action}'", c.variable));
+                problem(
+                    Rule::ConditionKey,
+                    format!(
+                        "condition key '{}' is not supported by '{action}'",
+                        c.variable
+                    ),
+                );
             }
         }
         if action == "iam:PassRole" {
-            let named_roles = !star && s.resources.iter().all(|r| sample(r).contains(":role/") && !r.segments().iter().any(|seg| matches!(seg, Segment::Text(t) if t.ends_with("role/*"))));
+            let named_roles = !star
+                && s.resources.iter().all(|r| {
+                    sample(r).contains(":role/")
+                        && !r
+                            .segments()
+                            .iter()
+                            .any(|seg| matches!(seg, Segment::Text(t) if t.ends_with("role/*")))
+                });
             if !named_roles {
-                problem(Rule::PassRoleResource, "iam:PassRole must name roles, never \"*\" or role/*".into());
+                problem(
+                    Rule::PassRoleResource,
+                    "iam:PassRole must name roles, never \"*\" or role/*".into(),
+                );
             }
-            if !s.conditions.iter().any(|c| c.variable == "iam:PassedToService" && c.test == "StringEquals") {
-                problem(Rule::PassRoleService, "iam:PassRole must carry a StringEquals iam:PassedToService condition".into());
+            if !s
+                .conditions
+                .iter()
+                .any(|c| c.variable == "iam:PassedToService" && c.test == "StringEquals")
+            {
+                problem(
+                    Rule::PassRoleService,
+                    "iam:PassRole must carry a StringEquals iam:PassedToService condition".into(),
+                );
             }
         }
     }
@@ -151,12 +214,22 @@ pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                 for s in &policy.document.statements {
                     for p in check_statement(s) {
                         out.push(
-                            Diagnostic::error(s.origin.span, format!("iamgen bug: {p} (statement {} of policy {})", s.sid, policy.name))
-                                .at(&s.origin.path)
-                                .with_hint("please report it; the output would be wrong"),
+                            Diagnostic::error(
+                                s.origin.span,
+                                format!(
+                                    "iamgen bug: {p} (statement {} of policy {})",
+                                    s.sid, policy.name
+                                ),
+                            )
+                            .at(&s.origin.path)
+                            .with_hint("please report it; the output would be wrong"),
                         );
                     }
-                    if s.resources.iter().any(Template::is_star) && s.conditions.is_empty() && !s.origin.implied && s.notes.is_empty() {
+                    if s.resources.iter().any(Template::is_star)
+                        && s.conditions.is_empty()
+                        && !s.origin.implied
+                        && s.notes.is_empty()
+                    {
                         out.push(
                             Diagnostic::warning(s.origin.span, format!("grant '{}' needs Resource \"*\" for {} (AWS accepts no resource for them)", s.origin.grant.key(), s.actions.join(", ")))
                                 .at(&s.origin.path)
@@ -169,16 +242,28 @@ pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
     }
     for service in spec.services.values() {
         for grant in &service.grants {
-            let Target::Resource(kind) = grant.kind.def().target else { continue };
+            let Target::Resource(kind) = grant.kind.def().target else {
+                continue;
+            };
             if grant.allow.contains_key(&Finding::Wildcard) {
                 continue;
             }
             for t in &grant.targets {
                 if let Some(r) = spec.resource(kind, t).filter(|r| r.is_pattern()) {
                     out.push(
-                        Diagnostic::warning(grant.span, format!("grant '{}' reaches every {} named '{}'", grant.kind.key(), kind.noun(), r.name))
-                            .at(&grant.path)
-                            .with_hint("name the resources, or accept it with `allow: { wildcard: \"why\" }`"),
+                        Diagnostic::warning(
+                            grant.span,
+                            format!(
+                                "grant '{}' reaches every {} named '{}'",
+                                grant.kind.key(),
+                                kind.noun(),
+                                r.name
+                            ),
+                        )
+                        .at(&grant.path)
+                        .with_hint(
+                            "name the resources, or accept it with `allow: { wildcard: \"why\" }`",
+                        ),
                     );
                 }
             }
@@ -202,7 +287,12 @@ mod tests {
             conditions,
             notes: vec![],
             sources: vec![],
-            origin: Origin { grant: GrantKind::S3Read, path: String::new(), span: Span::default(), implied: false },
+            origin: Origin {
+                grant: GrantKind::S3Read,
+                path: String::new(),
+                span: Span::default(),
+                implied: false,
+            },
         }
     }
 
@@ -215,29 +305,102 @@ mod tests {
         assert!(rules(&stmt(&["s3:GetObject"], vec![arns::objects("b")], vec![])).is_empty());
         assert!(rules(&stmt(&["s3:ListBucket"], vec![arns::bucket("b")], vec![])).is_empty());
         let ns = Condition::new("StringEquals", "cloudwatch:namespace", "X".into());
-        assert!(rules(&stmt(&["cloudwatch:PutMetricData"], vec![Template::star()], vec![ns])).is_empty());
-        let to = Condition::new("StringEquals", "iam:PassedToService", "ecs-tasks.amazonaws.com".into());
+        assert!(rules(&stmt(
+            &["cloudwatch:PutMetricData"],
+            vec![Template::star()],
+            vec![ns]
+        ))
+        .is_empty());
+        let to = Condition::new(
+            "StringEquals",
+            "iam:PassedToService",
+            "ecs-tasks.amazonaws.com".into(),
+        );
         assert!(rules(&stmt(&["iam:PassRole"], vec![arns::role("r")], vec![to])).is_empty());
     }
 
     #[test]
     fn each_rule_catches_a_broken_statement() {
-        assert_eq!(rules(&stmt(&["s3:GetObjects"], vec![arns::objects("b")], vec![])), [Rule::UnknownAction]);
-        assert_eq!(rules(&stmt(&["s3:getobject"], vec![arns::objects("b")], vec![])), [Rule::UnknownAction]);
-        assert_eq!(rules(&stmt(&["s3:Get*"], vec![arns::objects("b")], vec![])), [Rule::ActionWildcard]);
-        assert_eq!(rules(&stmt(&["s3:GetObject"], vec![arns::bucket("b")], vec![])), [Rule::ResourceType]);
-        assert_eq!(rules(&stmt(&["s3:ListBucket"], vec![arns::objects("b")], vec![])), [Rule::ResourceType]);
-        assert_eq!(rules(&stmt(&["dynamodb:GetItem"], vec![arns::indexes("t")], vec![])), [Rule::ResourceType]);
-        assert_eq!(rules(&stmt(&["s3:GetObject"], vec![Template::star()], vec![])), [Rule::StarResource]);
-        assert_eq!(rules(&stmt(&["cloudwatch:PutMetricData"], vec![Template::star()], vec![])), [Rule::MissingNarrowingCondition]);
-        let to = Condition::new("StringEquals", "iam:PassedToService", "ecs-tasks.amazonaws.com".into());
-        assert!(rules(&stmt(&["iam:PassRole"], vec![Template::star()], vec![to.clone()])).contains(&Rule::PassRoleResource));
-        assert!(rules(&stmt(&["iam:PassRole"], vec![Template::arn("iam", false, true, "role/*")], vec![to])).contains(&Rule::PassRoleResource));
-        assert_eq!(rules(&stmt(&["iam:PassRole"], vec![arns::role("r")], vec![])), [Rule::PassRoleService]);
+        assert_eq!(
+            rules(&stmt(&["s3:GetObjects"], vec![arns::objects("b")], vec![])),
+            [Rule::UnknownAction]
+        );
+        assert_eq!(
+            rules(&stmt(&["s3:getobject"], vec![arns::objects("b")], vec![])),
+            [Rule::UnknownAction]
+        );
+        assert_eq!(
+            rules(&stmt(&["s3:Get*"], vec![arns::objects("b")], vec![])),
+            [Rule::ActionWildcard]
+        );
+        assert_eq!(
+            rules(&stmt(&["s3:GetObject"], vec![arns::bucket("b")], vec![])),
+            [Rule::ResourceType]
+        );
+        assert_eq!(
+            rules(&stmt(&["s3:ListBucket"], vec![arns::objects("b")], vec![])),
+            [Rule::ResourceType]
+        );
+        assert_eq!(
+            rules(&stmt(
+                &["dynamodb:GetItem"],
+                vec![arns::indexes("t")],
+                vec![]
+            )),
+            [Rule::ResourceType]
+        );
+        assert_eq!(
+            rules(&stmt(&["s3:GetObject"], vec![Template::star()], vec![])),
+            [Rule::StarResource]
+        );
+        assert_eq!(
+            rules(&stmt(
+                &["cloudwatch:PutMetricData"],
+                vec![Template::star()],
+                vec![]
+            )),
+            [Rule::MissingNarrowingCondition]
+        );
+        let to = Condition::new(
+            "StringEquals",
+            "iam:PassedToService",
+            "ecs-tasks.amazonaws.com".into(),
+        );
+        assert!(rules(&stmt(
+            &["iam:PassRole"],
+            vec![Template::star()],
+            vec![to.clone()]
+        ))
+        .contains(&Rule::PassRoleResource));
+        assert!(rules(&stmt(
+            &["iam:PassRole"],
+            vec![Template::arn("iam", false, true, "role/*")],
+            vec![to]
+        ))
+        .contains(&Rule::PassRoleResource));
+        assert_eq!(
+            rules(&stmt(&["iam:PassRole"], vec![arns::role("r")], vec![])),
+            [Rule::PassRoleService]
+        );
         let bad_key = Condition::new("StringEquals", "s3:prefix", "x".into());
-        assert_eq!(rules(&stmt(&["dynamodb:GetItem"], vec![arns::table("t")], vec![bad_key])), [Rule::ConditionKey]);
+        assert_eq!(
+            rules(&stmt(
+                &["dynamodb:GetItem"],
+                vec![arns::table("t")],
+                vec![bad_key]
+            )),
+            [Rule::ConditionKey]
+        );
         let global = Condition::new("StringEquals", "aws:PrincipalTag/team", "x".into());
-        assert!(rules(&stmt(&["dynamodb:GetItem"], vec![arns::table("t")], vec![global])).is_empty());
-        assert_eq!(rules(&stmt(&[], vec![arns::table("t")], vec![])), [Rule::Empty]);
+        assert!(rules(&stmt(
+            &["dynamodb:GetItem"],
+            vec![arns::table("t")],
+            vec![global]
+        ))
+        .is_empty());
+        assert_eq!(
+            rules(&stmt(&[], vec![arns::table("t")], vec![])),
+            [Rule::Empty]
+        );
     }
 }

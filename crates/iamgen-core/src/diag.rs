@@ -48,12 +48,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error at `span`.
     pub fn error(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, span, message: message.into(), path: None, hint: None }
+        Diagnostic {
+            severity: Severity::Error,
+            span,
+            message: message.into(),
+            path: None,
+            hint: None,
+        }
     }
 
     /// A warning at `span`.
     pub fn warning(span: Span, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
     }
 
     /// Names the key path the problem is at.
@@ -84,7 +93,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{}:{}: {severity}: {}", self.span.line, self.span.column, self.message)?;
+        write!(
+            f,
+            "{}:{}: {severity}: {}",
+            self.span.line, self.span.column, self.message
+        )?;
         if let Some(path) = &self.path {
             write!(f, " in {path}")?;
         }
@@ -109,7 +122,10 @@ impl SpecError {
     pub fn new(file: impl Into<String>, mut diagnostics: Vec<Diagnostic>) -> Self {
         diagnostics.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
         diagnostics.dedup();
-        SpecError { file: file.into(), diagnostics }
+        SpecError {
+            file: file.into(),
+            diagnostics,
+        }
     }
 }
 
@@ -145,13 +161,15 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -167,7 +185,10 @@ mod tests {
     #[test]
     fn suggestions_catch_typos_only() {
         assert_eq!(did_you_mean("rwa", ["raw", "processed"]), Some("raw"));
-        assert_eq!(did_you_mean("modles", ["models", "results"]), Some("models"));
+        assert_eq!(
+            did_you_mean("modles", ["models", "results"]),
+            Some("models")
+        );
         assert_eq!(did_you_mean("zzz", ["raw", "processed"]), None);
     }
 

@@ -72,7 +72,10 @@ pub struct GrantDef {
     pub source: &'static str,
 }
 
-use ServiceKind::{ApiGateway as Api, BedrockAgent as Agent, BedrockKnowledgeBase as Kb, EcsTask as Ecs, Lambda, StepFunctions as Sfn};
+use ServiceKind::{
+    ApiGateway as Api, BedrockAgent as Agent, BedrockKnowledgeBase as Kb, EcsTask as Ecs, Lambda,
+    StepFunctions as Sfn,
+};
 
 const COMPUTE: &[ServiceKind] = &[Lambda, Ecs, Sfn];
 const DATA: &[ServiceKind] = &[Lambda, Ecs, Sfn, Kb, Agent];
@@ -151,7 +154,10 @@ pub static GRANTS: &[GrantDef] = &[
 impl GrantKind {
     /// The grant's definition.
     pub fn def(self) -> &'static GrantDef {
-        GRANTS.iter().find(|d| d.kind == self).expect("every grant is in GRANTS")
+        GRANTS
+            .iter()
+            .find(|d| d.kind == self)
+            .expect("every grant is in GRANTS")
     }
 
     /// The spec key, such as `s3.read`.
@@ -277,11 +283,21 @@ pub mod arns {
     }
     /// Bedrock `foundation-model` (AWS-owned: no account).
     pub fn foundation_model(id: &str) -> Template {
-        Template::arn("bedrock", true, false, format!("foundation-model/{id}").as_str())
+        Template::arn(
+            "bedrock",
+            true,
+            false,
+            format!("foundation-model/{id}").as_str(),
+        )
     }
     /// Secrets Manager `Secret`: AWS appends `-` and six random characters to the name.
     pub fn secret(name: &str) -> Template {
-        Template::arn("secretsmanager", true, true, format!("secret:{name}-??????").as_str())
+        Template::arn(
+            "secretsmanager",
+            true,
+            true,
+            format!("secret:{name}-??????").as_str(),
+        )
     }
     /// ECR `repository`.
     pub fn repository(name: &str) -> Template {
@@ -301,7 +317,12 @@ pub mod arns {
     }
     /// ECS `task-definition`: every revision of the family.
     pub fn task_definitions(family: &str) -> Template {
-        Template::arn("ecs", true, true, format!("task-definition/{family}:*").as_str())
+        Template::arn(
+            "ecs",
+            true,
+            true,
+            format!("task-definition/{family}:*").as_str(),
+        )
     }
     /// ECS `task`: every task on the cluster.
     pub fn tasks(cluster: &str) -> Template {
@@ -313,23 +334,65 @@ pub mod arns {
     }
     /// IAM `role`, under the path the platform's roles share (input `path`, default `/`).
     pub fn role(name: &str) -> Template {
-        Template::arn("iam", false, true, Template::from(vec![Segment::Text("role".into()), Segment::Input("path".into()), Segment::Text(name.into())]))
+        Template::arn(
+            "iam",
+            false,
+            true,
+            Template::from(vec![
+                Segment::Text("role".into()),
+                Segment::Input("path".into()),
+                Segment::Text(name.into()),
+            ]),
+        )
     }
     /// Bedrock `knowledge-base`, by an id known after apply.
     pub fn knowledge_base(id_input: &str) -> Template {
-        Template::arn("bedrock", true, true, Template::from(vec![Segment::Text("knowledge-base/".into()), Segment::Input(id_input.into())]))
+        Template::arn(
+            "bedrock",
+            true,
+            true,
+            Template::from(vec![
+                Segment::Text("knowledge-base/".into()),
+                Segment::Input(id_input.into()),
+            ]),
+        )
     }
     /// Bedrock `agent-alias`: every alias of an agent known after apply.
     pub fn agent_aliases(id_input: &str) -> Template {
-        Template::arn("bedrock", true, true, Template::from(vec![Segment::Text("agent-alias/".into()), Segment::Input(id_input.into()), Segment::Text("/*".into())]))
+        Template::arn(
+            "bedrock",
+            true,
+            true,
+            Template::from(vec![
+                Segment::Text("agent-alias/".into()),
+                Segment::Input(id_input.into()),
+                Segment::Text("/*".into()),
+            ]),
+        )
     }
     /// Bedrock `agent`.
     pub fn agent(id_input: &str) -> Template {
-        Template::arn("bedrock", true, true, Template::from(vec![Segment::Text("agent/".into()), Segment::Input(id_input.into())]))
+        Template::arn(
+            "bedrock",
+            true,
+            true,
+            Template::from(vec![
+                Segment::Text("agent/".into()),
+                Segment::Input(id_input.into()),
+            ]),
+        )
     }
     /// API Gateway `execute-api`: every stage, method and path of an API known after apply.
     pub fn execute_api(id_input: &str) -> Template {
-        Template::arn("execute-api", true, true, Template::from(vec![Segment::Input(id_input.into()), Segment::Text("/*".into())]))
+        Template::arn(
+            "execute-api",
+            true,
+            true,
+            Template::from(vec![
+                Segment::Input(id_input.into()),
+                Segment::Text("/*".into()),
+            ]),
+        )
     }
 }
 
@@ -360,7 +423,13 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn statement(&mut self, sid: &str, actions: &[&str], resources: Vec<Template>, conditions: Vec<Condition>) {
+    fn statement(
+        &mut self,
+        sid: &str,
+        actions: &[&str],
+        resources: Vec<Template>,
+        conditions: Vec<Condition>,
+    ) {
         let mut actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
         actions.sort();
         actions.dedup();
@@ -370,29 +439,62 @@ impl Builder<'_> {
             resources,
             conditions,
             notes: self.notes.clone(),
-            sources: vec![format!("{} ({}{})", self.origin.path, self.origin.grant.key(), if self.origin.implied { ", implied by the service kind" } else { "" })],
+            sources: vec![format!(
+                "{} ({}{})",
+                self.origin.path,
+                self.origin.grant.key(),
+                if self.origin.implied {
+                    ", implied by the service kind"
+                } else {
+                    ""
+                }
+            )],
             origin: self.origin.clone(),
         });
     }
 
     /// An input owned by another service: the same name inside the module and outside.
     fn input(&mut self, name: String, description: String) {
-        self.out.inputs.entry(name.clone()).or_insert(Input { global: name, description });
+        self.out.inputs.entry(name.clone()).or_insert(Input {
+            global: name,
+            description,
+        });
     }
 
     /// An input about the calling service itself (its own API or agent id).
     fn own_input(&mut self, service: &str, name: &str, description: String) {
-        self.out.inputs.entry(name.to_string()).or_insert(Input { global: format!("{service}_{name}"), description });
+        self.out.inputs.entry(name.to_string()).or_insert(Input {
+            global: format!("{service}_{name}"),
+            description,
+        });
     }
 }
 
 /// Adds the statements and permissions of `grant`, written on `caller`, to `out`.
 pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects) {
-    let origin = Origin { grant: grant.kind, path: grant.path.clone(), span: grant.span, implied: false };
-    let notes = grant.allow.iter().map(|(f, why)| format!("accepted {}: {why}", f.key())).collect();
+    let origin = Origin {
+        grant: grant.kind,
+        path: grant.path.clone(),
+        span: grant.span,
+        implied: false,
+    };
+    let notes = grant
+        .allow
+        .iter()
+        .map(|(f, why)| format!("accepted {}: {why}", f.key()))
+        .collect();
     let mut b = Builder { origin, notes, out };
     let res = |kind: ResourceKind| -> Vec<&str> {
-        grant.targets.iter().map(|t| spec.resource(kind, t).expect("validated at load").name.as_str()).collect()
+        grant
+            .targets
+            .iter()
+            .map(|t| {
+                spec.resource(kind, t)
+                    .expect("validated at load")
+                    .name
+                    .as_str()
+            })
+            .collect()
     };
     let svc = |name: &String| spec.services.get(name).expect("validated at load");
     match grant.kind {
@@ -400,10 +502,19 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
         GrantKind::S3Write => s3(&mut b, &res(ResourceKind::Bucket), false, true, false),
         GrantKind::S3ReadWrite => s3(&mut b, &res(ResourceKind::Bucket), true, true, true),
         GrantKind::AthenaQuery => {
-            let groups = res(ResourceKind::AthenaWorkgroup).into_iter().map(arns::workgroup).collect();
+            let groups = res(ResourceKind::AthenaWorkgroup)
+                .into_iter()
+                .map(arns::workgroup)
+                .collect();
             b.statement(
                 "AthenaQuery",
-                &["athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup", "athena:StartQueryExecution", "athena:StopQueryExecution"],
+                &[
+                    "athena:GetQueryExecution",
+                    "athena:GetQueryResults",
+                    "athena:GetWorkGroup",
+                    "athena:StartQueryExecution",
+                    "athena:StopQueryExecution",
+                ],
                 groups,
                 vec![],
             );
@@ -412,34 +523,110 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
             // Table-level actions need the catalog, the database and the table ARNs together.
             let databases = res(ResourceKind::GlueDatabase);
             if grant.kind == GrantKind::GlueRead {
-                let resources = databases.iter().flat_map(|d| arns::glue(d).into_iter().take(2)).collect();
+                let resources = databases
+                    .iter()
+                    .flat_map(|d| arns::glue(d).into_iter().take(2))
+                    .collect();
                 b.statement("GlueReadDatabase", &["glue:GetDatabase"], resources, vec![]);
             }
             let (sid, actions): (&str, &[&str]) = match grant.kind {
-                GrantKind::GlueRead => ("GlueReadTables", &["glue:BatchGetPartition", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables"]),
-                GrantKind::GlueWrite => ("GlueWriteTables", &["glue:BatchCreatePartition", "glue:CreatePartition", "glue:CreateTable", "glue:UpdatePartition", "glue:UpdateTable"]),
-                _ => ("GlueDeleteTables", &["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]),
+                GrantKind::GlueRead => (
+                    "GlueReadTables",
+                    &[
+                        "glue:BatchGetPartition",
+                        "glue:GetPartition",
+                        "glue:GetPartitions",
+                        "glue:GetTable",
+                        "glue:GetTables",
+                    ],
+                ),
+                GrantKind::GlueWrite => (
+                    "GlueWriteTables",
+                    &[
+                        "glue:BatchCreatePartition",
+                        "glue:CreatePartition",
+                        "glue:CreateTable",
+                        "glue:UpdatePartition",
+                        "glue:UpdateTable",
+                    ],
+                ),
+                _ => (
+                    "GlueDeleteTables",
+                    &[
+                        "glue:BatchDeletePartition",
+                        "glue:DeletePartition",
+                        "glue:DeleteTable",
+                    ],
+                ),
             };
-            b.statement(sid, actions, databases.iter().flat_map(|d| arns::glue(d)).collect(), vec![]);
+            b.statement(
+                sid,
+                actions,
+                databases.iter().flat_map(|d| arns::glue(d)).collect(),
+                vec![],
+            );
         }
         GrantKind::DynamodbRead | GrantKind::DynamodbReadWrite => {
             let tables = res(ResourceKind::DynamodbTable);
-            let read = ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:Scan"];
-            let write = ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
+            let read = [
+                "dynamodb:BatchGetItem",
+                "dynamodb:ConditionCheckItem",
+                "dynamodb:DescribeTable",
+                "dynamodb:GetItem",
+                "dynamodb:Query",
+                "dynamodb:Scan",
+            ];
+            let write = [
+                "dynamodb:BatchWriteItem",
+                "dynamodb:DeleteItem",
+                "dynamodb:PutItem",
+                "dynamodb:UpdateItem",
+            ];
             let (sid, actions): (&str, Vec<&str>) = if grant.kind == GrantKind::DynamodbRead {
                 ("DynamodbReadTables", read.to_vec())
             } else {
-                ("DynamodbReadWriteTables", read.iter().chain(&write).copied().collect())
+                (
+                    "DynamodbReadWriteTables",
+                    read.iter().chain(&write).copied().collect(),
+                )
             };
-            b.statement(sid, &actions, tables.iter().map(|t| arns::table(t)).collect(), vec![]);
-            b.statement("DynamodbQueryIndexes", &["dynamodb:Query", "dynamodb:Scan"], tables.iter().map(|t| arns::indexes(t)).collect(), vec![]);
+            b.statement(
+                sid,
+                &actions,
+                tables.iter().map(|t| arns::table(t)).collect(),
+                vec![],
+            );
+            b.statement(
+                "DynamodbQueryIndexes",
+                &["dynamodb:Query", "dynamodb:Scan"],
+                tables.iter().map(|t| arns::indexes(t)).collect(),
+                vec![],
+            );
         }
         GrantKind::CloudwatchPutMetrics => put_metrics(&mut b, &grant.targets),
-        GrantKind::LogsWrite => logs_write(&mut b, grant.targets.iter().map(|g| Template::text(g.as_str())).collect()),
+        GrantKind::LogsWrite => logs_write(
+            &mut b,
+            grant
+                .targets
+                .iter()
+                .map(|g| Template::text(g.as_str()))
+                .collect(),
+        ),
         GrantKind::XrayWrite => xray(&mut b),
         GrantKind::BedrockInvokeModel => {
-            let models = res(ResourceKind::BedrockModel).into_iter().map(arns::foundation_model).collect();
-            b.statement("BedrockInvokeModel", &["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], models, vec![]);
+            let models = res(ResourceKind::BedrockModel)
+                .into_iter()
+                .map(arns::foundation_model)
+                .collect();
+            b.statement(
+                "BedrockInvokeModel",
+                &[
+                    "bedrock:InvokeModel",
+                    "bedrock:InvokeModelWithResponseStream",
+                ],
+                models,
+                vec![],
+            );
         }
         GrantKind::BedrockRetrieve => {
             let mut kbs = Vec::new();
@@ -454,20 +641,37 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
             let mut agents = Vec::new();
             for t in &grant.targets {
                 let input = agent_input(t);
-                b.input(input.clone(), format!("Id of the Bedrock agent of service '{t}' (known after it is created)"));
+                b.input(
+                    input.clone(),
+                    format!("Id of the Bedrock agent of service '{t}' (known after it is created)"),
+                );
                 agents.push(arns::agent_aliases(&input));
             }
-            b.statement("BedrockInvokeAgent", &["bedrock:InvokeAgent"], agents, vec![]);
+            b.statement(
+                "BedrockInvokeAgent",
+                &["bedrock:InvokeAgent"],
+                agents,
+                vec![],
+            );
         }
         GrantKind::LambdaInvoke => match caller.kind {
             ServiceKind::ApiGateway | ServiceKind::BedrockAgent => {
-                let (principal, source_arn, source_account) = if caller.kind == ServiceKind::ApiGateway {
-                    b.own_input(&caller.name, "api_id", API_ID.into());
-                    ("apigateway.amazonaws.com", arns::execute_api("api_id"), false)
-                } else {
-                    b.own_input(&caller.name, "agent_id", "Id of this service's Bedrock agent (known after it is created)".into());
-                    ("bedrock.amazonaws.com", arns::agent("agent_id"), true)
-                };
+                let (principal, source_arn, source_account) =
+                    if caller.kind == ServiceKind::ApiGateway {
+                        b.own_input(&caller.name, "api_id", API_ID.into());
+                        (
+                            "apigateway.amazonaws.com",
+                            arns::execute_api("api_id"),
+                            false,
+                        )
+                    } else {
+                        b.own_input(
+                            &caller.name,
+                            "agent_id",
+                            "Id of this service's Bedrock agent (known after it is created)".into(),
+                        );
+                        ("bedrock.amazonaws.com", arns::agent("agent_id"), true)
+                    };
                 for t in &grant.targets {
                     b.out.lambda_permissions.push(LambdaPermission {
                         label: t.clone(),
@@ -482,24 +686,49 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
             _ => {
                 let functions = grant.targets.iter().map(|t| names::service(spec, t));
                 // Unqualified and qualified (`:*`: versions and aliases) ARNs of the function.
-                let resources = functions.flat_map(|f| [arns::function(&f), arns::function(&f).with_text(":*")]).collect();
-                b.statement("LambdaInvoke", &["lambda:InvokeFunction"], resources, vec![]);
+                let resources = functions
+                    .flat_map(|f| [arns::function(&f), arns::function(&f).with_text(":*")])
+                    .collect();
+                b.statement(
+                    "LambdaInvoke",
+                    &["lambda:InvokeFunction"],
+                    resources,
+                    vec![],
+                );
             }
         },
         GrantKind::EcsRunTask => {
             let tasks: Vec<&Service> = grant.targets.iter().map(svc).collect();
             for task in &tasks {
-                let cluster = &spec.resource(ResourceKind::EcsCluster, task.cluster.as_deref().expect("validated")).expect("validated").name;
+                let cluster = &spec
+                    .resource(
+                        ResourceKind::EcsCluster,
+                        task.cluster.as_deref().expect("validated"),
+                    )
+                    .expect("validated")
+                    .name;
                 let family = names::service(spec, &task.name);
                 b.statement(
                     "EcsRunTask",
                     &["ecs:RunTask"],
                     vec![arns::task_definitions(&family)],
-                    vec![Condition::new("ArnEquals", "ecs:cluster", arns::cluster(cluster))],
+                    vec![Condition::new(
+                        "ArnEquals",
+                        "ecs:cluster",
+                        arns::cluster(cluster),
+                    )],
                 );
-                b.statement("EcsManageTasks", &["ecs:DescribeTasks", "ecs:StopTask"], vec![arns::tasks(cluster)], vec![]);
+                b.statement(
+                    "EcsManageTasks",
+                    &["ecs:DescribeTasks", "ecs:StopTask"],
+                    vec![arns::tasks(cluster)],
+                    vec![],
+                );
             }
-            let roles = tasks.iter().flat_map(|t| names::roles(spec, t)).collect::<Vec<_>>();
+            let roles = tasks
+                .iter()
+                .flat_map(|t| names::roles(spec, t))
+                .collect::<Vec<_>>();
             pass_role(&mut b, &roles, "ecs-tasks.amazonaws.com");
         }
         GrantKind::IamPassRole => {
@@ -508,7 +737,10 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
             for t in &grant.targets {
                 let target = svc(t);
                 let principal = crate::aws::principals::Trust::for_kind(target.kind, "").principal;
-                by_principal.entry(principal).or_default().extend(names::roles(spec, target));
+                by_principal
+                    .entry(principal)
+                    .or_default()
+                    .extend(names::roles(spec, target));
             }
             for (principal, roles) in by_principal {
                 pass_role(&mut b, &roles, principal);
@@ -516,8 +748,18 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
         }
         GrantKind::EventsManageEcsSyncRule => {
             // Step Functions' `.sync` integration manages this one rule in the default event bus.
-            let rule = Template::arn("events", true, true, "rule/StepFunctionsGetEventsForECSTaskRule");
-            b.statement("EventsManageEcsSyncRule", &["events:DescribeRule", "events:PutRule", "events:PutTargets"], vec![rule], vec![]);
+            let rule = Template::arn(
+                "events",
+                true,
+                true,
+                "rule/StepFunctionsGetEventsForECSTaskRule",
+            );
+            b.statement(
+                "EventsManageEcsSyncRule",
+                &["events:DescribeRule", "events:PutRule", "events:PutTargets"],
+                vec![rule],
+                vec![],
+            );
         }
         GrantKind::LogsDelivery => {
             // CloudWatch Logs delivery APIs accept no resource: Resource must be "*".
@@ -545,36 +787,98 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
 /// The grants a service kind implies for each of its roles, built with the same rules as written ones.
 /// Returns effects for the main role and, for `ecs_task`, the execution role.
 pub fn implied(spec: &Spec, service: &Service) -> (Effects, Option<Effects>) {
-    let origin = |grant| Origin { grant, path: format!("services.{}", service.name), span: service.span, implied: true };
+    let origin = |grant| Origin {
+        grant,
+        path: format!("services.{}", service.name),
+        span: service.span,
+        implied: true,
+    };
     let mut main = Effects::default();
     match service.kind {
         ServiceKind::Lambda => {
             let group = names::log_group(spec, service).expect("lambda has a log group");
-            logs_write(&mut Builder { origin: origin(GrantKind::LogsWrite), notes: vec![], out: &mut main }, vec![Template::text(group)]);
+            logs_write(
+                &mut Builder {
+                    origin: origin(GrantKind::LogsWrite),
+                    notes: vec![],
+                    out: &mut main,
+                },
+                vec![Template::text(group)],
+            );
             (main, None)
         }
         ServiceKind::EcsTask => {
             let mut exec = Effects::default();
-            let repo = spec.resource(ResourceKind::EcrRepository, service.image.as_deref().expect("validated")).expect("validated");
-            ecr_pull(&mut Builder { origin: origin(GrantKind::EcrPull), notes: vec![], out: &mut exec }, &[repo.name.as_str()]);
+            let repo = spec
+                .resource(
+                    ResourceKind::EcrRepository,
+                    service.image.as_deref().expect("validated"),
+                )
+                .expect("validated");
+            ecr_pull(
+                &mut Builder {
+                    origin: origin(GrantKind::EcrPull),
+                    notes: vec![],
+                    out: &mut exec,
+                },
+                &[repo.name.as_str()],
+            );
             let group = names::log_group(spec, service).expect("ecs_task has a log group");
-            logs_write(&mut Builder { origin: origin(GrantKind::LogsWrite), notes: vec![], out: &mut exec }, vec![Template::text(group)]);
+            logs_write(
+                &mut Builder {
+                    origin: origin(GrantKind::LogsWrite),
+                    notes: vec![],
+                    out: &mut exec,
+                },
+                vec![Template::text(group)],
+            );
             if !service.secrets.is_empty() {
-                let secrets: Vec<&str> = service.secrets.iter().map(|s| spec.resource(ResourceKind::Secret, s).expect("validated").name.as_str()).collect();
-                secrets_read(&mut Builder { origin: origin(GrantKind::SecretsRead), notes: vec![], out: &mut exec }, &secrets);
+                let secrets: Vec<&str> = service
+                    .secrets
+                    .iter()
+                    .map(|s| {
+                        spec.resource(ResourceKind::Secret, s)
+                            .expect("validated")
+                            .name
+                            .as_str()
+                    })
+                    .collect();
+                secrets_read(
+                    &mut Builder {
+                        origin: origin(GrantKind::SecretsRead),
+                        notes: vec![],
+                        out: &mut exec,
+                    },
+                    &secrets,
+                );
             }
             (main, Some(exec))
         }
         ServiceKind::ApiGateway => {
             // API Gateway's execution logs go to `API-Gateway-Execution-Logs_{api id}/{stage}`.
-            let mut b = Builder { origin: origin(GrantKind::LogsWrite), notes: vec![], out: &mut main };
+            let mut b = Builder {
+                origin: origin(GrantKind::LogsWrite),
+                notes: vec![],
+                out: &mut main,
+            };
             b.own_input(&service.name, "api_id", API_ID.into());
-            let group = Template::from(vec![Segment::Text("API-Gateway-Execution-Logs_".into()), Segment::Input("api_id".into()), Segment::Text("/*".into())]);
+            let group = Template::from(vec![
+                Segment::Text("API-Gateway-Execution-Logs_".into()),
+                Segment::Input("api_id".into()),
+                Segment::Text("/*".into()),
+            ]);
             logs_write(&mut b, vec![group.clone()]);
-            b.statement("LogsDescribeStreams", &["logs:DescribeLogStreams"], vec![arns::log_group(group)], vec![]);
+            b.statement(
+                "LogsDescribeStreams",
+                &["logs:DescribeLogStreams"],
+                vec![arns::log_group(group)],
+                vec![],
+            );
             (main, None)
         }
-        ServiceKind::StepFunctions | ServiceKind::BedrockKnowledgeBase | ServiceKind::BedrockAgent => (main, None),
+        ServiceKind::StepFunctions
+        | ServiceKind::BedrockKnowledgeBase
+        | ServiceKind::BedrockAgent => (main, None),
     }
 }
 
@@ -596,8 +900,18 @@ fn s3(b: &mut Builder<'_>, buckets: &[&str], read: bool, write: bool, delete: bo
         (true, false) => "S3Read",
         _ => "S3Write",
     };
-    b.statement(&format!("{name}Objects"), &object_actions, buckets.iter().map(|n| arns::objects(n)).collect(), vec![]);
-    b.statement(&format!("{name}Buckets"), &bucket_actions, buckets.iter().map(|n| arns::bucket(n)).collect(), vec![]);
+    b.statement(
+        &format!("{name}Objects"),
+        &object_actions,
+        buckets.iter().map(|n| arns::objects(n)).collect(),
+        vec![],
+    );
+    b.statement(
+        &format!("{name}Buckets"),
+        &bucket_actions,
+        buckets.iter().map(|n| arns::bucket(n)).collect(),
+        vec![],
+    );
 }
 
 fn put_metrics(b: &mut Builder<'_>, namespaces: &[String]) {
@@ -605,21 +919,44 @@ fn put_metrics(b: &mut Builder<'_>, namespaces: &[String]) {
     let condition = Condition {
         test: "StringEquals".into(),
         variable: "cloudwatch:namespace".into(),
-        values: namespaces.iter().map(|n| Template::text(n.as_str())).collect(),
+        values: namespaces
+            .iter()
+            .map(|n| Template::text(n.as_str()))
+            .collect(),
     };
-    b.statement("CloudwatchPutMetrics", &["cloudwatch:PutMetricData"], vec![Template::star()], vec![condition]);
+    b.statement(
+        "CloudwatchPutMetrics",
+        &["cloudwatch:PutMetricData"],
+        vec![Template::star()],
+        vec![condition],
+    );
 }
 
 fn logs_write(b: &mut Builder<'_>, groups: Vec<Template>) {
-    b.statement("LogsCreateGroup", &["logs:CreateLogGroup"], groups.iter().cloned().map(arns::log_group).collect(), vec![]);
-    b.statement("LogsWriteStreams", &["logs:CreateLogStream", "logs:PutLogEvents"], groups.into_iter().map(arns::log_streams).collect(), vec![]);
+    b.statement(
+        "LogsCreateGroup",
+        &["logs:CreateLogGroup"],
+        groups.iter().cloned().map(arns::log_group).collect(),
+        vec![],
+    );
+    b.statement(
+        "LogsWriteStreams",
+        &["logs:CreateLogStream", "logs:PutLogEvents"],
+        groups.into_iter().map(arns::log_streams).collect(),
+        vec![],
+    );
 }
 
 fn xray(b: &mut Builder<'_>) {
     // X-Ray's write and sampling APIs accept no resource: Resource must be "*".
     b.statement(
         "XrayWrite",
-        &["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+        &[
+            "xray:GetSamplingRules",
+            "xray:GetSamplingTargets",
+            "xray:PutTelemetryRecords",
+            "xray:PutTraceSegments",
+        ],
         vec![Template::star()],
         vec![],
     );
@@ -627,17 +964,31 @@ fn xray(b: &mut Builder<'_>) {
 
 fn ecr_pull(b: &mut Builder<'_>, repositories: &[&str]) {
     // GetAuthorizationToken accepts no resource; the image reads are scoped to the repositories.
-    b.statement("EcrAuthorizationToken", &["ecr:GetAuthorizationToken"], vec![Template::star()], vec![]);
+    b.statement(
+        "EcrAuthorizationToken",
+        &["ecr:GetAuthorizationToken"],
+        vec![Template::star()],
+        vec![],
+    );
     b.statement(
         "EcrPullImages",
-        &["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        &[
+            "ecr:BatchCheckLayerAvailability",
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+        ],
         repositories.iter().map(|r| arns::repository(r)).collect(),
         vec![],
     );
 }
 
 fn secrets_read(b: &mut Builder<'_>, secrets: &[&str]) {
-    b.statement("SecretsRead", &["secretsmanager:GetSecretValue"], secrets.iter().map(|s| arns::secret(s)).collect(), vec![]);
+    b.statement(
+        "SecretsRead",
+        &["secretsmanager:GetSecretValue"],
+        secrets.iter().map(|s| arns::secret(s)).collect(),
+        vec![],
+    );
 }
 
 fn pass_role(b: &mut Builder<'_>, roles: &[String], to_service: &str) {
@@ -645,6 +996,10 @@ fn pass_role(b: &mut Builder<'_>, roles: &[String], to_service: &str) {
         "IamPassRole",
         &["iam:PassRole"],
         roles.iter().map(|r| arns::role(r)).collect(),
-        vec![Condition::new("StringEquals", "iam:PassedToService", Template::text(to_service))],
+        vec![Condition::new(
+            "StringEquals",
+            "iam:PassedToService",
+            Template::text(to_service),
+        )],
     );
 }

@@ -54,5 +54,9 @@ pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, 
         return Err(SpecError::new(file, diagnostics));
     }
     let warnings = SpecError::new(file, diagnostics).diagnostics;
-    Ok(Compiled { spec, plan, warnings })
+    Ok(Compiled {
+        spec,
+        plan,
+        warnings,
+    })
 }

@@ -44,7 +44,11 @@ pub struct Condition {
 impl Condition {
     /// A condition with one value.
     pub fn new(test: &str, variable: &str, value: Template) -> Self {
-        Condition { test: test.into(), variable: variable.into(), values: vec![value] }
+        Condition {
+            test: test.into(),
+            variable: variable.into(),
+            values: vec![value],
+        }
     }
 }
 
@@ -64,14 +68,21 @@ pub struct Origin {
 impl Statement {
     /// The statement as IAM JSON, with deploy-time values substituted.
     pub fn to_json(&self, values: &Values) -> Value {
-        let resources: Vec<Value> = self.resources.iter().map(|r| Value::String(r.resolve(values))).collect();
+        let resources: Vec<Value> = self
+            .resources
+            .iter()
+            .map(|r| Value::String(r.resolve(values)))
+            .collect();
         let mut s = Map::new();
         s.insert("Sid".into(), json!(self.sid));
         s.insert("Effect".into(), json!("Allow"));
         s.insert("Action".into(), json!(self.actions));
         s.insert("Resource".into(), Value::Array(resources));
         if !self.conditions.is_empty() {
-            s.insert("Condition".into(), conditions_json(&self.conditions, values));
+            s.insert(
+                "Condition".into(),
+                conditions_json(&self.conditions, values),
+            );
         }
         Value::Object(s)
     }
@@ -81,9 +92,18 @@ impl Statement {
 pub fn conditions_json(conditions: &[Condition], values: &Values) -> Value {
     let mut by_test = Map::new();
     for c in conditions {
-        let entry = by_test.entry(c.test.clone()).or_insert_with(|| Value::Object(Map::new()));
-        let vals: Vec<Value> = c.values.iter().map(|v| Value::String(v.resolve(values))).collect();
-        entry.as_object_mut().expect("object").insert(c.variable.clone(), Value::Array(vals));
+        let entry = by_test
+            .entry(c.test.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        let vals: Vec<Value> = c
+            .values
+            .iter()
+            .map(|v| Value::String(v.resolve(values)))
+            .collect();
+        entry
+            .as_object_mut()
+            .expect("object")
+            .insert(c.variable.clone(), Value::Array(vals));
     }
     Value::Object(by_test)
 }
@@ -114,15 +134,24 @@ impl Document {
 
 /// Characters of `value` as compact JSON, whitespace excluded, as IAM counts policy size.
 pub fn size_of(value: &Value) -> usize {
-    value.to_string().chars().filter(|c| !c.is_whitespace()).count()
+    value
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count()
 }
 
 fn sizing_values(statements: &[Statement]) -> Values {
     let mut values = Values::longest();
     for s in statements {
-        let templates = s.resources.iter().chain(s.conditions.iter().flat_map(|c| &c.values));
+        let templates = s
+            .resources
+            .iter()
+            .chain(s.conditions.iter().flat_map(|c| &c.values));
         for input in templates.flat_map(|t| t.inputs()) {
-            values.inputs.insert(input.to_string(), "x".repeat(Values::INPUT_STAND_IN_LEN));
+            values
+                .inputs
+                .insert(input.to_string(), "x".repeat(Values::INPUT_STAND_IN_LEN));
         }
     }
     values
@@ -140,7 +169,10 @@ pub const POLICIES_PER_ROLE_MAX: usize = 10;
 pub fn merge(statements: Vec<Statement>) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::new();
     for s in statements {
-        if let Some(into) = out.iter_mut().find(|o| o.actions == s.actions && o.conditions == s.conditions) {
+        if let Some(into) = out
+            .iter_mut()
+            .find(|o| o.actions == s.actions && o.conditions == s.conditions)
+        {
             for r in s.resources {
                 if !into.resources.contains(&r) {
                     into.resources.push(r);
@@ -190,9 +222,14 @@ pub fn split(statements: Vec<Statement>) -> Result<Vec<Document>, OversizedState
         current.statements.push(s);
         if current.size() > MANAGED_POLICY_MAX {
             let s = current.statements.pop().expect("just pushed");
-            let alone = Document { statements: vec![s] };
+            let alone = Document {
+                statements: vec![s],
+            };
             if alone.size() > MANAGED_POLICY_MAX {
-                return Err(OversizedStatement { sid: alone.statements[0].sid.clone(), size: alone.size() });
+                return Err(OversizedStatement {
+                    sid: alone.statements[0].sid.clone(),
+                    size: alone.size(),
+                });
             }
             if !current.statements.is_empty() {
                 docs.push(std::mem::take(&mut current));
@@ -218,15 +255,26 @@ mod tests {
             conditions: vec![],
             notes: vec![],
             sources: vec![],
-            origin: Origin { grant: GrantKind::S3Read, path: String::new(), span: Span::default(), implied: false },
+            origin: Origin {
+                grant: GrantKind::S3Read,
+                path: String::new(),
+                span: Span::default(),
+                implied: false,
+            },
         }
     }
 
     #[test]
     fn size_is_counted_without_whitespace() {
-        let doc = Document { statements: vec![stmt("A", &["s3:GetObject"], &["arn:aws:s3:::my bucket/*"])] };
+        let doc = Document {
+            statements: vec![stmt("A", &["s3:GetObject"], &["arn:aws:s3:::my bucket/*"])],
+        };
         let json = doc.to_json(&Values::longest()).to_string();
-        assert_eq!(doc.size(), json.len() - 1, "one space inside the resource is not counted");
+        assert_eq!(
+            doc.size(),
+            json.len() - 1,
+            "one space inside the resource is not counted"
+        );
     }
 
     #[test]
@@ -238,14 +286,23 @@ mod tests {
             stmt("Read", &["s3:ListBucket"], &["c"]),
         ]);
         assert_eq!(merged.len(), 3);
-        assert_eq!(merged[0].resources, vec![Template::text("a"), Template::text("b")]);
+        assert_eq!(
+            merged[0].resources,
+            vec![Template::text("a"), Template::text("b")]
+        );
         assert_eq!(merged[2].sid, "Read2");
     }
 
     #[test]
     fn split_fills_policies_in_order() {
         let big: Vec<Statement> = (0..40)
-            .map(|i| stmt(&format!("S{i}"), &["s3:GetObject"], &[&format!("arn:aws:s3:::{}/{i}/*", "b".repeat(150))]))
+            .map(|i| {
+                stmt(
+                    &format!("S{i}"),
+                    &["s3:GetObject"],
+                    &[&format!("arn:aws:s3:::{}/{i}/*", "b".repeat(150))],
+                )
+            })
             .collect();
         let docs = split(big).unwrap();
         assert!(docs.len() >= 2, "{}", docs.len());

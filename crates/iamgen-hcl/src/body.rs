@@ -133,7 +133,10 @@ impl Expr {
             }
             Expr::Object(entries) => {
                 out.push_str("{\n");
-                let attrs: Vec<Item> = entries.iter().map(|(k, v)| Item::Attr(object_key(k), v.clone())).collect();
+                let attrs: Vec<Item> = entries
+                    .iter()
+                    .map(|(k, v)| Item::Attr(object_key(k), v.clone()))
+                    .collect();
                 write_items(out, &attrs, indent + 1);
                 out.push_str(&"  ".repeat(indent));
                 out.push('}');
@@ -192,7 +195,11 @@ pub struct Block {
 impl Block {
     /// A block with no body yet.
     pub fn new(kind: &str, labels: &[&str]) -> Block {
-        Block { kind: kind.into(), labels: labels.iter().map(|l| l.to_string()).collect(), body: Vec::new() }
+        Block {
+            kind: kind.into(),
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            body: Vec::new(),
+        }
     }
 
     /// Adds an attribute.
@@ -285,7 +292,17 @@ fn write_items(out: &mut String, items: &[Item], indent: usize) {
         while i < items.len() && one_line[i].is_some() {
             i += 1;
         }
-        let w = items[start..i].iter().map(|it| if let Item::Attr(k, _) = it { k.chars().count() } else { 0 }).max().unwrap_or(0);
+        let w = items[start..i]
+            .iter()
+            .map(|it| {
+                if let Item::Attr(k, _) = it {
+                    k.chars().count()
+                } else {
+                    0
+                }
+            })
+            .max()
+            .unwrap_or(0);
         width[start..i].fill(w);
     }
     for (i, item) in items.iter().enumerate() {
@@ -344,7 +361,13 @@ mod tests {
             Block::new("resource", &["aws_iam_role", "this"])
                 .attr("name", Expr::str("r"))
                 .attr("assume_role_policy", Expr::r("data.x.json"))
-                .attr("tags", Expr::Object(vec![("Project".into(), Expr::str("p")), ("cost:center".into(), Expr::str("c"))]))
+                .attr(
+                    "tags",
+                    Expr::Object(vec![
+                        ("Project".into(), Expr::str("p")),
+                        ("cost:center".into(), Expr::str("c")),
+                    ]),
+                )
                 .attr("path", Expr::str("/")),
         );
         assert_eq!(
@@ -364,23 +387,41 @@ mod tests {
 
     #[test]
     fn long_lists_go_one_item_per_line() {
-        let long: Vec<String> = (0..5).map(|i| format!("arn:aws:s3:::bucket-number-{i}")).collect();
-        let f = File { items: vec![Item::Attr("resources".into(), Expr::strs(long)), Item::Attr("x".into(), Expr::strs(["a"]))] };
+        let long: Vec<String> = (0..5)
+            .map(|i| format!("arn:aws:s3:::bucket-number-{i}"))
+            .collect();
+        let f = File {
+            items: vec![
+                Item::Attr("resources".into(), Expr::strs(long)),
+                Item::Attr("x".into(), Expr::strs(["a"])),
+            ],
+        };
         let text = f.render();
-        assert!(text.starts_with("resources = [\n  \"arn:aws:s3:::bucket-number-0\",\n"), "{text}");
+        assert!(
+            text.starts_with("resources = [\n  \"arn:aws:s3:::bucket-number-0\",\n"),
+            "{text}"
+        );
         assert!(text.ends_with("]\nx = [\"a\"]\n"), "{text}");
     }
 
     #[test]
     fn templates_escape_text_and_interpolate_references() {
-        let t = Expr::Template(vec![Part::Text("arn:".into()), Part::Interp("local.partition".into()), Part::Text(":${x}\"".into())]);
-        let f = File { items: vec![Item::Attr("a".into(), t)] };
+        let t = Expr::Template(vec![
+            Part::Text("arn:".into()),
+            Part::Interp("local.partition".into()),
+            Part::Text(":${x}\"".into()),
+        ]);
+        let f = File {
+            items: vec![Item::Attr("a".into(), t)],
+        };
         assert_eq!(f.render(), "a = \"arn:${local.partition}:$${x}\\\"\"\n");
     }
 
     #[test]
     fn comments_cannot_break_out_of_their_line() {
-        let f = File { items: vec![Item::Comment("a\nresource \"x\" \"y\" {}".into())] };
+        let f = File {
+            items: vec![Item::Comment("a\nresource \"x\" \"y\" {}".into())],
+        };
         assert_eq!(f.render(), "# a resource \"x\" \"y\" {}\n");
     }
 }

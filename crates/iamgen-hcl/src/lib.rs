@@ -9,8 +9,8 @@ pub mod write;
 pub use render::{root_module, service_module, single_file};
 pub use write::{write_modules, OutputError, WriteOptions, WriteReport};
 
-use indexmap::IndexMap;
 use iamgen_core::Plan;
+use indexmap::IndexMap;
 
 /// Every file of the `--out DIR` layout, by path relative to DIR: the root module's files, then
 /// `modules/<service>/<file>` for each service, in spec order.

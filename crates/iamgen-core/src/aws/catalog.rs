@@ -70,26 +70,38 @@ include!(concat!(env!("OUT_DIR"), "/catalog.rs"));
 
 /// A service by prefix, exact case.
 pub fn service(prefix: &str) -> Option<&'static ServiceDef> {
-    SERVICES.binary_search_by(|s| s.prefix.cmp(prefix)).ok().map(|i| &SERVICES[i])
+    SERVICES
+        .binary_search_by(|s| s.prefix.cmp(prefix))
+        .ok()
+        .map(|i| &SERVICES[i])
 }
 
 /// An action by its full name (`s3:GetObject`), exact case, with its service.
 pub fn action(full_name: &str) -> Option<(&'static ServiceDef, &'static ActionDef)> {
     let (prefix, name) = full_name.split_once(':')?;
     let service = service(prefix)?;
-    let i = service.actions.binary_search_by(|a| a.name.cmp(name)).ok()?;
+    let i = service
+        .actions
+        .binary_search_by(|a| a.name.cmp(name))
+        .ok()?;
     Some((service, &service.actions[i]))
 }
 
 /// How many services and actions the catalog holds.
 pub fn size() -> (usize, usize) {
-    (SERVICES.len(), SERVICES.iter().map(|s| s.actions.len()).sum())
+    (
+        SERVICES.len(),
+        SERVICES.iter().map(|s| s.actions.len()).sum(),
+    )
 }
 
 impl ServiceDef {
     /// A resource type by name.
     pub fn resource_type(&self, name: &str) -> Option<&'static ResourceTypeDef> {
-        self.resource_types.binary_search_by(|r| r.name.cmp(name)).ok().map(|i| &self.resource_types[i])
+        self.resource_types
+            .binary_search_by(|r| r.name.cmp(name))
+            .ok()
+            .map(|i| &self.resource_types[i])
     }
 }
 
@@ -132,22 +144,39 @@ enum Token<'a> {
 }
 
 fn tokenize(format: &str) -> Vec<Token<'_>> {
-    const SLASHED: [&str; 6] = ["ObjectName", "LogGroupName", "LogStreamName", "RoleNameWithPath", "SecretId", "RepositoryName"];
+    const SLASHED: [&str; 6] = [
+        "ObjectName",
+        "LogGroupName",
+        "LogStreamName",
+        "RoleNameWithPath",
+        "SecretId",
+        "RepositoryName",
+    ];
     let mut tokens = Vec::new();
     let mut rest = format;
     while let Some(start) = rest.find("${") {
         if start > 0 {
             tokens.push(Token::Text(&rest[..start]));
         }
-        let end = rest[start..].find('}').map(|e| start + e).unwrap_or(rest.len() - 1);
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len() - 1);
         let name = &rest[start + 2..end];
-        tokens.push(Token::Hole { slash: SLASHED.contains(&name), colon: false });
+        tokens.push(Token::Hole {
+            slash: SLASHED.contains(&name),
+            colon: false,
+        });
         rest = &rest[end + 1..];
     }
     if !rest.is_empty() {
         tokens.push(Token::Text(rest));
     }
-    if let Some(Token::Hole { colon, .. }) = tokens.iter_mut().rev().find(|t| matches!(t, Token::Hole { .. })) {
+    if let Some(Token::Hole { colon, .. }) = tokens
+        .iter_mut()
+        .rev()
+        .find(|t| matches!(t, Token::Hole { .. }))
+    {
         *colon = true;
     }
     tokens
@@ -188,7 +217,10 @@ mod tests {
 
     #[test]
     fn resourceless_actions_are_known() {
-        assert!(action("cloudwatch:PutMetricData").unwrap().1.accepts_no_resource());
+        assert!(action("cloudwatch:PutMetricData")
+            .unwrap()
+            .1
+            .accepts_no_resource());
         assert!(!action("s3:GetObject").unwrap().1.accepts_no_resource());
         let (_, pass) = action("iam:PassRole").unwrap();
         assert!(pass.supports_condition_key("iam:PassedToService"));
@@ -206,9 +238,22 @@ mod tests {
         assert!(arn_matches(object, "arn:aws:s3:::raw/a/b.csv"));
         assert!(!arn_matches(object, "arn:aws:s3:::raw"));
         let ddb = service("dynamodb").unwrap();
-        assert!(!arn_matches(ddb.resource_type("table").unwrap().arn, "arn:aws:dynamodb:r:1:table/t/index/*"));
-        assert!(arn_matches(ddb.resource_type("index").unwrap().arn, "arn:aws:dynamodb:r:1:table/t/index/*"));
-        let model = service("bedrock").unwrap().resource_type("foundation-model").unwrap().arn;
-        assert!(arn_matches(model, "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"));
+        assert!(!arn_matches(
+            ddb.resource_type("table").unwrap().arn,
+            "arn:aws:dynamodb:r:1:table/t/index/*"
+        ));
+        assert!(arn_matches(
+            ddb.resource_type("index").unwrap().arn,
+            "arn:aws:dynamodb:r:1:table/t/index/*"
+        ));
+        let model = service("bedrock")
+            .unwrap()
+            .resource_type("foundation-model")
+            .unwrap()
+            .arn;
+        assert!(arn_matches(
+            model,
+            "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-embed-text-v2:0"
+        ));
     }
 }

@@ -25,9 +25,19 @@ impl Trust {
     /// The trust policy for a role of `kind`; `physical_name` is the service's own name (the state
     /// machine's name, for example), used where the source ARN can be exact.
     pub fn for_kind(kind: ServiceKind, physical_name: &str) -> Trust {
-        let account = || Condition::new("StringEquals", "aws:SourceAccount", Template::from(vec![Segment::Account]));
+        let account = || {
+            Condition::new(
+                "StringEquals",
+                "aws:SourceAccount",
+                Template::from(vec![Segment::Account]),
+            )
+        };
         let source_arn = |service: &str, resource: &str| {
-            Condition::new("ArnLike", "aws:SourceArn", Template::arn(service, true, true, resource))
+            Condition::new(
+                "ArnLike",
+                "aws:SourceArn",
+                Template::arn(service, true, true, resource),
+            )
         };
         match kind {
             // Lambda does not document aws:SourceArn / aws:SourceAccount for execution roles:
@@ -91,16 +101,28 @@ mod tests {
 
     #[test]
     fn api_gateway_and_lambda_have_no_source_conditions() {
-        assert!(Trust::for_kind(ServiceKind::ApiGateway, "x").conditions.is_empty());
-        assert!(Trust::for_kind(ServiceKind::Lambda, "x").conditions.is_empty());
+        assert!(Trust::for_kind(ServiceKind::ApiGateway, "x")
+            .conditions
+            .is_empty());
+        assert!(Trust::for_kind(ServiceKind::Lambda, "x")
+            .conditions
+            .is_empty());
     }
 
     #[test]
     fn step_functions_names_its_state_machine() {
         let t = Trust::for_kind(ServiceKind::StepFunctions, "engagement-pipeline-dev");
-        let json = t.to_json(&Values { partition: "aws".into(), region: "eu-west-1".into(), account: "111122223333".into(), inputs: Default::default() });
+        let json = t.to_json(&Values {
+            partition: "aws".into(),
+            region: "eu-west-1".into(),
+            account: "111122223333".into(),
+            inputs: Default::default(),
+        });
         let cond = &json["Statement"][0]["Condition"];
         assert_eq!(cond["StringEquals"]["aws:SourceAccount"][0], "111122223333");
-        assert_eq!(cond["ArnLike"]["aws:SourceArn"][0], "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev");
+        assert_eq!(
+            cond["ArnLike"]["aws:SourceArn"][0],
+            "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev"
+        );
     }
 }

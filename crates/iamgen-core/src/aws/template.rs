@@ -63,7 +63,12 @@ impl Template {
 
     /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:` followed by `resource`, with the region and account
     /// left empty where the service's ARNs have none (S3 buckets, IAM roles).
-    pub fn arn(service: &str, regional: bool, in_account: bool, resource: impl Into<Template>) -> Self {
+    pub fn arn(
+        service: &str,
+        regional: bool,
+        in_account: bool,
+        resource: impl Into<Template>,
+    ) -> Self {
         let mut t = Template::text("arn:");
         t.push(Segment::Partition);
         t.push_text(&format!(":{service}:"));
@@ -197,7 +202,10 @@ mod tests {
         let b = Template::arn("s3", false, false, "bucket/*");
         assert_eq!(b.to_string(), "arn:${partition}:s3:::bucket/*");
         let f = Template::arn("lambda", true, true, "function:f");
-        assert_eq!(f.to_string(), "arn:${partition}:lambda:${region}:${account}:function:f");
+        assert_eq!(
+            f.to_string(),
+            "arn:${partition}:lambda:${region}:${account}:function:f"
+        );
         let mut v = Values::longest();
         v.partition = "aws-cn".into();
         assert_eq!(b.resolve(&v), "arn:aws-cn:s3:::bucket/*");
@@ -205,7 +213,11 @@ mod tests {
 
     #[test]
     fn adjacent_text_is_joined() {
-        let t = Template::from(vec![Segment::Text("a".into()), Segment::Text("b".into()), Segment::Input("x".into())]);
+        let t = Template::from(vec![
+            Segment::Text("a".into()),
+            Segment::Text("b".into()),
+            Segment::Input("x".into()),
+        ]);
         assert_eq!(t.segments().len(), 2);
         assert_eq!(t.inputs().collect::<Vec<_>>(), ["x"]);
         assert!(Template::star().is_star());

@@ -35,7 +35,9 @@ impl Naming {
                 parts.push(Part::Text(rest[..open].to_string()));
             }
             let after = &rest[open + 1..];
-            let close = after.find('}').ok_or_else(|| format!("unclosed '{{' in naming template '{template}'"))?;
+            let close = after
+                .find('}')
+                .ok_or_else(|| format!("unclosed '{{' in naming template '{template}'"))?;
             parts.push(match &after[..close] {
                 "project" => Part::Project,
                 "name" => Part::Name,
@@ -63,7 +65,10 @@ impl Naming {
                 "the naming template's fixed text '{t}' may only hold lowercase letters, digits and '-', which every AWS name accepts"
             ));
         }
-        Ok(Naming { parts, source: template.to_string() })
+        Ok(Naming {
+            parts,
+            source: template.to_string(),
+        })
     }
 
     /// The physical name of `name`. Underscores in logical names become hyphens, since S3 and
@@ -99,7 +104,9 @@ impl fmt::Display for Naming {
 pub fn check_logical(name: &str) -> Result<(), String> {
     let ok = name.len() <= 64
         && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
     if ok {
         Ok(())
     } else {
@@ -114,7 +121,9 @@ pub fn check_name_part(what: &str, value: &str) -> Result<(), String> {
     let ok = !value.is_empty()
         && value.len() <= 32
         && value.starts_with(|c: char| c.is_ascii_lowercase())
-        && value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && value
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if ok {
         Ok(())
     } else {
@@ -188,7 +197,12 @@ impl NameRule {
             NameRule::DynamodbTable => (3, 255, "letters, digits, '_', '-' and '.'", table),
             NameRule::AthenaWorkgroup => (1, 128, "letters, digits, '_', '-' and '.'", table),
             NameRule::GlueDatabase => (1, 255, "lowercase letters, digits, '_' and '-'", glue),
-            NameRule::EcrRepository => (2, 256, "lowercase letters, digits, '.', '_', '/' and '-'", ecr),
+            NameRule::EcrRepository => (
+                2,
+                256,
+                "lowercase letters, digits, '.', '_', '/' and '-'",
+                ecr,
+            ),
             NameRule::Secret => (1, 512, "letters, digits and /_+=.@-", secret),
             NameRule::BedrockModel => (1, 256, "letters, digits, '.', ':', '_' and '-'", model),
             NameRule::EcsCluster => (1, 255, "letters, digits, '_' and '-'", word),
@@ -224,13 +238,19 @@ impl NameRule {
         let len = name.chars().count();
         let noun = self.noun();
         if len > max {
-            return Err(format!("{noun} '{name}' is {len} characters; AWS allows at most {max}"));
+            return Err(format!(
+                "{noun} '{name}' is {len} characters; AWS allows at most {max}"
+            ));
         }
         if len < min {
-            return Err(format!("{noun} '{name}' is {len} characters; AWS needs at least {min}"));
+            return Err(format!(
+                "{noun} '{name}' is {len} characters; AWS needs at least {min}"
+            ));
         }
         if let Some(bad) = name.chars().find(|&c| !(valid(c) || (pattern && c == '*'))) {
-            return Err(format!("{noun} '{name}' contains {bad:?}; AWS allows only {alphabet}"));
+            return Err(format!(
+                "{noun} '{name}' contains {bad:?}; AWS allows only {alphabet}"
+            ));
         }
         if self == NameRule::Bucket {
             check_bucket_shape(name)?;
@@ -242,14 +262,20 @@ impl NameRule {
 /// The S3 rules beyond the alphabet (general purpose bucket naming rules).
 fn check_bucket_shape(name: &str) -> Result<(), String> {
     let fail = |why: &str| Err(format!("S3 bucket name '{name}' {why}"));
-    let edge = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '*');
+    let edge = |c: Option<char>| {
+        c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '*')
+    };
     if !edge(name.chars().next()) || !edge(name.chars().last()) {
         return fail("must begin and end with a lowercase letter or digit");
     }
     if name.contains("..") || name.contains(".-") || name.contains("-.") {
         return fail("must not contain '..', '.-' or '-.'");
     }
-    if name.split('.').count() == 4 && name.split('.').all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+    if name.split('.').count() == 4
+        && name
+            .split('.')
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
         return fail("must not look like an IP address");
     }
     for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
@@ -272,33 +298,70 @@ mod tests {
     #[test]
     fn default_convention_matches_the_seed() {
         let n = Naming::default();
-        assert_eq!(n.apply("engagement", "raw-data", "dev"), "engagement-raw-data-dev");
-        assert_eq!(n.apply("engagement", "pre_cleanup", "dev"), "engagement-pre-cleanup-dev");
+        assert_eq!(
+            n.apply("engagement", "raw-data", "dev"),
+            "engagement-raw-data-dev"
+        );
+        assert_eq!(
+            n.apply("engagement", "pre_cleanup", "dev"),
+            "engagement-pre-cleanup-dev"
+        );
     }
 
     #[test]
     fn templates_are_checked() {
-        assert!(Naming::parse("{project}-{nmae}").unwrap_err().contains("unknown placeholder '{nmae}'"));
-        assert!(Naming::parse("{project}-{environment}").unwrap_err().contains("must contain {name}"));
-        assert!(Naming::parse("{project}_{name}").unwrap_err().contains("fixed text '_'"));
+        assert!(Naming::parse("{project}-{nmae}")
+            .unwrap_err()
+            .contains("unknown placeholder '{nmae}'"));
+        assert!(Naming::parse("{project}-{environment}")
+            .unwrap_err()
+            .contains("must contain {name}"));
+        assert!(Naming::parse("{project}_{name}")
+            .unwrap_err()
+            .contains("fixed text '_'"));
         assert!(Naming::parse("{project-{name}").is_err());
-        assert_eq!(Naming::parse("{environment}-{name}").unwrap().apply("p", "x", "e"), "e-x");
+        assert_eq!(
+            Naming::parse("{environment}-{name}")
+                .unwrap()
+                .apply("p", "x", "e"),
+            "e-x"
+        );
     }
 
     #[test]
     fn aws_name_rules() {
         assert!(NameRule::IamRole.check(&"a".repeat(64), false).is_ok());
-        assert!(NameRule::IamRole.check(&"a".repeat(65), false).unwrap_err().contains("at most 64"));
-        assert!(NameRule::IamPolicy.check("has space", false).unwrap_err().contains("' '"));
+        assert!(NameRule::IamRole
+            .check(&"a".repeat(65), false)
+            .unwrap_err()
+            .contains("at most 64"));
+        assert!(NameRule::IamPolicy
+            .check("has space", false)
+            .unwrap_err()
+            .contains("' '"));
         assert!(NameRule::Bucket.check("Upper", false).is_err());
-        assert!(NameRule::Bucket.check("ab", false).unwrap_err().contains("at least 3"));
+        assert!(NameRule::Bucket
+            .check("ab", false)
+            .unwrap_err()
+            .contains("at least 3"));
         assert!(NameRule::Bucket.check("a..b", false).is_err());
-        assert!(NameRule::Bucket.check("192.168.1.1", false).unwrap_err().contains("IP address"));
+        assert!(NameRule::Bucket
+            .check("192.168.1.1", false)
+            .unwrap_err()
+            .contains("IP address"));
         assert!(NameRule::Bucket.check("xn--abc", false).is_err());
-        assert!(NameRule::Bucket.check("engagement-raw-data-dev", false).is_ok());
-        assert!(NameRule::DynamodbTable.check("engagement-*-dev", true).is_ok());
-        assert!(NameRule::DynamodbTable.check("engagement-*-dev", false).is_err());
-        assert!(NameRule::BedrockModel.check("anthropic.claude-3-5-sonnet-20240620-v1:0", false).is_ok());
+        assert!(NameRule::Bucket
+            .check("engagement-raw-data-dev", false)
+            .is_ok());
+        assert!(NameRule::DynamodbTable
+            .check("engagement-*-dev", true)
+            .is_ok());
+        assert!(NameRule::DynamodbTable
+            .check("engagement-*-dev", false)
+            .is_err());
+        assert!(NameRule::BedrockModel
+            .check("anthropic.claude-3-5-sonnet-20240620-v1:0", false)
+            .is_ok());
     }
 
     #[test]

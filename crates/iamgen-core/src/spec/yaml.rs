@@ -84,7 +84,9 @@ pub fn parse(text: &str) -> Result<Node, Vec<Diagnostic>> {
             Span::new(1, 1),
             "the spec is empty".to_string(),
         )
-        .with_hint("start from `iamgen gen --example`, or see the README's spec format")]),
+        .with_hint(
+            "see examples/engagement-platform.yaml and the README's spec format",
+        )]),
         1 => Ok(builder.documents.pop().expect("one document")),
         _ => Err(vec![Diagnostic::error(
             builder.second_document.unwrap_or(Span::new(1, 1)),
@@ -131,7 +133,9 @@ impl Builder {
                             node.span,
                             format!("a mapping key must be a plain name, not {}", node.shape()),
                         ));
-                    } else if let Some((first, _)) = entries.iter().find(|(k, _)| k.as_str() == node.as_str()) {
+                    } else if let Some((first, _)) =
+                        entries.iter().find(|(k, _)| k.as_str() == node.as_str())
+                    {
                         self.errors.push(
                             Diagnostic::error(
                                 node.span,
@@ -168,7 +172,10 @@ impl MarkedEventReceiver for Builder {
                     self.refuse_anchor(span);
                 }
                 let quoted = !matches!(style, TScalarStyle::Plain);
-                self.push_node(Node { span, value: Value::Scalar { text, quoted } });
+                self.push_node(Node {
+                    span,
+                    value: Value::Scalar { text, quoted },
+                });
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if anchor != 0 {
@@ -181,7 +188,10 @@ impl MarkedEventReceiver for Builder {
                     ));
                     self.skipping = 1;
                     // Stand-in so that the parent still gets a value.
-                    self.push_node(Node { span, value: Value::Seq(Vec::new()) });
+                    self.push_node(Node {
+                        span,
+                        value: Value::Seq(Vec::new()),
+                    });
                     return;
                 }
                 if matches!(event, Event::SequenceStart(..)) {
@@ -192,17 +202,37 @@ impl MarkedEventReceiver for Builder {
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
-                    Some(Open::Seq(span, items)) => Node { span, value: Value::Seq(items) },
-                    Some(Open::Map(span, entries, _)) => Node { span, value: Value::Map(entries) },
+                    Some(Open::Seq(span, items)) => Node {
+                        span,
+                        value: Value::Seq(items),
+                    },
+                    // A block mapping's start event comes after its first key: start at that key.
+                    Some(Open::Map(span, entries, _)) => {
+                        let span = entries.first().map_or(span, |(k, _)| k.span.min(span));
+                        Node {
+                            span,
+                            value: Value::Map(entries),
+                        }
+                    }
                     None => return,
                 };
                 self.push_node(node);
             }
             Event::Alias(_) => {
                 self.refuse_anchor(span);
-                self.push_node(Node { span, value: Value::Scalar { text: String::new(), quoted: true } });
+                self.push_node(Node {
+                    span,
+                    value: Value::Scalar {
+                        text: String::new(),
+                        quoted: true,
+                    },
+                });
             }
-            Event::StreamStart | Event::StreamEnd | Event::DocumentStart | Event::DocumentEnd | Event::Nothing => {}
+            Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd
+            | Event::Nothing => {}
         }
     }
 }
@@ -210,8 +240,11 @@ impl MarkedEventReceiver for Builder {
 impl Builder {
     fn refuse_anchor(&mut self, span: Span) {
         self.errors.push(
-            Diagnostic::error(span, "YAML anchors and aliases are not supported".to_string())
-                .with_hint("use a profile to share grants between services"),
+            Diagnostic::error(
+                span,
+                "YAML anchors and aliases are not supported".to_string(),
+            )
+            .with_hint("use a profile to share grants between services"),
         );
     }
 }
@@ -221,17 +254,27 @@ mod tests {
     use super::*;
 
     fn errors(text: &str) -> Vec<String> {
-        parse(text).unwrap_err().iter().map(|d| d.to_string()).collect()
+        parse(text)
+            .unwrap_err()
+            .iter()
+            .map(|d| d.to_string())
+            .collect()
     }
 
     #[test]
     fn positions_are_one_based() {
         let doc = parse("a:\n  b: [x, y]\n").unwrap();
-        let Value::Map(entries) = &doc.value else { panic!() };
+        let Value::Map(entries) = &doc.value else {
+            panic!()
+        };
         let (_, b) = &entries[0];
-        let Value::Map(inner) = &b.value else { panic!() };
+        let Value::Map(inner) = &b.value else {
+            panic!()
+        };
         assert_eq!(inner[0].0.span, Span::new(2, 3));
-        let Value::Seq(items) = &inner[0].1.value else { panic!() };
+        let Value::Seq(items) = &inner[0].1.value else {
+            panic!()
+        };
         assert_eq!(items[1].span, Span::new(2, 10));
     }
 
@@ -239,7 +282,11 @@ mod tests {
     fn duplicate_keys_are_refused_with_both_places() {
         let errs = errors("a: 1\nb: 2\na: 3\n");
         assert_eq!(errs.len(), 1);
-        assert!(errs[0].starts_with("3:1: error: duplicate key 'a'"), "{}", errs[0]);
+        assert!(
+            errs[0].starts_with("3:1: error: duplicate key 'a'"),
+            "{}",
+            errs[0]
+        );
         assert!(errs[0].contains("line 1, column 1"), "{}", errs[0]);
     }
 
@@ -260,8 +307,22 @@ mod tests {
     #[test]
     fn quoted_scalars_are_marked() {
         let doc = parse("a: 'true'\nb: true\n").unwrap();
-        let Value::Map(entries) = &doc.value else { panic!() };
-        assert_eq!(entries[0].1.value, Value::Scalar { text: "true".into(), quoted: true });
-        assert_eq!(entries[1].1.value, Value::Scalar { text: "true".into(), quoted: false });
+        let Value::Map(entries) = &doc.value else {
+            panic!()
+        };
+        assert_eq!(
+            entries[0].1.value,
+            Value::Scalar {
+                text: "true".into(),
+                quoted: true
+            }
+        );
+        assert_eq!(
+            entries[1].1.value,
+            Value::Scalar {
+                text: "true".into(),
+                quoted: false
+            }
+        );
     }
 }

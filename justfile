@@ -1,0 +1,63 @@
+# iamgen's tasks. `just` lists them.
+
+tfcheck_schema := "../shared/reference/aws-provider-schema.json"
+
+default:
+    @just --list
+
+# The main job on the built-in example: one Terraform file on stdout.
+gen:
+    cargo run -q -- gen
+
+# Every test (the README's test command).
+test:
+    cargo test --workspace
+
+# Formatting, lints, docs: what CI refuses.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --all-targets --workspace -- -D warnings
+    RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --workspace
+
+# Rewrite every golden after an intended change: modules-out/, the single-file golden, the
+# bad-input expectations, docs/grants.md. Review the diff before committing.
+regen:
+    IAMGEN_BLESS=1 cargo test --workspace -q
+    cargo run -q -- gen examples/engagement-platform.yaml --out modules-out
+
+# HashiCorp's HCL parser, `terraform fmt` form and provider-schema checks on the output (offline).
+tfcheck:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    bin=$(bash ../shared/tools/tfcheck/build.sh)
+    tmp=$(mktemp -d)
+    cargo run -q -- gen examples/engagement-platform.yaml > "$tmp/iam.tf"
+    "$bin/tfcheck" -schema {{tfcheck_schema}} -fmt modules-out
+    "$bin/tfcheck" -schema {{tfcheck_schema}} -fmt "$tmp"
+
+# Real `terraform validate` on modules-out/ and the single file (needs terraform and network for `init`).
+validate:
+    #!/usr/bin/env bash
+    set -euo pipefail
+    command -v terraform >/dev/null || { echo "terraform is not installed; run 'just tfcheck' for the offline checks"; exit 1; }
+    tmp=$(mktemp -d)
+    cp -r modules-out "$tmp/modules"
+    cargo run -q -- gen examples/engagement-platform.yaml > "$tmp/single.tf"
+    mkdir "$tmp/single" && mv "$tmp/single.tf" "$tmp/single/main.tf"
+    for d in "$tmp/modules" "$tmp/single"; do (cd "$d" && terraform init -backend=false -input=false >/dev/null && terraform validate); done
+
+# checkov and parliament, pinned, as outside judges of the output.
+judges:
+    bash .ci/judges/run
+
+# Benchmarks (criterion): catalog lookups against a whole `gen`.
+bench:
+    cargo bench -p iamgen-core
+
+# Fuzz the spec loader (needs nightly-free cargo-fuzz: `cargo install cargo-fuzz`).
+fuzz seconds="600":
+    cd fuzz && cargo fuzz run spec_loader corpus/spec_loader -- -max_total_time={{seconds}}
+
+# What CI runs.
+ci:
+    bash .ci/run

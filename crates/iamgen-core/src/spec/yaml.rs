@@ -3,7 +3,7 @@
 //! serde-based loaders stop at the first problem and forget positions once a value is decoded; iamgen
 //! wants every problem of a spec, each with its line and column. So the spec is first read into this
 //! tree (with [`yaml_rust2`]'s event parser, which reports positions), and then decoded by hand in
-//! [`super::load`]. The tree refuses what a hand-written spec never needs and an attacker loves:
+//! `spec::load`. The tree refuses what a hand-written spec never needs and an attacker loves:
 //! anchors and aliases (billion laughs), multiple documents, nesting deeper than [`MAX_DEPTH`], and
 //! duplicate keys (which YAML libraries silently resolve to the last one).
 

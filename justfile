@@ -52,7 +52,7 @@ judges:
 
 # Benchmarks (criterion): catalog lookups against a whole `gen`.
 bench:
-    cargo bench -p iamgen-core
+    cargo bench --bench gen
 
 # Fuzz the spec loader (needs nightly-free cargo-fuzz: `cargo install cargo-fuzz`).
 fuzz seconds="600":

@@ -10,6 +10,7 @@
 //!   `Resource = "*"`), reported as warnings on the grant's line unless the author accepted them with
 //!   `allow: { wildcard: "reason" }`; `--strict` makes them errors.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::aws::catalog;
@@ -17,7 +18,7 @@ use crate::aws::{Segment, Template, Values};
 use crate::diag::Diagnostic;
 use crate::grants::Target;
 use crate::plan::Plan;
-use crate::policy::Statement;
+use crate::policy::{Condition, Statement};
 use crate::spec::{Finding, Spec};
 
 /// Actions that accept no resource but have a condition key that scopes them; a statement granting
@@ -105,6 +106,7 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
             format!("statement {} mixes \"*\" with ARNs", s.sid),
         );
     }
+    let samples: Vec<String> = s.resources.iter().map(sample).collect();
     for action in &s.actions {
         if action.contains(['*', '?']) {
             problem(
@@ -208,11 +210,14 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
 /// the spec's wide grants (warnings, unless accepted).
 pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // Services that share a profile share statements: judge each distinct statement once.
+    let mut judged: HashMap<(&[String], &[Template], &[Condition]), Vec<Problem>> = HashMap::new();
     for service in &plan.services {
         for role in &service.roles {
             for policy in &role.policies {
                 for s in &policy.document.statements {
-                    for p in check_statement(s) {
+                    let problems = judged.entry((&s.actions, &s.resources, &s.conditions)).or_insert_with(|| check_statement(s));
+                    for p in problems.iter() {
                         out.push(
                             Diagnostic::error(
                                 s.origin.span,

@@ -128,7 +128,17 @@ impl Document {
     /// computed with the longest partition, region and account, and 32-character ids, so the
     /// real document is never larger.
     pub fn size(&self) -> usize {
-        size_of(&self.to_json(&sizing_values(&self.statements)))
+        let empty = Document::default().to_json(&Values::longest());
+        let statements: usize = self.statements.iter().map(Statement::size).sum();
+        size_of(&empty) + statements + self.statements.len().saturating_sub(1)
+    }
+}
+
+impl Statement {
+    /// The statement's share of a document's size (see [`Document::size`]): IAM's count is additive,
+    /// plus one comma between statements.
+    pub fn size(&self) -> usize {
+        size_of(&self.to_json(&sizing_values(std::slice::from_ref(self))))
     }
 }
 
@@ -275,6 +285,12 @@ mod tests {
             json.len() - 1,
             "one space inside the resource is not counted"
         );
+    }
+
+    #[test]
+    fn document_size_is_the_sum_of_its_statements() {
+        let doc = Document { statements: vec![stmt("A", &["s3:GetObject"], &["a"]), stmt("B", &["s3:PutObject"], &["b", "c"])] };
+        assert_eq!(doc.size(), size_of(&doc.to_json(&Values::longest())));
     }
 
     #[test]

@@ -133,71 +133,27 @@ fn key_matches(pattern: &str, key: &str) -> bool {
 /// such as `amazon.titan-embed-text-v2:0`, a function qualifier). So a bucket ARN is not an object
 /// ARN, and a table ARN is not an index ARN.
 pub fn arn_matches(format: &str, arn: &str) -> bool {
-    let tokens = tokenize(format);
-    matches_from(&tokens, arn)
-}
-
-#[derive(Debug)]
-enum Token<'a> {
-    Text(&'a str),
-    Hole { slash: bool, colon: bool },
-}
-
-fn tokenize(format: &str) -> Vec<Token<'_>> {
-    const SLASHED: [&str; 6] = [
-        "ObjectName",
-        "LogGroupName",
-        "LogStreamName",
-        "RoleNameWithPath",
-        "SecretId",
-        "RepositoryName",
-    ];
-    let mut tokens = Vec::new();
-    let mut rest = format;
-    while let Some(start) = rest.find("${") {
-        if start > 0 {
-            tokens.push(Token::Text(&rest[..start]));
+    const SLASHED: [&str; 6] = ["ObjectName", "LogGroupName", "LogStreamName", "RoleNameWithPath", "SecretId", "RepositoryName"];
+    let Some(start) = format.find("${") else {
+        return format == arn;
+    };
+    let (text, rest) = format.split_at(start);
+    let Some(arn) = arn.strip_prefix(text) else {
+        return false;
+    };
+    let end = rest.find('}').unwrap_or(rest.len() - 1);
+    let after = &rest[end + 1..];
+    let slash = SLASHED.contains(&&rest[2..end]);
+    let colon = !after.contains("${");
+    for (i, c) in arn.char_indices() {
+        if (c == '/' && !slash) || (c == ':' && !colon) {
+            return false;
         }
-        let end = rest[start..]
-            .find('}')
-            .map(|e| start + e)
-            .unwrap_or(rest.len() - 1);
-        let name = &rest[start + 2..end];
-        tokens.push(Token::Hole {
-            slash: SLASHED.contains(&name),
-            colon: false,
-        });
-        rest = &rest[end + 1..];
-    }
-    if !rest.is_empty() {
-        tokens.push(Token::Text(rest));
-    }
-    if let Some(Token::Hole { colon, .. }) = tokens
-        .iter_mut()
-        .rev()
-        .find(|t| matches!(t, Token::Hole { .. }))
-    {
-        *colon = true;
-    }
-    tokens
-}
-
-fn matches_from(tokens: &[Token<'_>], s: &str) -> bool {
-    match tokens.split_first() {
-        None => s.is_empty(),
-        Some((Token::Text(t), rest)) => s.strip_prefix(t).is_some_and(|s| matches_from(rest, s)),
-        Some((Token::Hole { slash, colon }, rest)) => {
-            for (i, c) in s.char_indices() {
-                if (c == '/' && !slash) || (c == ':' && !colon) {
-                    return false;
-                }
-                if matches_from(rest, &s[i + c.len_utf8()..]) {
-                    return true;
-                }
-            }
-            false
+        if arn_matches(after, &arn[i + c.len_utf8()..]) {
+            return true;
         }
     }
+    false
 }
 
 #[cfg(test)]

@@ -24,17 +24,38 @@ fn benches(c: &mut Criterion) {
 
     c.bench_function("gen/example", |b| {
         b.iter(|| {
-            let compiled = compile(spec::EXAMPLE_FILE, black_box(spec::EXAMPLE_SPEC), &Settings::default()).unwrap();
+            let compiled = compile(
+                spec::EXAMPLE_FILE,
+                black_box(spec::EXAMPLE_SPEC),
+                &Settings::default(),
+            )
+            .unwrap();
             black_box(iamgen_hcl::single_file(&compiled.plan))
         })
     });
     c.bench_function("gen/compile_example", |b| {
-        b.iter(|| compile(spec::EXAMPLE_FILE, black_box(spec::EXAMPLE_SPEC), &Settings::default()).unwrap())
+        b.iter(|| {
+            compile(
+                spec::EXAMPLE_FILE,
+                black_box(spec::EXAMPLE_SPEC),
+                &Settings::default(),
+            )
+            .unwrap()
+        })
     });
-    c.bench_function("gen/render_example", |b| b.iter(|| black_box(iamgen_hcl::single_file(black_box(&compiled.plan)))));
-    c.bench_function("catalog/check_example", |b| b.iter(|| black_box(check::check(&compiled.spec, &compiled.plan))));
+    c.bench_function("gen/render_example", |b| {
+        b.iter(|| black_box(iamgen_hcl::single_file(black_box(&compiled.plan))))
+    });
+    c.bench_function("catalog/check_example", |b| {
+        b.iter(|| black_box(check::check(&compiled.spec, &compiled.plan)))
+    });
     c.bench_function("catalog/lookup_emitted_actions", |b| {
-        b.iter(|| actions.iter().filter(|a| catalog::action(black_box(a)).is_some()).count())
+        b.iter(|| {
+            actions
+                .iter()
+                .filter(|a| catalog::action(black_box(a)).is_some())
+                .count()
+        })
     });
 }
 

@@ -272,3 +272,35 @@ fn a_closed_stdout_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn output_is_byte_identical_across_processes() {
+    // Each process gets its own hash seed; the output must not depend on it.
+    let runs: Vec<Vec<u8>> = (0..3)
+        .map(|_| {
+            iamgen()
+                .args(["gen", "examples/engagement-platform.yaml"])
+                .output()
+                .unwrap()
+                .stdout
+        })
+        .collect();
+    assert!(runs.windows(2).all(|w| w[0] == w[1]));
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for d in [&a, &b] {
+        iamgen()
+            .args(["gen", "examples/engagement-platform.yaml", "--out"])
+            .arg(d.path())
+            .assert()
+            .success();
+    }
+    let files = fs::read_to_string(a.path().join(".iamgen-manifest")).unwrap();
+    for f in files.lines().filter(|l| !l.starts_with('#')) {
+        assert_eq!(
+            fs::read(a.path().join(f)).unwrap(),
+            fs::read(b.path().join(f)).unwrap(),
+            "{f}"
+        );
+    }
+}

@@ -11,14 +11,26 @@ const DOC: &str = "docs/grants.md";
 
 /// A spec in which `caller` (of the grant's first allowed kind) uses the grant once.
 fn spec_for(key: &str, target: Target, caller: ServiceKind) -> String {
-    let mut resources = std::collections::BTreeMap::from([("ecr_repositories", vec!["app: app".to_string()]), ("ecs_clusters", vec!["main: main".to_string()])]);
+    let mut resources = std::collections::BTreeMap::from([
+        ("ecr_repositories", vec!["app: app".to_string()]),
+        ("ecs_clusters", vec!["main: main".to_string()]),
+    ]);
     let value = match target {
         Target::Resource(kind) => {
-            let name = if kind.uses_naming() { "data" } else { "amazon.titan-embed-text-v2:0" };
-            resources.entry(kind.key()).or_default().push(format!("example: \"{name}\""));
+            let name = if kind.uses_naming() {
+                "data"
+            } else {
+                "amazon.titan-embed-text-v2:0"
+            };
+            resources
+                .entry(kind.key())
+                .or_default()
+                .push(format!("example: \"{name}\""));
             ": example".to_string()
         }
-        Target::Service(kinds) => ": target".to_string() + &format!("\n# target kind {}", kinds[0].key()),
+        Target::Service(kinds) => {
+            ": target".to_string() + &format!("\n# target kind {}", kinds[0].key())
+        }
         Target::Namespace => ": MyApp".into(),
         Target::LogGroup => ": /shop/app".into(),
         Target::Flag => String::new(),
@@ -56,40 +68,92 @@ fn render() -> String {
     let mut star_actions: Vec<(String, &'static str, &'static str)> = Vec::new();
     for def in GRANTS {
         let callers: Vec<&str> = def.callers.iter().map(|k| k.key()).collect();
-        md.push_str(&format!("## `{}`\n\n{}. Usable by: {}. AWS source: <{}>\n\n", def.key, def.summary, callers.join(", "), def.source));
+        md.push_str(&format!(
+            "## `{}`\n\n{}. Usable by: {}. AWS source: <{}>\n\n",
+            def.key,
+            def.summary,
+            callers.join(", "),
+            def.source
+        ));
         // A kind with no implied grants shows the grant's own statements unmerged.
-        let plain = [ServiceKind::StepFunctions, ServiceKind::BedrockKnowledgeBase, ServiceKind::BedrockAgent, ServiceKind::EcsTask];
-        let first = plain.into_iter().find(|k| def.callers.contains(k)).unwrap_or(def.callers[0]);
+        let plain = [
+            ServiceKind::StepFunctions,
+            ServiceKind::BedrockKnowledgeBase,
+            ServiceKind::BedrockAgent,
+            ServiceKind::EcsTask,
+        ];
+        let first = plain
+            .into_iter()
+            .find(|k| def.callers.contains(k))
+            .unwrap_or(def.callers[0]);
         let mut shown = vec![first];
         if def.key == "lambda.invoke" {
             shown.push(ServiceKind::ApiGateway);
         }
         for caller in shown {
             let spec = spec_for(def.key, def.target, caller);
-            let compiled = compile("docs.yaml", &spec, &Settings::default()).unwrap_or_else(|e| panic!("{}: {e}\n{spec}", def.key));
-            let service = compiled.plan.services.iter().find(|s| s.name == "caller").unwrap();
+            let compiled = compile("docs.yaml", &spec, &Settings::default())
+                .unwrap_or_else(|e| panic!("{}: {e}\n{spec}", def.key));
+            let service = compiled
+                .plan
+                .services
+                .iter()
+                .find(|s| s.name == "caller")
+                .unwrap();
             md.push_str(&format!("From a `{}` service:\n\n", caller.key()));
             md.push_str("| Sid | actions | resources | conditions |\n|---|---|---|---|\n");
             let mut any = false;
             for role in &service.roles {
-                for s in role.policies.iter().flat_map(|p| &p.document.statements).filter(|s| !s.origin.implied) {
+                for s in role
+                    .policies
+                    .iter()
+                    .flat_map(|p| &p.document.statements)
+                    .filter(|s| !s.origin.implied)
+                {
                     any = true;
                     let conditions: Vec<String> = s
                         .conditions
                         .iter()
-                        .map(|c| format!("{} `{}` = {}", c.test, c.variable, c.values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")))
+                        .map(|c| {
+                            format!(
+                                "{} `{}` = {}",
+                                c.test,
+                                c.variable,
+                                c.values
+                                    .iter()
+                                    .map(|v| format!("`{v}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        })
                         .collect();
                     md.push_str(&format!(
                         "| {} | {} | {} | {} |\n",
                         s.sid,
-                        s.actions.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join("<br>"),
-                        s.resources.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join("<br>"),
-                        if conditions.is_empty() { "".to_string() } else { conditions.join("<br>") }
+                        s.actions
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join("<br>"),
+                        s.resources
+                            .iter()
+                            .map(|r| format!("`{r}`"))
+                            .collect::<Vec<_>>()
+                            .join("<br>"),
+                        if conditions.is_empty() {
+                            "".to_string()
+                        } else {
+                            conditions.join("<br>")
+                        }
                     ));
                     if s.resources.iter().any(|r| r.is_star()) {
                         for a in &s.actions {
                             if !star_actions.iter().any(|(x, _, _)| x == a) {
-                                star_actions.push((a.clone(), def.key, catalog::action(a).unwrap().0.authorization_url));
+                                star_actions.push((
+                                    a.clone(),
+                                    def.key,
+                                    catalog::action(a).unwrap().0.authorization_url,
+                                ));
                             }
                         }
                     }
@@ -117,7 +181,11 @@ fn render() -> String {
     );
     star_actions.sort();
     for (a, grant, url) in &star_actions {
-        let narrowed = NARROWING_CONDITIONS.iter().find(|(x, _)| x == a).map(|(_, k)| format!("`{k}`")).unwrap_or_default();
+        let narrowed = NARROWING_CONDITIONS
+            .iter()
+            .find(|(x, _)| x == a)
+            .map(|(_, k)| format!("`{k}`"))
+            .unwrap_or_default();
         md.push_str(&format!("| `{a}` | `{grant}` | {narrowed} | <{url}> |\n"));
     }
     md

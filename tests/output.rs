@@ -227,3 +227,44 @@ services:
         .unwrap()["Condition"]["StringEquals"]["cloudwatch:namespace"][0];
     assert_eq!(ns, r#"Ns"${x}%{y}\z"#);
 }
+
+/// Issue 4: a service that needs several managed policies gets them all in the Terraform, each
+/// with its own document and attachment, and the whole file still parses.
+#[test]
+fn split_policies_are_all_written() {
+    let mut y = String::from("project: bigdata\nenvironment: prod\nresources:\n  buckets:\n");
+    for i in 0..150 {
+        y.push_str(&format!(
+            "    b{i}: {{ name: bigdata-landing-zone-for-customer-events-{i:04}-prod }}\n"
+        ));
+    }
+    y.push_str("services:\n  ingest:\n    kind: lambda\n    grants:\n");
+    for i in 0..150 {
+        y.push_str(&format!("      - s3.read: b{i}\n"));
+    }
+    let plan = compile("big.yaml", &y, &Settings::default()).unwrap().plan;
+    let parts = plan.services[0].roles[0].policies.len();
+    assert!(parts >= 3);
+    let text = single_file(&plan);
+    let body = hcl::parse(&text).unwrap();
+    let labels = |ty: &str| -> Vec<String> {
+        body.blocks()
+            .filter(|b| b.identifier() == "resource" && b.labels()[0].as_str() == ty)
+            .map(|b| b.labels()[1].as_str().to_string())
+            .collect()
+    };
+    let expected: Vec<String> = (1..=parts)
+        .map(|i| {
+            if i == 1 {
+                "ingest".to_string()
+            } else {
+                format!("ingest_{i}")
+            }
+        })
+        .collect();
+    assert_eq!(labels("aws_iam_policy"), expected);
+    assert_eq!(labels("aws_iam_role_policy_attachment"), expected);
+    let files = module_tree(&plan);
+    assert!(files["modules/ingest/main.tf"].contains("resource \"aws_iam_policy\" \"this_3\""));
+    assert!(files["modules/ingest/outputs.tf"].contains("aws_iam_policy.this_3.arn"));
+}

@@ -144,12 +144,11 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
                 }
             }
         } else {
-            for resource in &s.resources {
-                let arn = sample(resource);
+            for (resource, arn) in s.resources.iter().zip(&samples) {
                 let fits = def.resource_types.iter().any(|rt| {
                     service
                         .resource_type(rt.name)
-                        .is_some_and(|t| catalog::arn_matches(t.arn, &arn))
+                        .is_some_and(|t| catalog::arn_matches(t.arn, arn))
                 });
                 if !fits {
                     let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
@@ -206,17 +205,22 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
     problems
 }
 
+/// What makes two statements the same for the checker: actions, resources, conditions.
+type StatementKey<'a> = (&'a [String], &'a [Template], &'a [Condition]);
+
 /// Checks a whole plan: every statement of every policy (errors, since they are iamgen bugs), and
 /// the spec's wide grants (warnings, unless accepted).
 pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Services that share a profile share statements: judge each distinct statement once.
-    let mut judged: HashMap<(&[String], &[Template], &[Condition]), Vec<Problem>> = HashMap::new();
+    let mut judged: HashMap<StatementKey<'_>, Vec<Problem>> = HashMap::new();
     for service in &plan.services {
         for role in &service.roles {
             for policy in &role.policies {
                 for s in &policy.document.statements {
-                    let problems = judged.entry((&s.actions, &s.resources, &s.conditions)).or_insert_with(|| check_statement(s));
+                    let problems = judged
+                        .entry((&s.actions, &s.resources, &s.conditions))
+                        .or_insert_with(|| check_statement(s));
                     for p in problems.iter() {
                         out.push(
                             Diagnostic::error(

@@ -224,33 +224,72 @@ pub struct OversizedStatement {
 }
 
 /// Splits statements, in order, into as few documents as fit [`MANAGED_POLICY_MAX`] each, filling
-/// one before starting the next, so names and contents are stable as a spec grows at the end.
+/// one before starting the next, so names and contents are stable as a spec grows at the end. A
+/// statement too large for a document on its own is first cut into parts by resources (`Sid`,
+/// `SidPart2`, ...); only a statement whose single resource does not fit is an error.
 pub fn split(statements: Vec<Statement>) -> Result<Vec<Document>, OversizedStatement> {
+    let empty = Document::default().size();
+    let room = MANAGED_POLICY_MAX - empty;
+    let mut parts = Vec::new();
+    for s in statements {
+        if s.size() <= room {
+            parts.push(s);
+        } else {
+            parts.extend(cut(s, room)?);
+        }
+    }
     let mut docs: Vec<Document> = Vec::new();
     let mut current = Document::default();
-    for s in statements {
-        current.statements.push(s);
-        if current.size() > MANAGED_POLICY_MAX {
-            let s = current.statements.pop().expect("just pushed");
-            let alone = Document {
-                statements: vec![s],
-            };
-            if alone.size() > MANAGED_POLICY_MAX {
-                return Err(OversizedStatement {
-                    sid: alone.statements[0].sid.clone(),
-                    size: alone.size(),
-                });
-            }
-            if !current.statements.is_empty() {
-                docs.push(std::mem::take(&mut current));
-            }
-            current = alone;
+    let mut current_size = empty;
+    for s in parts {
+        let size = s.size();
+        let comma = usize::from(!current.statements.is_empty());
+        if current_size + comma + size > MANAGED_POLICY_MAX {
+            docs.push(std::mem::take(&mut current));
+            current_size = empty;
         }
+        current_size += usize::from(!current.statements.is_empty()) + size;
+        current.statements.push(s);
     }
     if !current.statements.is_empty() || docs.is_empty() {
         docs.push(current);
     }
     Ok(docs)
+}
+
+/// Cuts a statement into parts of at most `room` characters, keeping resources in order.
+fn cut(mut s: Statement, room: usize) -> Result<Vec<Statement>, OversizedStatement> {
+    let resources = std::mem::take(&mut s.resources);
+    let mut parts: Vec<Statement> = Vec::new();
+    let mut part = s.clone();
+    for r in resources {
+        part.resources.push(r);
+        if part.size() > room {
+            let r = part.resources.pop().expect("just pushed");
+            if part.resources.is_empty() {
+                let alone = Statement {
+                    resources: vec![r],
+                    ..s.clone()
+                };
+                return Err(OversizedStatement {
+                    sid: s.sid.clone(),
+                    size: alone.size() + MANAGED_POLICY_MAX - room,
+                });
+            }
+            parts.push(std::mem::replace(
+                &mut part,
+                Statement {
+                    resources: vec![r],
+                    ..s.clone()
+                },
+            ));
+        }
+    }
+    parts.push(part);
+    for (i, p) in parts.iter_mut().enumerate().skip(1) {
+        p.sid = format!("{}Part{}", s.sid, i + 1);
+    }
+    Ok(parts)
 }
 
 #[cfg(test)]
@@ -289,7 +328,12 @@ mod tests {
 
     #[test]
     fn document_size_is_the_sum_of_its_statements() {
-        let doc = Document { statements: vec![stmt("A", &["s3:GetObject"], &["a"]), stmt("B", &["s3:PutObject"], &["b", "c"])] };
+        let doc = Document {
+            statements: vec![
+                stmt("A", &["s3:GetObject"], &["a"]),
+                stmt("B", &["s3:PutObject"], &["b", "c"]),
+            ],
+        };
         assert_eq!(doc.size(), size_of(&doc.to_json(&Values::longest())));
     }
 
@@ -327,5 +371,24 @@ mod tests {
         assert_eq!(docs.iter().map(|d| d.statements.len()).sum::<usize>(), 40);
         let huge = stmt("Huge", &["s3:GetObject"], &[&"x".repeat(7000)]);
         assert_eq!(split(vec![huge]).unwrap_err().sid, "Huge");
+    }
+
+    #[test]
+    fn a_statement_too_large_alone_is_cut_by_resources() {
+        let resources: Vec<String> = (0..100)
+            .map(|i| format!("arn:aws:s3:::{}-{i:03}/*", "b".repeat(100)))
+            .collect();
+        let refs: Vec<&str> = resources.iter().map(String::as_str).collect();
+        let docs = split(vec![stmt("S3ReadObjects", &["s3:GetObject"], &refs)]).unwrap();
+        assert!(docs.len() >= 2);
+        assert!(docs.iter().all(|d| d.size() <= MANAGED_POLICY_MAX));
+        let all: Vec<&Statement> = docs.iter().flat_map(|d| &d.statements).collect();
+        assert_eq!(all[0].sid, "S3ReadObjects");
+        assert_eq!(all[1].sid, "S3ReadObjectsPart2");
+        let kept: Vec<String> = all
+            .iter()
+            .flat_map(|s| s.resources.iter().map(|r| r.to_string()))
+            .collect();
+        assert_eq!(kept, resources, "every resource kept, in order");
     }
 }

@@ -15,8 +15,17 @@ struct ServiceSpec {
 }
 
 fn service() -> impl Strategy<Value = ServiceSpec> {
-    (0..ServiceKind::ALL.len(), prop::collection::vec((0..GRANTS.len(), prop::collection::vec(0..3usize, 1..3)), 0..8))
-        .prop_map(|(k, grants)| ServiceSpec { kind: ServiceKind::ALL[k], grants })
+    (
+        0..ServiceKind::ALL.len(),
+        prop::collection::vec(
+            (0..GRANTS.len(), prop::collection::vec(0..3usize, 1..3)),
+            0..8,
+        ),
+    )
+        .prop_map(|(k, grants)| ServiceSpec {
+            kind: ServiceKind::ALL[k],
+            grants,
+        })
 }
 
 /// Renders a spec: three resources of every kind (one a pattern where it may be), the services, and
@@ -48,11 +57,21 @@ fn render(services: &[ServiceSpec], pattern: bool) -> String {
             let names: Vec<String> = match def.target {
                 Target::Resource(_) => targets.iter().map(|t| format!("r{t}")).collect(),
                 Target::Service(kinds) => {
-                    let fit: Vec<usize> = services.iter().enumerate().filter(|(j, o)| kinds.contains(&o.kind) && !(def.key == "lambda.invoke" && *j == i)).map(|(j, _)| j).collect();
+                    let fit: Vec<usize> = services
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, o)| {
+                            kinds.contains(&o.kind) && !(def.key == "lambda.invoke" && *j == i)
+                        })
+                        .map(|(j, _)| j)
+                        .collect();
                     if fit.is_empty() {
                         continue;
                     }
-                    targets.iter().map(|t| format!("s{}", fit[t % fit.len()])).collect()
+                    targets
+                        .iter()
+                        .map(|t| format!("s{}", fit[t % fit.len()]))
+                        .collect()
                 }
                 Target::Namespace => targets.iter().map(|t| format!("App{t}")).collect(),
                 Target::LogGroup => targets.iter().map(|t| format!("/app/group-{t}")).collect(),

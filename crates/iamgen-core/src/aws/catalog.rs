@@ -133,7 +133,14 @@ fn key_matches(pattern: &str, key: &str) -> bool {
 /// such as `amazon.titan-embed-text-v2:0`, a function qualifier). So a bucket ARN is not an object
 /// ARN, and a table ARN is not an index ARN.
 pub fn arn_matches(format: &str, arn: &str) -> bool {
-    const SLASHED: [&str; 6] = ["ObjectName", "LogGroupName", "LogStreamName", "RoleNameWithPath", "SecretId", "RepositoryName"];
+    const SLASHED: [&str; 6] = [
+        "ObjectName",
+        "LogGroupName",
+        "LogStreamName",
+        "RoleNameWithPath",
+        "SecretId",
+        "RepositoryName",
+    ];
     let Some(start) = format.find("${") else {
         return format == arn;
     };

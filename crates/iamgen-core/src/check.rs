@@ -284,25 +284,11 @@ pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Span;
-    use crate::grants::{arns, GrantKind};
-    use crate::policy::{Condition, Origin};
+    use crate::grants::arns;
+    use crate::policy::Condition;
 
     fn stmt(actions: &[&str], resources: Vec<Template>, conditions: Vec<Condition>) -> Statement {
-        Statement {
-            sid: "T".into(),
-            actions: actions.iter().map(|a| a.to_string()).collect(),
-            resources,
-            conditions,
-            notes: vec![],
-            sources: vec![],
-            origin: Origin {
-                grant: GrantKind::S3Read,
-                path: String::new(),
-                span: Span::default(),
-                implied: false,
-            },
-        }
+        Statement::for_test("T", actions, resources, conditions)
     }
 
     fn rules(s: &Statement) -> Vec<Rule> {

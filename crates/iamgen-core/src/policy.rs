@@ -88,6 +88,32 @@ impl Statement {
     }
 }
 
+#[cfg(test)]
+impl Statement {
+    /// A statement from an explicit `s3.read` grant at no position, for unit tests.
+    pub(crate) fn for_test(
+        sid: &str,
+        actions: &[&str],
+        resources: Vec<Template>,
+        conditions: Vec<Condition>,
+    ) -> Statement {
+        Statement {
+            sid: sid.into(),
+            actions: actions.iter().map(|a| a.to_string()).collect(),
+            resources,
+            conditions,
+            notes: vec![],
+            sources: vec![],
+            origin: Origin {
+                grant: GrantKind::S3Read,
+                path: String::new(),
+                span: Span::default(),
+                implied: false,
+            },
+        }
+    }
+}
+
 /// `{"TEST": {"VARIABLE": [values]}}`, tests and variables in first-seen order.
 pub fn conditions_json(conditions: &[Condition], values: &Values) -> Value {
     let mut by_test = Map::new();
@@ -297,20 +323,12 @@ mod tests {
     use super::*;
 
     fn stmt(sid: &str, actions: &[&str], resources: &[&str]) -> Statement {
-        Statement {
-            sid: sid.into(),
-            actions: actions.iter().map(|s| s.to_string()).collect(),
-            resources: resources.iter().map(|r| Template::text(*r)).collect(),
-            conditions: vec![],
-            notes: vec![],
-            sources: vec![],
-            origin: Origin {
-                grant: GrantKind::S3Read,
-                path: String::new(),
-                span: Span::default(),
-                implied: false,
-            },
-        }
+        Statement::for_test(
+            sid,
+            actions,
+            resources.iter().map(|r| Template::text(*r)).collect(),
+            vec![],
+        )
     }
 
     #[test]

@@ -71,13 +71,8 @@ impl Expr {
             }
             Expr::List(items) => {
                 out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    if !item.write_inline(out) {
-                        return false;
-                    }
+                if !write_inline_list(out, items) {
+                    return false;
                 }
                 out.push(']');
             }
@@ -90,13 +85,8 @@ impl Expr {
             Expr::Call(name, args) => {
                 out.push_str(name);
                 out.push('(');
-                for (i, a) in args.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    if !a.write_inline(out) {
-                        return false;
-                    }
+                if !write_inline_list(out, args) {
+                    return false;
                 }
                 out.push(')');
             }
@@ -155,6 +145,19 @@ impl Expr {
             _ => unreachable!("scalars are always inline"),
         }
     }
+}
+
+/// `a, b, c` on one line; false when an item cannot be written inline.
+fn write_inline_list(out: &mut String, items: &[Expr]) -> bool {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        if !item.write_inline(out) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Lists longer than this go one item per line.

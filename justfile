@@ -22,8 +22,9 @@ lint:
 # Rewrite every golden after an intended change: modules-out/, the single-file golden, the
 # bad-input expectations, docs/grants.md. Review the diff before committing.
 regen:
-    IAMGEN_BLESS=1 cargo test --workspace -q
+    IAMGEN_BLESS=1 cargo test -q --test output --test bad_inputs --test docs
     cargo run -q -- gen examples/engagement-platform.yaml --out modules-out
+    cargo test -q --workspace
 
 # HashiCorp's HCL parser, `terraform fmt` form and provider-schema checks on the output (offline).
 tfcheck:

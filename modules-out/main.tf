@@ -112,8 +112,9 @@ module "assistant" {
 module "api" {
   source = "./modules/api"
 
-  path                 = var.path
-  permissions_boundary = var.permissions_boundary
-  tags                 = var.tags
-  api_id               = var.api_api_id
+  path                    = var.path
+  permissions_boundary    = var.permissions_boundary
+  tags                    = var.tags
+  api_id                  = var.api_api_id
+  set_api_gateway_account = var.api_set_api_gateway_account
 }

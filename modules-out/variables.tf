@@ -35,3 +35,9 @@ variable "knowledge_base_knowledge_base_id" {
   description = "Id of the Bedrock knowledge base of service 'knowledge_base' (known after it is created)"
   type        = string
 }
+
+variable "api_set_api_gateway_account" {
+  description = "Make service 'api''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"
+  type        = bool
+  default     = true
+}

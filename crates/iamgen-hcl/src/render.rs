@@ -423,7 +423,7 @@ fn global_inputs(plan: &Plan) -> IndexMap<String, String> {
     inputs
 }
 
-fn root_variables(plan: &Plan, file: &mut File, single_file: bool) {
+fn root_variables(plan: &Plan, file: &mut File) {
     common_variables(file);
     for (name, description) in global_inputs(plan) {
         file.block(variable(&name, "string", &description, None));
@@ -433,14 +433,15 @@ fn root_variables(plan: &Plan, file: &mut File, single_file: bool) {
         .iter()
         .filter(|s| s.kind == ServiceKind::ApiGateway)
     {
-        if single_file {
-            file.block(variable(
-                &format!("{}_set_api_gateway_account", s.name),
-                "bool",
-                "Make this role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)",
-                Some(Expr::r("true")),
-            ));
-        }
+        file.block(variable(
+            &format!("{}_set_api_gateway_account", s.name),
+            "bool",
+            &format!(
+                "Make service '{}''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)",
+                s.name
+            ),
+            Some(Expr::r("true")),
+        ));
     }
 }
 
@@ -488,12 +489,18 @@ pub fn root_module(plan: &Plan) -> IndexMap<String, String> {
         for (local, input) in &s.inputs {
             call = call.attr(local, Expr::r(format!("var.{}", input.global)));
         }
+        if s.kind == ServiceKind::ApiGateway {
+            call = call.attr(
+                "set_api_gateway_account",
+                Expr::r(format!("var.{}_set_api_gateway_account", s.name)),
+            );
+        }
         main.block(call);
     }
     files.insert("main.tf".to_string(), main.render());
 
     let mut vars = File::default();
-    root_variables(plan, &mut vars, false);
+    root_variables(plan, &mut vars);
     files.insert("variables.tf".to_string(), vars.render());
 
     let mut outputs = File::default();
@@ -517,7 +524,7 @@ pub fn single_file(plan: &Plan) -> String {
         plan.project, plan.environment
     ));
     file.block(versions());
-    root_variables(plan, &mut file, true);
+    root_variables(plan, &mut file);
     data_sources(&mut file);
     file.block(locals(plan));
     for service in &plan.services {

@@ -64,21 +64,6 @@ impl fmt::Display for Problem {
     }
 }
 
-impl Values {
-    /// Sample values for matching ARNs against the catalog's formats: `aws`, `us-east-1`, a 12-digit
-    /// account, `/` for the role path, and a 10-character id for other inputs.
-    pub fn sample() -> Values {
-        let mut inputs = std::collections::BTreeMap::new();
-        inputs.insert("path".to_string(), "/".to_string());
-        Values {
-            partition: "aws".into(),
-            region: "us-east-1".into(),
-            account: "123456789012".into(),
-            inputs,
-        }
-    }
-}
-
 fn sample(t: &Template) -> String {
     let mut v = Values::sample();
     for input in t.inputs() {

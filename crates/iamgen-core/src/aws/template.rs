@@ -191,6 +191,19 @@ impl Values {
 
     /// The value used for an input missing from `inputs` when sizing.
     pub const INPUT_STAND_IN_LEN: usize = 32;
+
+    /// Sample values for matching ARNs against the catalog's formats: `aws`, `us-east-1`, a 12-digit
+    /// account, `/` for the role path, and a 10-character id for other inputs.
+    pub fn sample() -> Values {
+        let mut inputs = std::collections::BTreeMap::new();
+        inputs.insert("path".to_string(), "/".to_string());
+        Values {
+            partition: "aws".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            inputs,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -305,7 +305,11 @@ pub mod arns {
     }
     /// CloudWatch Logs `log-group`.
     pub fn log_group(name: Template) -> Template {
-        Template::arn("logs", true, true, Template::text("log-group:")).joined(name)
+        {
+            let mut arn = Template::arn("logs", true, true, "log-group:");
+            arn.append(name);
+            arn
+        }
     }
     /// CloudWatch Logs `log-stream`: every stream of the group.
     pub fn log_streams(name: Template) -> Template {
@@ -393,13 +397,6 @@ pub mod arns {
                 Segment::Text("/*".into()),
             ]),
         )
-    }
-}
-
-impl Template {
-    fn joined(mut self, other: Template) -> Template {
-        self.append(other);
-        self
     }
 }
 

@@ -67,14 +67,10 @@ impl Scope<'_> {
     }
 }
 
-fn tf_block(kind: &str, labels: &[&str]) -> Block {
-    Block::new(kind, labels)
-}
-
 fn versions() -> Block {
-    tf_block("terraform", &[])
+    Block::new("terraform", &[])
         .attr("required_version", Expr::str(TERRAFORM_VERSION))
-        .block(tf_block("required_providers", &[]).attr(
+        .block(Block::new("required_providers", &[]).attr(
             "aws",
             Expr::Object(vec![
                 ("source".into(), Expr::str("hashicorp/aws")),
@@ -84,7 +80,7 @@ fn versions() -> Block {
 }
 
 fn variable(name: &str, ty: &str, description: &str, default: Option<Expr>) -> Block {
-    tf_block("variable", &[name])
+    Block::new("variable", &[name])
         .attr("description", Expr::str(description))
         .attr("type", Expr::r(ty))
         .attr_opt("default", default)
@@ -99,7 +95,7 @@ fn common_variables(file: &mut File) {
         Some(Expr::str("/")),
     );
     path = path.block(
-        tf_block("validation", &[])
+        Block::new("validation", &[])
             .attr("condition", Expr::r("can(regex(\"^/([A-Za-z0-9.,+@=_-]+/)*$\", var.path))"))
             .attr("error_message", Expr::str("The path must begin and end with '/' and hold only letters, digits and .,+@=_-.")),
     );
@@ -134,7 +130,7 @@ fn locals(plan: &Plan) -> Block {
             .map(|(k, v)| (k.clone(), Expr::str(v.clone())))
             .collect(),
     );
-    tf_block("locals", &[])
+    Block::new("locals", &[])
         .attr("partition", Expr::r("data.aws_partition.current.partition"))
         .attr("region", Expr::r("data.aws_region.current.region"))
         .attr(
@@ -148,13 +144,13 @@ fn locals(plan: &Plan) -> Block {
 }
 
 fn data_sources(file: &mut File) {
-    file.block(tf_block("data", &["aws_partition", "current"]));
-    file.block(tf_block("data", &["aws_region", "current"]));
-    file.block(tf_block("data", &["aws_caller_identity", "current"]));
+    file.block(Block::new("data", &["aws_partition", "current"]));
+    file.block(Block::new("data", &["aws_region", "current"]));
+    file.block(Block::new("data", &["aws_caller_identity", "current"]));
 }
 
 fn condition(scope: &Scope<'_>, c: &Condition) -> Block {
-    tf_block("condition", &[])
+    Block::new("condition", &[])
         .attr("test", Expr::str(c.test.clone()))
         .attr("variable", Expr::str(c.variable.clone()))
         .attr(
@@ -165,19 +161,19 @@ fn condition(scope: &Scope<'_>, c: &Condition) -> Block {
 
 fn trust_document(scope: &Scope<'_>, role: &RolePlan) -> Block {
     let trust: &Trust = &role.trust;
-    let mut statement = tf_block("statement", &[])
+    let mut statement = Block::new("statement", &[])
         .attr("sid", Expr::str("AssumeRole"))
         .attr("effect", Expr::str("Allow"))
         .attr("actions", Expr::strs(["sts:AssumeRole"]))
         .block(
-            tf_block("principals", &[])
+            Block::new("principals", &[])
                 .attr("type", Expr::str("Service"))
                 .attr("identifiers", Expr::strs([trust.principal])),
         );
     for c in &trust.conditions {
         statement = statement.block(condition(scope, c));
     }
-    tf_block(
+    Block::new(
         "data",
         &[
             "aws_iam_policy_document",
@@ -189,7 +185,7 @@ fn trust_document(scope: &Scope<'_>, role: &RolePlan) -> Block {
 }
 
 fn statement(scope: &Scope<'_>, s: &Statement) -> Block {
-    let mut b = tf_block("statement", &[])
+    let mut b = Block::new("statement", &[])
         .attr("sid", Expr::str(s.sid.clone()))
         .attr("effect", Expr::str("Allow"))
         .attr("actions", Expr::strs(s.actions.iter().cloned()))
@@ -204,7 +200,7 @@ fn statement(scope: &Scope<'_>, s: &Statement) -> Block {
 }
 
 fn policy_document(scope: &Scope<'_>, policy: &PolicyPlan) -> Block {
-    let mut doc = tf_block(
+    let mut doc = Block::new(
         "data",
         &["aws_iam_policy_document", &scope.label(&policy.label)],
     );
@@ -227,7 +223,7 @@ fn role_blocks(file: &mut File, scope: &Scope<'_>, role: &RolePlan) {
     let label = scope.label(role.label);
     file.block(trust_document(scope, role));
     file.block(
-        tf_block("resource", &["aws_iam_role", &label])
+        Block::new("resource", &["aws_iam_role", &label])
             .attr("name", Expr::str(role.name.clone()))
             .attr("path", Expr::r("var.path"))
             .attr("description", Expr::str(role.description.clone()))
@@ -245,7 +241,7 @@ fn role_blocks(file: &mut File, scope: &Scope<'_>, role: &RolePlan) {
         let plabel = scope.label(&policy.label);
         file.block(policy_document(scope, policy));
         file.block(
-            tf_block("resource", &["aws_iam_policy", &plabel])
+            Block::new("resource", &["aws_iam_policy", &plabel])
                 .attr("name", Expr::str(policy.name.clone()))
                 .attr("path", Expr::r("var.path"))
                 .attr("description", Expr::str(policy.description.clone()))
@@ -256,7 +252,7 @@ fn role_blocks(file: &mut File, scope: &Scope<'_>, role: &RolePlan) {
                 .attr("tags", Expr::r("local.tags")),
         );
         file.block(
-            tf_block("resource", &["aws_iam_role_policy_attachment", &plabel])
+            Block::new("resource", &["aws_iam_role_policy_attachment", &plabel])
                 .attr("role", Expr::r(format!("aws_iam_role.{label}.name")))
                 .attr(
                     "policy_arn",
@@ -274,7 +270,7 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
     }
     for p in &service.lambda_permissions {
         let caller = &service.physical_name;
-        let mut b = tf_block(
+        let mut b = Block::new(
             "resource",
             &[
                 "aws_lambda_permission",
@@ -302,7 +298,7 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
             "set_api_gateway_account".into()
         };
         file.block(
-            tf_block(
+            Block::new(
                 "resource",
                 &["aws_api_gateway_account", &scope.label("this")],
             )
@@ -325,7 +321,7 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
 }
 
 fn output(name: &str, description: &str, value: Expr) -> Block {
-    tf_block("output", &[name])
+    Block::new("output", &[name])
         .attr("description", Expr::str(description))
         .attr("value", value)
 }
@@ -480,7 +476,7 @@ pub fn root_module(plan: &Plan) -> IndexMap<String, String> {
         plan.project, plan.environment
     ));
     for s in &plan.services {
-        let mut call = tf_block("module", &[&s.name])
+        let mut call = Block::new("module", &[&s.name])
             .attr("source", Expr::str(format!("./modules/{}", s.name)))
             .blank()
             .attr("path", Expr::r("var.path"))

@@ -230,7 +230,7 @@ impl Loader {
                 .and_then(|t| match Naming::parse(&t) {
                     Ok(naming) => Some(naming),
                     Err(e) => {
-                        self.error(n.span, "naming", e);
+                        self.error_hint(n.span, "naming", e.message, e.hint);
                         None
                     }
                 }),

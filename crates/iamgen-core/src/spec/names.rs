@@ -19,6 +19,24 @@ enum Part {
     Environment,
 }
 
+/// A naming template's problem, with a hint when one helps.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamingError {
+    /// What is wrong.
+    pub message: String,
+    /// What to try.
+    pub hint: Option<String>,
+}
+
+impl From<String> for NamingError {
+    fn from(message: String) -> Self {
+        NamingError {
+            message,
+            hint: None,
+        }
+    }
+}
+
 /// The placeholders a naming template may use.
 pub const PLACEHOLDERS: [&str; 3] = ["project", "name", "environment"];
 
@@ -27,7 +45,7 @@ impl Naming {
     pub const DEFAULT: &'static str = "{project}-{name}-{environment}";
 
     /// Parses a template; the error names the problem.
-    pub fn parse(template: &str) -> Result<Naming, String> {
+    pub fn parse(template: &str) -> Result<Naming, NamingError> {
         let mut parts = Vec::new();
         let mut rest = template;
         while let Some(open) = rest.find('{') {
@@ -35,35 +53,44 @@ impl Naming {
                 parts.push(Part::Text(rest[..open].to_string()));
             }
             let after = &rest[open + 1..];
-            let close = after
-                .find('}')
-                .ok_or_else(|| format!("unclosed '{{' in naming template '{template}'"))?;
+            let close = after.find('}').ok_or_else(|| {
+                NamingError::from(format!("unclosed '{{' in naming template '{template}'"))
+            })?;
             parts.push(match &after[..close] {
                 "project" => Part::Project,
                 "name" => Part::Name,
                 "environment" => Part::Environment,
                 other => {
-                    return Err(format!(
-                        "unknown placeholder '{{{other}}}' in naming template; known placeholders: {{project}}, {{name}}, {{environment}}"
-                    ))
+                    let known: Vec<String> =
+                        PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect();
+                    let hint = match crate::diag::did_you_mean(other, PLACEHOLDERS) {
+                        Some(p) => format!("did you mean '{{{p}}}'? "),
+                        None => String::new(),
+                    };
+                    return Err(NamingError {
+                        message: format!(
+                            "unknown placeholder '{{{other}}}' in the naming template"
+                        ),
+                        hint: Some(format!("{hint}known placeholders: {}", known.join(", "))),
+                    });
                 }
             });
             rest = &after[close + 1..];
         }
         if rest.contains('}') {
-            return Err(format!("unmatched '}}' in naming template '{template}'"));
+            return Err(format!("unmatched '}}' in naming template '{template}'").into());
         }
         if !rest.is_empty() {
             parts.push(Part::Text(rest.to_string()));
         }
         if !parts.contains(&Part::Name) {
-            return Err("the naming template must contain {name}, or every resource would get the same name".into());
+            return Err(String::from("the naming template must contain {name}, or every resource would get the same name").into());
         }
         if let Some(Part::Text(t)) = parts.iter().find(|p| matches!(p, Part::Text(t) if !t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')))
         {
-            return Err(format!(
+            return Err(NamingError::from(format!(
                 "the naming template's fixed text '{t}' may only hold lowercase letters, digits and '-', which every AWS name accepts"
-            ));
+            )));
         }
         Ok(Naming {
             parts,

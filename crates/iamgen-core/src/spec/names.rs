@@ -337,14 +337,16 @@ mod tests {
 
     #[test]
     fn templates_are_checked() {
-        assert!(Naming::parse("{project}-{nmae}")
-            .unwrap_err()
-            .contains("unknown placeholder '{nmae}'"));
+        let typo = Naming::parse("{project}-{nmae}").unwrap_err();
+        assert_eq!(typo.message, "unknown placeholder '{nmae}'");
+        assert!(typo.hint.unwrap().starts_with("did you mean '{name}'?"));
         assert!(Naming::parse("{project}-{environment}")
             .unwrap_err()
+            .message
             .contains("must contain {name}"));
         assert!(Naming::parse("{project}_{name}")
             .unwrap_err()
+            .message
             .contains("fixed text '_'"));
         assert!(Naming::parse("{project-{name}").is_err());
         assert_eq!(

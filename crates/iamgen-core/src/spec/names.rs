@@ -68,9 +68,7 @@ impl Naming {
                         None => String::new(),
                     };
                     return Err(NamingError {
-                        message: format!(
-                            "unknown placeholder '{{{other}}}' in the naming template"
-                        ),
+                        message: format!("unknown placeholder '{{{other}}}'"),
                         hint: Some(format!("{hint}known placeholders: {}", known.join(", "))),
                     });
                 }

@@ -55,9 +55,9 @@ judges:
 bench:
     cargo bench --bench gen
 
-# Fuzz the spec loader (needs nightly-free cargo-fuzz: `cargo install cargo-fuzz`).
+# Fuzz the spec loader for SECONDS (needs `cargo install cargo-fuzz` and a nightly toolchain; see fuzz/README.md).
 fuzz seconds="600":
-    cd fuzz && cargo fuzz run spec_loader corpus/spec_loader -- -max_total_time={{seconds}}
+    cd fuzz && cargo +nightly fuzz run spec_loader corpus/spec_loader -- -max_total_time={{seconds}} -timeout=10
 
 # What CI runs.
 ci:

@@ -232,8 +232,22 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
         );
         return Err(Failure::invalid(lines.join("\n")));
     }
+    // Say which modules changed, one line each: `wrote out/modules/predict: main.tf, outputs.tf`.
+    let mut by_module: Vec<(String, Vec<&str>)> = Vec::new();
     for f in &report.written {
-        eprintln!("iamgen: wrote {}", dir.join(f).display());
+        let (module, file) = f.rsplit_once('/').unwrap_or(("", f));
+        match by_module.iter_mut().find(|(m, _)| m == module) {
+            Some((_, files)) => files.push(file),
+            None => by_module.push((module.to_string(), vec![file])),
+        }
+    }
+    for (module, files) in by_module {
+        let place = if module.is_empty() {
+            dir.clone()
+        } else {
+            dir.join(&module)
+        };
+        eprintln!("iamgen: wrote {}: {}", place.display(), files.join(", "));
     }
     for f in &report.removed {
         eprintln!(

@@ -158,29 +158,26 @@ fn output_is_byte_identical_across_runs() {
 }
 
 /// Issue 4: every value that reaches HCL is escaped, and Terraform reads back the literal text.
+/// Spec values carry what AWS accepts in each place (a role description may hold quotes, backslashes,
+/// `${...}`, `%{...}`, newlines and Latin-1; a CloudWatch namespace any ASCII); the plan's tags are then
+/// replaced with strings AWS would refuse, to prove the writer escapes whatever it is given.
 #[test]
 fn hostile_strings_reach_terraform_literally() {
-    let nasty = r#"q"uote \back ${aws:username} %{ if x } naïve ✓"#;
+    let description = "q\"uote \\back ${aws:username} %{ if x } naïve\nline two\ttab";
+    let namespace = r#"Ns"${x}%{y}\z"#;
     let spec = format!(
-        r#"
-project: p
-environment: e
-tags:
-  Owner: '{nasty}'
-  "team:name": "line1\nline2\ttab"
-resources:
-  buckets: {{ b: data }}
-services:
-  f:
-    kind: lambda
-    description: '{nasty}'
-    grants:
-      - cloudwatch.put_metrics: 'Ns"${{x}}%{{y}}\z'
-      - s3.read: b
-"#
+        "project: p\nenvironment: e\ntags:\n  Owner: \"Ünïcödé team: a/b=c+d@e\"\nresources:\n  buckets: {{ b: data }}\n\
+         services:\n  f:\n    kind: lambda\n    description: {}\n    grants:\n      - cloudwatch.put_metrics: {}\n      - s3.read: b\n",
+        serde_json::to_string(description).unwrap(),
+        serde_json::to_string(namespace).unwrap(),
     );
-    let compiled =
+    let mut compiled =
         compile("nasty.yaml", &spec, &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+    let hostile = "quote\" backslash\\ newline\n tab\t ${aws:username} %{ if x }%{ endif } $${already} ✓ \u{7}";
+    compiled
+        .plan
+        .tags
+        .insert("Hostile\"Key${x}".into(), hostile.into());
     let text = single_file(&compiled.plan);
     let body = hcl::parse(&text).unwrap();
     let ctx = hcl::eval::Context::new();
@@ -196,15 +193,14 @@ services:
     let hcl::Expression::FuncCall(call) = tags_call else {
         panic!("tags is merge(...)")
     };
-    let tags = call.args[0].evaluate(&ctx).unwrap();
-    let tags = serde_json::to_value(tags).unwrap();
-    assert_eq!(tags["Owner"], nasty);
-    assert_eq!(tags["team:name"], "line1\nline2\ttab");
+    let tags = serde_json::to_value(call.args[0].evaluate(&ctx).unwrap()).unwrap();
+    assert_eq!(tags["Owner"], "Ünïcödé team: a/b=c+d@e");
+    assert_eq!(tags["Hostile\"Key${x}"], hostile);
     let role = body
         .blocks()
         .find(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_iam_role")
         .unwrap();
-    let description = role
+    let got = role
         .body()
         .attributes()
         .find(|a| a.key() == "description")
@@ -212,20 +208,22 @@ services:
         .expr()
         .evaluate(&ctx)
         .unwrap();
-    assert!(serde_json::to_value(description)
+    assert!(serde_json::to_value(got)
         .unwrap()
         .as_str()
         .unwrap()
-        .starts_with(nasty));
+        .starts_with(description));
     let (_, locals_v, vars) = sample_values();
     let docs = support::policy_documents(&text, &locals_v, &vars);
-    let ns = &docs["f"]["Statement"]
-        .as_array()
-        .unwrap()
+    let statements = docs["f"]["Statement"].as_array().unwrap();
+    let metrics = statements
         .iter()
         .find(|s| s["Sid"] == "CloudwatchPutMetrics")
-        .unwrap()["Condition"]["StringEquals"]["cloudwatch:namespace"][0];
-    assert_eq!(ns, r#"Ns"${x}%{y}\z"#);
+        .unwrap();
+    assert_eq!(
+        metrics["Condition"]["StringEquals"]["cloudwatch:namespace"][0],
+        namespace
+    );
 }
 
 /// Issue 4: a service that needs several managed policies gets them all in the Terraform, each

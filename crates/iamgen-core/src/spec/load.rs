@@ -275,6 +275,13 @@ impl Loader {
             let Some(value) = self.string(v, &path) else {
                 continue;
             };
+            let bad_char = [(k.span, &key), (v.span, &value)]
+                .into_iter()
+                .find_map(|(span, t)| {
+                    t.chars()
+                        .find(|&c| !names::is_tag_char(c))
+                        .map(|c| (span, c))
+                });
             if RESERVED_TAGS.contains(&key.as_str()) {
                 self.error(
                     k.span,
@@ -283,13 +290,20 @@ impl Loader {
                         "tag '{key}' is set by iamgen itself (Project, Environment, ManagedBy)"
                     ),
                 );
-            } else if key.len() > 128 || key.starts_with("aws:") {
+            } else if key.chars().count() > 128 || key.starts_with("aws:") {
                 self.error(k.span, &path, format!("tag key '{key}' must be at most 128 characters and must not start with 'aws:'"));
             } else if value.chars().count() > 256 {
                 self.error(
                     v.span,
                     &path,
                     "tag value is longer than AWS's 256 characters",
+                );
+            } else if let Some((span, bad)) = bad_char {
+                self.error_hint(
+                    span,
+                    &path,
+                    format!("tags cannot contain {bad:?}"),
+                    Some("AWS allows letters, digits, spaces and _ . : / = + - @ in tag keys and values".into()),
                 );
             } else {
                 tags.insert(key, value);
@@ -715,8 +729,21 @@ impl Loader {
         };
         if let Some(d) = Loader::get(entries, "description") {
             if let Some(text) = self.string(d, &join(path, "description")) {
-                if text.chars().count() > 1000 || text.contains(['“', '‘']) {
-                    self.error(d.span, &join(path, "description"), "a role description must be at most 1000 characters without curly quotes (“ ‘)");
+                if let Some(bad) = text.chars().find(|&c| !names::is_description_char(c)) {
+                    self.error_hint(
+                        d.span,
+                        &join(path, "description"),
+                        format!("a role description cannot contain {bad:?}"),
+                        Some(
+                            "IAM accepts tab, newline and the Latin-1 printable characters".into(),
+                        ),
+                    );
+                } else if text.chars().count() > 1000 {
+                    self.error(
+                        d.span,
+                        &join(path, "description"),
+                        "a role description must be at most 1000 characters",
+                    );
                 } else {
                     service.description = Some(text);
                 }

@@ -284,6 +284,19 @@ impl NameRule {
     }
 }
 
+/// Whether IAM accepts `c` in a tag key or value: letters, digits, spaces and `_ . : / = + - @`
+/// (the IAM API's `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`).
+pub fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || (c.is_whitespace() && !c.is_control()) || "_.:/=+-@".contains(c)
+}
+
+/// Whether IAM accepts `c` in a role description: tab, newline, carriage return, printable ASCII and
+/// Latin-1 (the IAM API's `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`). Curly quotes, which
+/// the provider refuses too, are outside it.
+pub fn is_description_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{A1}'..='\u{FF}')
+}
+
 /// The S3 rules beyond the alphabet (general purpose bucket naming rules).
 fn check_bucket_shape(name: &str) -> Result<(), String> {
     let fail = |why: &str| Err(format!("S3 bucket name '{name}' {why}"));

@@ -10,7 +10,7 @@ use iamgen_core::spec::ServiceKind;
 
 use crate::body::{Block, Expr, File, Part};
 
-/// The Terraform version the output needs (`optional()`-free HCL, `data.aws_region.region`).
+/// The Terraform versions the output is written for (the issue asks for 1.5 and later).
 pub const TERRAFORM_VERSION: &str = ">= 1.5";
 /// The AWS provider versions the output is written for (the v6 schema: `data.aws_region.region`).
 pub const AWS_PROVIDER_VERSION: &str = ">= 6.0, < 7.0";

@@ -733,7 +733,7 @@ pub fn expand(spec: &Spec, caller: &Service, grant: &GrantUse, out: &mut Effects
             let mut by_principal: IndexMap<&'static str, Vec<String>> = IndexMap::new();
             for t in &grant.targets {
                 let target = svc(t);
-                let principal = crate::aws::principals::Trust::for_kind(target.kind, "").principal;
+                let principal = crate::aws::principals::principal(target.kind);
                 by_principal
                     .entry(principal)
                     .or_default()

@@ -21,6 +21,17 @@ pub struct Trust {
     pub source: &'static str,
 }
 
+/// The service principal that assumes the roles of a service of `kind` (and to which they are passed).
+pub fn principal(kind: ServiceKind) -> &'static str {
+    match kind {
+        ServiceKind::Lambda => "lambda.amazonaws.com",
+        ServiceKind::StepFunctions => "states.amazonaws.com",
+        ServiceKind::EcsTask => "ecs-tasks.amazonaws.com",
+        ServiceKind::BedrockKnowledgeBase | ServiceKind::BedrockAgent => "bedrock.amazonaws.com",
+        ServiceKind::ApiGateway => "apigateway.amazonaws.com",
+    }
+}
+
 impl Trust {
     /// The trust policy for a role of `kind`; `physical_name` is the service's own name (the state
     /// machine's name, for example), used where the source ARN can be exact.
@@ -43,37 +54,37 @@ impl Trust {
             // Lambda does not document aws:SourceArn / aws:SourceAccount for execution roles:
             // the function's role is assumed by the service at each invocation.
             ServiceKind::Lambda => Trust {
-                principal: "lambda.amazonaws.com",
+                principal: principal(kind),
                 conditions: vec![],
                 source: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
             },
             ServiceKind::StepFunctions => Trust {
-                principal: "states.amazonaws.com",
+                principal: principal(kind),
                 conditions: vec![account(), source_arn("states", &format!("stateMachine:{physical_name}"))],
                 source: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
             },
             // The ECS docs recommend `arn:aws:ecs:region:account:*`: tasks are started by many ECS
             // resources (services, RunTask), so the exact source is not fixed.
             ServiceKind::EcsTask => Trust {
-                principal: "ecs-tasks.amazonaws.com",
+                principal: principal(kind),
                 conditions: vec![account(), source_arn("ecs", "*")],
                 source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
             },
             // The knowledge base id exists only after the role does, so the ARN is a pattern.
             ServiceKind::BedrockKnowledgeBase => Trust {
-                principal: "bedrock.amazonaws.com",
+                principal: principal(kind),
                 conditions: vec![account(), source_arn("bedrock", "knowledge-base/*")],
                 source: "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html",
             },
             ServiceKind::BedrockAgent => Trust {
-                principal: "bedrock.amazonaws.com",
+                principal: principal(kind),
                 conditions: vec![account(), source_arn("bedrock", "agent/*")],
                 source: "https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
             },
             // API Gateway sends no aws:SourceAccount when it assumes its CloudWatch role: a condition
             // on it would make logging fail.
             ServiceKind::ApiGateway => Trust {
-                principal: "apigateway.amazonaws.com",
+                principal: principal(kind),
                 conditions: vec![],
                 source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
             },

@@ -180,6 +180,19 @@ fn json_export_resolves_every_arn() {
     );
 }
 
+/// `iamgen gen EXAMPLE --check --out DIR`.
+fn check_out(dir: &std::path::Path) -> assert_cmd::assert::Assert {
+    iamgen()
+        .args([
+            "gen",
+            "examples/engagement-platform.yaml",
+            "--check",
+            "--out",
+        ])
+        .arg(dir)
+        .assert()
+}
+
 #[test]
 fn out_writes_modules_then_check_passes_then_detects_drift() {
     let dir = tempfile::tempdir().unwrap();
@@ -192,26 +205,9 @@ fn out_writes_modules_then_check_passes_then_detects_drift() {
         .stdout("");
     assert!(out.join("modules/predict/main.tf").is_file());
     assert!(out.join("main.tf").is_file());
-    iamgen()
-        .args([
-            "gen",
-            "examples/engagement-platform.yaml",
-            "--check",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    check_out(&out).success();
     fs::write(out.join("modules/predict/main.tf"), "# edited by hand\n").unwrap();
-    iamgen()
-        .args([
-            "gen",
-            "examples/engagement-platform.yaml",
-            "--check",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
+    check_out(&out)
         .code(1)
         .stderr(predicate::str::contains("differs: modules/predict/main.tf"));
     assert_eq!(

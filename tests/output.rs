@@ -111,26 +111,12 @@ fn hcl_and_json_export_agree() {
     assert_eq!(compared, 16);
     // Resource-based permissions: function, principal and source ARN agree too.
     let body = hcl::parse(&text).unwrap();
-    let mut ctx = hcl::eval::Context::new();
-    ctx.declare_var("local", hcl::to_value(&locals).unwrap());
-    ctx.declare_var("var", hcl::to_value(&vars).unwrap());
-    use hcl::eval::Evaluate;
+    let ctx = support::context(&locals, &vars);
     let mut from_hcl = Vec::new();
     for b in body.blocks().filter(|b| {
         b.identifier() == "resource" && b.labels()[0].as_str() == "aws_lambda_permission"
     }) {
-        let get = |k: &str| {
-            serde_json::to_value(
-                b.body()
-                    .attributes()
-                    .find(|a| a.key() == k)
-                    .unwrap()
-                    .expr()
-                    .evaluate(&ctx)
-                    .unwrap(),
-            )
-            .unwrap()
-        };
+        let get = |k: &str| support::eval_attr(b.body(), k, &ctx);
         from_hcl.push((get("function_name"), get("principal"), get("source_arn")));
     }
     let from_json: Vec<_> = export["resource_permissions"]
@@ -200,19 +186,8 @@ fn hostile_strings_reach_terraform_literally() {
         .blocks()
         .find(|b| b.identifier() == "resource" && b.labels()[0].as_str() == "aws_iam_role")
         .unwrap();
-    let got = role
-        .body()
-        .attributes()
-        .find(|a| a.key() == "description")
-        .unwrap()
-        .expr()
-        .evaluate(&ctx)
-        .unwrap();
-    assert!(serde_json::to_value(got)
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .starts_with(description));
+    let got = support::eval_attr(role.body(), "description", &ctx);
+    assert!(got.as_str().unwrap().starts_with(description));
     let (_, locals_v, vars) = sample_values();
     let docs = support::policy_documents(&text, &locals_v, &vars);
     let statements = docs["f"]["Statement"].as_array().unwrap();

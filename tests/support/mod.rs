@@ -6,14 +6,34 @@ use std::collections::BTreeMap;
 use hcl::eval::{Context, Evaluate};
 use serde_json::{json, Value};
 
+/// An evaluation context with `local` and `var` bound to the given values.
+pub fn context(locals: &Value, vars: &Value) -> Context<'static> {
+    let mut ctx = Context::new();
+    ctx.declare_var("local", hcl::to_value(locals).unwrap());
+    ctx.declare_var("var", hcl::to_value(vars).unwrap());
+    ctx
+}
+
+/// The value of attribute `key` of `body`, evaluated in `ctx`, as JSON.
+pub fn eval_attr(body: &hcl::Body, key: &str, ctx: &Context) -> Value {
+    let attr = body
+        .attributes()
+        .find(|a| a.key() == key)
+        .unwrap_or_else(|| panic!("no attribute {key}"));
+    serde_json::to_value(
+        attr.expr()
+            .evaluate(ctx)
+            .unwrap_or_else(|e| panic!("{key}: {e}")),
+    )
+    .unwrap()
+}
+
 /// Evaluates every `data "aws_iam_policy_document"` block of `text` into IAM JSON, with `local` and
 /// `var` bound to the given values, keyed by the block's label. This reads the HCL with a real
 /// parser (hcl-rs), independently of iamgen's writer.
 pub fn policy_documents(text: &str, locals: &Value, vars: &Value) -> BTreeMap<String, Value> {
     let body = hcl::parse(text).unwrap_or_else(|e| panic!("generated HCL does not parse: {e}"));
-    let mut ctx = Context::new();
-    ctx.declare_var("local", hcl::to_value(locals).unwrap());
-    ctx.declare_var("var", hcl::to_value(vars).unwrap());
+    let ctx = context(locals, vars);
     let mut docs = BTreeMap::new();
     for block in body.blocks() {
         let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
@@ -39,18 +59,8 @@ pub fn policy_documents(text: &str, locals: &Value, vars: &Value) -> BTreeMap<St
             s.insert("Sid".into(), attr("sid").unwrap());
             s.insert("Effect".into(), attr("effect").unwrap());
             if let Some(p) = st.body().blocks().find(|b| b.identifier() == "principals") {
-                let ids = p
-                    .body()
-                    .attributes()
-                    .find(|a| a.key() == "identifiers")
-                    .unwrap()
-                    .expr()
-                    .evaluate(&ctx)
-                    .unwrap();
-                s.insert(
-                    "Principal".into(),
-                    json!({ "Service": serde_json::to_value(ids).unwrap()[0] }),
-                );
+                let ids = eval_attr(p.body(), "identifiers", &ctx);
+                s.insert("Principal".into(), json!({ "Service": ids[0] }));
                 s.insert("Action".into(), attr("actions").unwrap()[0].clone());
             } else {
                 s.insert("Action".into(), attr("actions").unwrap());
@@ -58,18 +68,7 @@ pub fn policy_documents(text: &str, locals: &Value, vars: &Value) -> BTreeMap<St
             }
             let mut conditions = serde_json::Map::new();
             for c in st.body().blocks().filter(|b| b.identifier() == "condition") {
-                let get = |k: &str| {
-                    serde_json::to_value(
-                        c.body()
-                            .attributes()
-                            .find(|a| a.key() == k)
-                            .unwrap()
-                            .expr()
-                            .evaluate(&ctx)
-                            .unwrap(),
-                    )
-                    .unwrap()
-                };
+                let get = |k: &str| eval_attr(c.body(), k, &ctx);
                 let test = get("test").as_str().unwrap().to_string();
                 let entry = conditions.entry(test).or_insert_with(|| json!({}));
                 entry[get("variable").as_str().unwrap()] = get("values");

@@ -8,6 +8,7 @@
 //!   service removed from the spec) is removed only if the manifest lists it; any other file in the
 //!   directory is left alone, and overwriting a file iamgen did not generate is refused unless forced.
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Component, Path, PathBuf};
@@ -130,12 +131,15 @@ pub fn write_modules(
     options: WriteOptions,
 ) -> Result<WriteReport, OutputError> {
     let previous = read_manifest(dir)?;
+    let generated_before: HashSet<&str> = previous.iter().map(String::as_str).collect();
     let mut report = WriteReport::default();
     let mut foreign = Vec::new();
-    let mut all = files.clone();
-    all.insert(MANIFEST.to_string(), manifest_text(files));
+    let manifest = (MANIFEST.to_string(), manifest_text(files));
+    let all = files
+        .iter()
+        .chain(std::iter::once((&manifest.0, &manifest.1)));
     let mut to_write: Vec<(PathBuf, &String)> = Vec::new();
-    for (name, content) in &all {
+    for (name, content) in all {
         let path = dir.join(name);
         match fs::read(&path) {
             Ok(existing) if existing == content.as_bytes() => {
@@ -144,7 +148,9 @@ pub fn write_modules(
                 }
                 continue;
             }
-            Ok(_) if name != MANIFEST && !previous.contains(name) => foreign.push(name.clone()),
+            Ok(_) if name != MANIFEST && !generated_before.contains(name.as_str()) => {
+                foreign.push(name.clone())
+            }
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             // A directory where a file should be, unreadable files: staged anyway, and the rename

@@ -424,7 +424,7 @@ pub enum EvalError {
     #[error("{statement}: condition {operator} on {key}: {error}")]
     ContextValue {
         /// The statement with the condition.
-        statement: StatementRef,
+        statement: Box<StatementRef>,
         /// The operator as written.
         operator: String,
         /// The key as written.
@@ -436,7 +436,7 @@ pub enum EvalError {
     #[error("{statement}: {key} has several values in the request, but {operator} has no ForAllValues:/ForAnyValue: qualifier, which AWS requires for multivalued keys")]
     MultivaluedKey {
         /// The statement with the condition.
-        statement: StatementRef,
+        statement: Box<StatementRef>,
         /// The operator as written.
         operator: String,
         /// The key as written.
@@ -446,7 +446,7 @@ pub enum EvalError {
     #[error("{statement}: policy variable ${{{variable}}} names a key with several values; AWS allows only single-valued keys as policy variables")]
     MultivaluedVariable {
         /// The statement.
-        statement: StatementRef,
+        statement: Box<StatementRef>,
         /// The variable's key.
         variable: String,
     },
@@ -454,7 +454,7 @@ pub enum EvalError {
     #[error("{statement}: {problem}")]
     Misplaced {
         /// The statement.
-        statement: StatementRef,
+        statement: Box<StatementRef>,
         /// What is wrong.
         problem: &'static str,
     },
@@ -787,20 +787,20 @@ fn validate(principal: &Principal, policies: &Policies<'_>) -> Result<(), EvalEr
             };
             if let Some(problem) = problem {
                 return Err(EvalError::Misplaced {
-                    statement: StatementRef::new(kind, policy, st),
+                    statement: Box::new(StatementRef::new(kind, policy, st)),
                     problem,
                 });
             }
         }
-        let applicable = match (&principal.0, kind) {
-            (_, PolicyKind::Resource | PolicyKind::Trust) => true,
-            (Kind::User { .. } | Kind::RoleSession { .. }, PolicyKind::Identity)
-            | (Kind::User { .. } | Kind::RoleSession { .. }, PolicyKind::PermissionsBoundary) => {
-                true
-            }
-            (Kind::RoleSession { .. }, PolicyKind::Session) => true,
-            _ => false,
-        };
+        let applicable = matches!(
+            (&principal.0, kind),
+            (_, PolicyKind::Resource | PolicyKind::Trust)
+                | (
+                    Kind::User { .. } | Kind::RoleSession { .. },
+                    PolicyKind::Identity | PolicyKind::PermissionsBoundary
+                )
+                | (Kind::RoleSession { .. }, PolicyKind::Session)
+        );
         if !applicable {
             return Err(EvalError::NotApplicable {
                 principal: principal.to_string(),
@@ -863,7 +863,7 @@ fn judge(
         out.progress = progress;
         out.mismatch = Some(mismatch);
         out.assumptions.clear();
-        Ok(out)
+        Ok::<_, EvalError>(out)
     };
 
     // Principal.
@@ -915,7 +915,7 @@ fn judge(
                 Err(Unresolved::Missing(_)) => {}
                 Err(Unresolved::Multivalued(variable)) => {
                     return Err(EvalError::MultivaluedVariable {
-                        statement: out.at,
+                        statement: Box::new(out.at),
                         variable,
                     })
                 }
@@ -948,7 +948,7 @@ fn judge(
             Ok(Outcome::Unresolved(name)) => return fail(out, 3, Mismatch::Variable { name }),
             Err(Failure::Value(error)) => {
                 return Err(EvalError::ContextValue {
-                    statement: out.at,
+                    statement: Box::new(out.at),
                     operator: c.operator.clone(),
                     key: c.key.clone(),
                     error,
@@ -956,14 +956,14 @@ fn judge(
             }
             Err(Failure::Multivalued) => {
                 return Err(EvalError::MultivaluedKey {
-                    statement: out.at,
+                    statement: Box::new(out.at),
                     operator: c.operator.clone(),
                     key: c.key.clone(),
                 })
             }
             Err(Failure::MultivaluedVariable(variable)) => {
                 return Err(EvalError::MultivaluedVariable {
-                    statement: out.at,
+                    statement: Box::new(out.at),
                     variable,
                 })
             }

@@ -605,9 +605,14 @@ pub fn evaluate(request: &Request, policies: &Policies<'_>) -> Result<Evaluation
             partial,
         )
     };
-    const RESOURCE: &[PolicyKind] = &[PolicyKind::Resource, PolicyKind::Trust];
+    // With a trust policy, it alone is the role's resource-based policy: its allow is needed.
     let trust_required = !policies.trust.is_empty();
-    let resource_allows = allows(RESOURCE);
+    let granting: &[PolicyKind] = if trust_required {
+        &[PolicyKind::Trust]
+    } else {
+        &[PolicyKind::Resource]
+    };
+    let resource_allows = allows(granting);
     let resource_missing = if trust_required {
         Missing::TrustPolicy
     } else {
@@ -618,8 +623,8 @@ pub fn evaluate(request: &Request, policies: &Policies<'_>) -> Result<Evaluation
     if !principal.is_iam() {
         return Ok(match resource_allows.first() {
             Some(r) => done(Decision::Allow, Reason::ResourcePolicy, vec![&r.at]),
-            None if trust_required => denied(Missing::TrustPolicy, RESOURCE, vec![]),
-            None => denied(Missing::Allow, RESOURCE, vec![]),
+            None if trust_required => denied(Missing::TrustPolicy, granting, vec![]),
+            None => denied(Missing::Allow, granting, vec![]),
         });
     }
 
@@ -630,7 +635,7 @@ pub fn evaluate(request: &Request, policies: &Policies<'_>) -> Result<Evaluation
         }
         return Ok(match resource_allows.first() {
             Some(r) => done(Decision::Allow, Reason::CrossAccount, vec![&r.at]),
-            None => denied(resource_missing, RESOURCE, vec![]),
+            None => denied(resource_missing, granting, vec![]),
         });
     }
 
@@ -684,7 +689,7 @@ pub fn evaluate(request: &Request, policies: &Policies<'_>) -> Result<Evaluation
             }
             (true, None) => denied(
                 resource_missing,
-                RESOURCE,
+                granting,
                 with_limits(identity.into_iter().collect()),
             ),
             (false, _) if identity.is_none() => denied(
@@ -724,7 +729,7 @@ pub fn evaluate(request: &Request, policies: &Policies<'_>) -> Result<Evaluation
         return Ok(match (role, account) {
             (None, None) => denied(
                 Missing::TrustPolicy,
-                RESOURCE,
+                granting,
                 identity.into_iter().collect(),
             ),
             (None, Some(a)) if identity.is_none() => {

@@ -399,7 +399,7 @@ impl fmt::Display for Evaluation {
                     write!(f, "; closest: {}: {}", m.statement, m.mismatch)?;
                 }
                 if !self.statements.is_empty() {
-                    f.write_str("; allowed only by ")?;
+                    f.write_str("; not enough alone: ")?;
                     list(f)?;
                 }
             }

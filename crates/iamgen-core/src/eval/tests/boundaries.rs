@@ -37,6 +37,12 @@ fn shirley_cannot_create_users() {
     // The identity-based allow that the boundary cut is reported.
     assert_eq!(e.statements.len(), 1);
     assert_eq!(e.statements[0].policy, "CreateUser");
+    assert_eq!(
+        e.to_string(),
+        "implicitly denied: the permissions boundary does not allow the request; closest: \
+         permissions boundary 'ShirleyBoundary' Statement[0]: the action does not match; \
+         not enough alone: identity-based policy 'CreateUser' Statement[0]"
+    );
     // Without the boundary she can.
     let e = eval(&r, &Policies::new().identity(&create));
     assert_eq!(decided(&e), (Decision::Allow, by("CreateUser", 0, None)));
@@ -98,8 +104,9 @@ fn nikhil_within_x_company_boundaries() {
     );
     assert_eq!(decided(&e), (Decision::Allow, by("IAMFullAccess", 0, None)));
     assert_eq!(
-        e.statements[1].sid.as_deref(),
-        Some("AllowManageOwnPasswordAndAccessKeys")
+        e.to_string(),
+        "allowed by identity-based policy 'IAMFullAccess' Statement[0]; permissions boundary \
+         'XCompanyBoundaries' Statement[2] (Sid 'AllowManageOwnPasswordAndAccessKeys')"
     );
     let e = eval(
         &request(

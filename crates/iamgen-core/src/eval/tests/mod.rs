@@ -12,6 +12,7 @@ mod iamgen;
 mod matching;
 mod multivalue;
 mod not_elements;
+mod robustness;
 mod variables;
 
 /// A policy from JSON; the tests' policies are valid.

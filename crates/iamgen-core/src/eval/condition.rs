@@ -135,6 +135,8 @@ pub(crate) enum Outcome {
     },
     /// A policy variable in a value has no value in the request context.
     Unresolved(String),
+    /// The outcome depends on a reading AWS does not settle (policy variables in `Bool`).
+    Undocumented,
 }
 
 /// Why a condition cannot be evaluated.
@@ -311,7 +313,8 @@ impl Condition {
     ///   (true), `ForAllValues` (true), `Null` (its own test);
     /// - `ForAllValues`: every request value satisfies the operator (true for an empty set);
     ///   `ForAnyValue`: at least one does (false for an empty set). An empty string counts as an
-    ///   empty set, as the set-operator page says;
+    ///   empty set
+    ///   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html>);
     /// - a plain operator on a key with several values is refused: AWS requires a set operator
     ///   for multivalued keys and does not say what happens without one.
     ///
@@ -339,12 +342,32 @@ impl Condition {
             Ok(p) => p,
             Err(var) => return Ok(Outcome::Unresolved(var)),
         };
-        let holds = match self.set {
+        let holds = self.holds(&policy, request)?;
+        // AWS's pages disagree on policy variables in `Bool`: the condition-operators page says
+        // they may be used, the variables page that they may not. When the two readings differ,
+        // the outcome is undocumented.
+        if let Values::Patterns(patterns) = &self.values {
+            if self.family == Family::Bool && patterns.iter().any(Pattern::has_variables) {
+                let literal: Vec<_> = patterns
+                    .iter()
+                    .filter(|p| !p.has_variables())
+                    .filter_map(|p| p.resolve(|_| None).ok())
+                    .collect();
+                if self.holds(&Resolved::Tokens(literal), request)? != holds {
+                    return Ok(Outcome::Undocumented);
+                }
+            }
+        }
+        Ok(bool_outcome(holds, present))
+    }
+
+    fn holds(&self, policy: &Resolved, request: &[String]) -> Result<bool, Failure> {
+        Ok(match self.set {
             Some(set) => {
                 let values: Vec<&String> = request.iter().filter(|v| !v.is_empty()).collect();
                 let mut results = Vec::with_capacity(values.len());
                 for v in values {
-                    results.push(self.satisfied_by(&policy, v)?);
+                    results.push(self.satisfied_by(policy, v)?);
                 }
                 match set {
                     SetOp::ForAllValues => results.iter().all(|&r| r),
@@ -353,11 +376,10 @@ impl Condition {
             }
             None => match request {
                 [] => self.negated,
-                [one] => self.satisfied_by(&policy, one)?,
+                [one] => self.satisfied_by(policy, one)?,
                 _ => return Err(Failure::Multivalued),
             },
-        };
-        Ok(bool_outcome(holds, present))
+        })
     }
 
     /// The policy values with variables substituted; `Err(variable)` when one cannot be.

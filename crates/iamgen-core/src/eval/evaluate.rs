@@ -322,6 +322,12 @@ pub enum AssumptionKind {
     /// `NotPrincipal` names some, not all, of the principal's identities (account, role,
     /// session or user), and AWS says it "might" check each.
     NotPrincipalPartial,
+    /// A `Bool` condition whose outcome depends on substituting a policy variable, which the
+    /// condition-operators page allows and the policy-variables page does not.
+    BoolPolicyVariable {
+        /// The condition key.
+        key: String,
+    },
 }
 
 impl fmt::Display for Assumption {
@@ -340,6 +346,9 @@ impl fmt::Display for Assumption {
                 "NotPrincipal names only some of the principal's account, role, session or user"
                     .into()
             }
+            AssumptionKind::BoolPolicyVariable { key } => format!(
+                "Bool on {key} holds or not depending on whether AWS substitutes its policy variable"
+            ),
         };
         let taken = if self.taken_as_match {
             "taken as a match"
@@ -951,6 +960,9 @@ fn judge(
                 return fail(out, 3, mismatch);
             }
             Ok(Outcome::Unresolved(name)) => return fail(out, 3, Mismatch::Variable { name }),
+            Ok(Outcome::Undocumented) => out
+                .assumptions
+                .push(AssumptionKind::BoolPolicyVariable { key: c.key.clone() }),
             Err(Failure::Value(error)) => {
                 return Err(EvalError::ContextValue {
                     statement: Box::new(out.at),

@@ -528,3 +528,50 @@ fn and_of_operators_and_keys_or_of_values() {
     assert!(allowed(&nor, &[("aws:PrincipalTag/department", "legal")]));
     assert!(!allowed(&nor, &[("aws:PrincipalTag/department", "hr")]));
 }
+
+/// Policy variables in `Bool`: the condition-operators page allows them, the policy-variables
+/// page (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#policy-vars-conditionelement>)
+/// does not. Where the two readings disagree, an `Allow` is not taken and a `Deny` is.
+#[test]
+fn bool_with_a_policy_variable_is_undocumented() {
+    let doc = |effect: &str, values: Value| {
+        policy(
+            "tls",
+            json!({"Version": "2012-10-17", "Statement": [
+                {"Sid": "Base", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"},
+                {"Sid": "S", "Effect": effect, "Action": "*", "Resource": "*",
+                 "Condition": {"Bool": {"aws:SecureTransport": values}}}]}),
+        )
+    };
+    let r = request(&principal(USER), "s3:GetObject", "*")
+        .with_context("aws:SecureTransport", "true")
+        .with_context("aws:PrincipalTag/tls", "true");
+    let e = eval(
+        &r,
+        &Policies::new().identity(&doc("Allow", json!("${aws:PrincipalTag/tls}"))),
+    );
+    assert_eq!(not_allowed(&e).1.map(|m| m.2), Some(Mismatch::Undocumented));
+    assert_eq!(
+        e.assumptions[0].kind,
+        AssumptionKind::BoolPolicyVariable {
+            key: "aws:SecureTransport".into()
+        }
+    );
+    let e = eval(
+        &request(&principal(USER), "s3:ListBucket", "*")
+            .with_context("aws:SecureTransport", "true")
+            .with_context("aws:PrincipalTag/tls", "true"),
+        &Policies::new().identity(&doc("Deny", json!("${aws:PrincipalTag/tls}"))),
+    );
+    assert_eq!(
+        decided(&e),
+        (Decision::ExplicitDeny, by("tls", 1, Some("S")))
+    );
+    // Both readings agree: no assumption.
+    let e = eval(
+        &r,
+        &Policies::new().identity(&doc("Allow", json!(["true", "${aws:PrincipalTag/tls}"]))),
+    );
+    assert_eq!(decided(&e), (Decision::Allow, by("tls", 1, Some("S"))));
+    assert!(e.assumptions.is_empty());
+}

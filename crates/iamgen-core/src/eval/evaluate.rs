@@ -322,6 +322,9 @@ pub enum AssumptionKind {
     /// `NotPrincipal` names some, not all, of the principal's identities (account, role,
     /// session or user), and AWS says it "might" check each.
     NotPrincipalPartial,
+    /// The policy names a particular session of the principal's role, and the request's session
+    /// name is not known ([`Principal::role`]).
+    SessionUnknown,
     /// A `Bool` condition whose outcome depends on substituting a policy variable, which the
     /// condition-operators page allows and the policy-variables page does not.
     BoolPolicyVariable {
@@ -344,6 +347,10 @@ impl fmt::Display for Assumption {
             }
             AssumptionKind::NotPrincipalPartial => {
                 "NotPrincipal names only some of the principal's account, role, session or user"
+                    .into()
+            }
+            AssumptionKind::SessionUnknown => {
+                "the policy names a session of the role, and the request's session is not known"
                     .into()
             }
             AssumptionKind::BoolPolicyVariable { key } => format!(
@@ -1001,7 +1008,9 @@ fn judge(
 /// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html>):
 /// an account id or root ARN names every IAM principal of the account; a user ARN the user; a
 /// role ARN every session of the role; a session ARN the session. ARNs are compared exactly.
-fn aws_value(v: &str, principal: &Principal) -> Option<Strength> {
+/// `Unsure`: `v` names a session of the principal's role, and the principal's session name is
+/// not known.
+fn aws_value(v: &str, principal: &Principal) -> (Tri, Option<Strength>) {
     let names_account = |partition: &str, account: &str| {
         v == account
             || arn_parts(v).is_some_and(|[_, p, svc, region, acct, res]| {
@@ -1012,37 +1021,32 @@ fn aws_value(v: &str, principal: &Principal) -> Option<Strength> {
                     && res == "root"
             })
     };
+    let yes = |s| (Tri::Yes, Some(s));
+    let no = (Tri::No, None);
     match &principal.0 {
-        Kind::Root { partition, account } => {
-            names_account(partition, account).then_some(Strength::Direct)
+        Kind::Root { partition, account } if names_account(partition, account) => {
+            yes(Strength::Direct)
         }
-        Kind::User {
-            partition,
-            account,
-            arn,
-            ..
-        } => {
-            if v == arn {
-                Some(Strength::Direct)
-            } else {
-                names_account(partition, account).then_some(Strength::Account)
-            }
-        }
+        Kind::User { arn, .. } if v == arn => yes(Strength::Direct),
         Kind::RoleSession {
-            partition,
-            account,
             role_arn,
             session_arn,
-        } => {
-            if v == session_arn {
-                Some(Strength::Direct)
-            } else if v == role_arn {
-                Some(Strength::Role)
-            } else {
-                names_account(partition, account).then_some(Strength::Account)
-            }
+            sessions,
+            ..
+        } if v == role_arn || v.starts_with(sessions.as_str()) => match session_arn {
+            _ if v == role_arn => yes(Strength::Role),
+            Some(arn) if v == arn => yes(Strength::Direct),
+            Some(_) => no,
+            None if v.len() > sessions.len() => (Tri::Unsure, Some(Strength::Direct)),
+            None => no,
+        },
+        Kind::User {
+            partition, account, ..
         }
-        _ => None,
+        | Kind::RoleSession {
+            partition, account, ..
+        } if names_account(partition, account) => yes(Strength::Account),
+        _ => no,
     }
 }
 
@@ -1071,7 +1075,11 @@ fn principal_matches(
                 _ => best = best.max(Some(Strength::Direct)),
             }
         } else {
-            best = best.max(aws_value(v, principal));
+            match aws_value(v, principal) {
+                (Tri::Yes, s) => best = best.max(s),
+                (Tri::Unsure, _) => note = Some(AssumptionKind::SessionUnknown),
+                (Tri::No, _) => {}
+            }
         }
     }
     match &principal.0 {
@@ -1119,61 +1127,61 @@ fn not_principal(
         return (Tri::No, None, None);
     };
     let star = aws.iter().any(|v| v == "*");
-    let listed_arn = |arn: &str| star || aws.iter().any(|v| v == arn);
-    let identities: Vec<bool> = match &principal.0 {
-        Kind::Root { partition, account } => {
-            vec![
-                star || aws.iter().any(|v| {
-                    aws_value(
-                        v,
-                        &Principal(Kind::Root {
-                            partition: partition.clone(),
-                            account: account.clone(),
-                        }),
-                    )
-                    .is_some()
-                }),
-            ]
-        }
+    let listed = |t: bool| if t { Tri::Yes } else { Tri::No };
+    // Whether the principal's account, and each ARN it has, is listed.
+    let account_listed = |partition: &String, account: &String| {
+        let root = Principal(Kind::Root {
+            partition: partition.clone(),
+            account: account.clone(),
+        });
+        listed(star || aws.iter().any(|v| aws_value(v, &root).0 == Tri::Yes))
+    };
+    let identities: Vec<Tri> = match &principal.0 {
+        Kind::Root { partition, account } => vec![account_listed(partition, account)],
         Kind::User {
             partition,
             account,
             arn,
             ..
-        } => {
-            let root = Principal(Kind::Root {
-                partition: partition.clone(),
-                account: account.clone(),
-            });
-            vec![
-                star || aws.iter().any(|v| aws_value(v, &root).is_some()),
-                listed_arn(arn),
-            ]
-        }
+        } => vec![
+            account_listed(partition, account),
+            listed(star || aws.contains(arn)),
+        ],
         Kind::RoleSession {
             partition,
             account,
             role_arn,
-            session_arn,
+            sessions,
+            ..
         } => {
-            let root = Principal(Kind::Root {
-                partition: partition.clone(),
-                account: account.clone(),
-            });
+            let session = if star {
+                Tri::Yes
+            } else {
+                aws.iter()
+                    .filter(|v| v.starts_with(sessions.as_str()))
+                    .map(|v| aws_value(v, principal).0)
+                    .fold(Tri::No, Tri::or)
+            };
             vec![
-                star || aws.iter().any(|v| aws_value(v, &root).is_some()),
-                listed_arn(role_arn),
-                listed_arn(session_arn),
+                account_listed(partition, account),
+                listed(star || aws.contains(role_arn)),
+                session,
             ]
         }
-        Kind::Service(name) => vec![service.contains(name)],
-        Kind::Federated(name) => vec![federated.contains(name)],
-        Kind::Anonymous => vec![star],
+        Kind::Service(name) => vec![listed(service.contains(name))],
+        Kind::Federated(name) => vec![listed(federated.contains(name))],
+        Kind::Anonymous => vec![listed(star)],
     };
-    if identities.iter().all(|&l| l) {
+    if identities.iter().all(|&l| l == Tri::Yes) {
         (Tri::No, None, None)
-    } else if identities.iter().all(|&l| !l) {
+    } else if identities.iter().all(|&l| l == Tri::No) {
         (Tri::Yes, Some(Strength::Direct), None)
+    } else if identities.contains(&Tri::Unsure) {
+        (
+            Tri::Unsure,
+            Some(Strength::Direct),
+            Some(AssumptionKind::SessionUnknown),
+        )
     } else {
         (
             Tri::Unsure,

@@ -57,7 +57,10 @@ pub(crate) enum Kind {
         partition: String,
         account: String,
         role_arn: String,
-        session_arn: String,
+        /// `None` when the session's name is not known.
+        session_arn: Option<String>,
+        /// The prefix of every session ARN of the role.
+        sessions: String,
     },
     Federated(String),
     Anonymous,
@@ -103,31 +106,45 @@ impl Principal {
     /// `session`: what makes a request after `sts:AssumeRole`. Its ARN is
     /// `arn:aws:sts::111122223333:assumed-role/name/session`; `aws:PrincipalArn` is the role's.
     pub fn role_session(role_arn: &str, session: &str) -> Result<Principal, RequestError> {
-        let bad = |reason| RequestError::Principal {
-            text: role_arn.to_string(),
-            reason,
-        };
-        let [_, partition, service, _, account, resource] =
-            arn_parts(role_arn).ok_or_else(|| bad("not an ARN"))?;
-        let name = resource
-            .strip_prefix("role/")
-            .and_then(|r| r.rsplit('/').next())
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| bad("not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"))?;
-        if service != "iam" || !is_account(account) {
-            return Err(bad("not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)"));
-        }
         if session.is_empty() || session.contains(['/', ':']) {
             return Err(RequestError::Principal {
                 text: session.to_string(),
                 reason: "not a role session name",
             });
         }
+        Principal::session_of(role_arn, Some(session))
+    }
+
+    /// A session of the role `role_arn` whose name is not known, as the IAM policy simulator
+    /// takes a role. A policy that names a particular session of the role may or may not name
+    /// this one: the evaluator then takes the side that cannot wrongly allow, and says so.
+    pub fn role(role_arn: &str) -> Result<Principal, RequestError> {
+        Principal::session_of(role_arn, None)
+    }
+
+    fn session_of(role_arn: &str, session: Option<&str>) -> Result<Principal, RequestError> {
+        let bad = |reason| RequestError::Principal {
+            text: role_arn.to_string(),
+            reason,
+        };
+        let not_role = "not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)";
+        let [_, partition, service, _, account, resource] =
+            arn_parts(role_arn).ok_or_else(|| bad(not_role))?;
+        let name = resource
+            .strip_prefix("role/")
+            .and_then(|r| r.rsplit('/').next())
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| bad(not_role))?;
+        if service != "iam" || !is_account(account) {
+            return Err(bad(not_role));
+        }
+        let sessions = format!("arn:{partition}:sts::{account}:assumed-role/{name}/");
         Ok(Principal(Kind::RoleSession {
             partition: partition.to_string(),
             account: account.to_string(),
             role_arn: role_arn.to_string(),
-            session_arn: format!("arn:{partition}:sts::{account}:assumed-role/{name}/{session}"),
+            session_arn: session.map(|s| format!("{sessions}{s}")),
+            sessions,
         }))
     }
 
@@ -148,10 +165,9 @@ impl Principal {
     /// - `111122223333` or `arn:aws:iam::111122223333:root`: the root user of the account;
     /// - `arn:aws:iam::111122223333:user/path/name`: an IAM user;
     /// - `arn:aws:sts::111122223333:assumed-role/name/session`: a role session. The session ARN
-    ///   does not carry the role's path; when the role has one, use [`Principal::role_session`].
-    ///
-    /// A role ARN alone is refused: requests are made by sessions, and a policy can name the
-    /// session.
+    ///   does not carry the role's path; when the role has one, use [`Principal::role_session`];
+    /// - `arn:aws:iam::111122223333:role/path/name`: a session of the role whose name is not
+    ///   known ([`Principal::role`]).
     pub fn parse(text: &str) -> Result<Principal, RequestError> {
         let bad = |reason| RequestError::Principal {
             text: text.to_string(),
@@ -189,9 +205,7 @@ impl Principal {
                     account,
                 }))
             }
-            ("iam", r) if r.starts_with("role/") => Err(bad(
-                "a role does not make requests, its sessions do: give arn:aws:sts::ACCOUNT:assumed-role/NAME/SESSION",
-            )),
+            ("iam", r) if r.starts_with("role/") => Principal::role(text),
             ("sts", r) if r.starts_with("assumed-role/") => {
                 let mut it = r.splitn(3, '/').skip(1);
                 match (it.next(), it.next()) {
@@ -270,7 +284,11 @@ impl fmt::Display for Principal {
             Kind::Service(s) => write!(f, "service {s}"),
             Kind::Root { account, .. } => write!(f, "root user of account {account}"),
             Kind::User { arn, .. } => f.write_str(arn),
-            Kind::RoleSession { session_arn, .. } => f.write_str(session_arn),
+            Kind::RoleSession {
+                session_arn: Some(arn),
+                ..
+            } => f.write_str(arn),
+            Kind::RoleSession { role_arn, .. } => write!(f, "a session of {role_arn}"),
             Kind::Federated(p) => write!(f, "federated user of {p}"),
             Kind::Anonymous => f.write_str("anonymous"),
         }
@@ -476,8 +494,17 @@ mod tests {
             p.principal_arn().unwrap(),
             "arn:aws:iam::111122223333:role/service-role/app"
         );
+        let r = Principal::parse("arn:aws:iam::111122223333:role/app").unwrap();
+        assert_eq!(
+            r.to_string(),
+            "a session of arn:aws:iam::111122223333:role/app"
+        );
+        assert_eq!(
+            r.principal_arn().unwrap(),
+            "arn:aws:iam::111122223333:role/app"
+        );
         for bad in [
-            "arn:aws:iam::111122223333:role/app",
+            "arn:aws:iam::111122223333:role/",
             "arn:aws:iam::1111:user/bob",
             "arn:aws:sts::111122223333:assumed-role/app",
             "bob",

@@ -489,3 +489,46 @@ fn misplaced_policies_are_errors() {
         })
     ));
 }
+
+/// A role given without its session (as the IAM policy simulator takes it): a policy naming a
+/// particular session of the role may or may not name it, so an allow by session is not taken
+/// and a deny by session is, each with its assumption.
+#[test]
+fn role_without_a_session_name() {
+    let role = principal(ROLE);
+    assert_eq!(role, Principal::role(ROLE).unwrap());
+    let get = s3(&role, "s3:GetObject", OBJECT, "111122223333");
+    let e = eval(&get, &Policies::new().resource(&bucket_for(ROLE)));
+    assert_eq!(
+        (e.decision, &e.reason),
+        (Decision::Allow, &Reason::ResourcePolicyForRole)
+    );
+    assert!(e.assumptions.is_empty());
+
+    let e = eval(&get, &Policies::new().resource(&bucket_for(SESSION)));
+    assert_eq!(not_allowed(&e).1.map(|m| m.2), Some(Mismatch::Undocumented));
+    assert_eq!(e.assumptions[0].kind, AssumptionKind::SessionUnknown);
+    assert!(!e.assumptions[0].taken_as_match);
+
+    let deny = policy(
+        "bucket",
+        json!({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Role", "Effect": "Allow", "Principal": {"AWS": ROLE}, "Action": "s3:*", "Resource": "*"},
+            {"Sid": "NotThatSession", "Effect": "Deny", "Principal": {"AWS": SESSION}, "Action": "s3:*", "Resource": "*"}]}),
+    );
+    let e = eval(&get, &Policies::new().resource(&deny));
+    assert_eq!(
+        decided(&e),
+        (
+            Decision::ExplicitDeny,
+            by("bucket", 1, Some("NotThatSession"))
+        )
+    );
+    assert!(e.assumptions[0].taken_as_match);
+    // Another role's session is certainly not it.
+    let other =
+        bucket_for("arn:aws:sts::111122223333:assumed-role/otherrole/examplerolesessionname");
+    let e = eval(&get, &Policies::new().resource(&other));
+    assert_eq!(not_allowed(&e).1.map(|m| m.2), Some(Mismatch::Principal));
+    assert!(e.assumptions.is_empty());
+}

@@ -382,6 +382,19 @@ impl Condition {
         })
     }
 
+    /// The first policy variable of the values that has no value in the request context.
+    pub(crate) fn missing_variable(&self, ctx: &Context) -> Option<String> {
+        let Values::Patterns(patterns) = &self.values else {
+            return None;
+        };
+        patterns
+            .iter()
+            .find_map(|p| match p.resolve(|k| ctx.get(k)) {
+                Err(Unresolved::Missing(name)) => Some(name),
+                _ => None,
+            })
+    }
+
     /// The policy values with variables substituted; `Err(variable)` when one cannot be.
     fn resolve(
         &self,

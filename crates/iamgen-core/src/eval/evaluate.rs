@@ -325,6 +325,13 @@ pub enum AssumptionKind {
     /// The policy names a particular session of the principal's role, and the request's session
     /// name is not known ([`Principal::role`]).
     SessionUnknown,
+    /// A policy variable in a `Deny` statement has no value. AWS says this "might" make the
+    /// statement invalid; the value holding it is left out and the deny's other values still
+    /// count.
+    UnresolvedVariableInDeny {
+        /// The variable's key.
+        name: String,
+    },
     /// A `Bool` condition whose outcome depends on substituting a policy variable, which the
     /// condition-operators page allows and the policy-variables page does not.
     BoolPolicyVariable {
@@ -353,6 +360,9 @@ impl fmt::Display for Assumption {
                 "the policy names a session of the role, and the request's session is not known"
                     .into()
             }
+            AssumptionKind::UnresolvedVariableInDeny { name } => format!(
+                "policy variable ${{{name}}} has no value; the deny's values without it still apply"
+            ),
             AssumptionKind::BoolPolicyVariable { key } => format!(
                 "Bool on {key} holds or not depending on whether AWS substitutes its policy variable"
             ),
@@ -933,7 +943,9 @@ fn judge(
                 Err(Unresolved::Missing(name)) if !deny => {
                     return fail(out, 2, Mismatch::Variable { name })
                 }
-                Err(Unresolved::Missing(_)) => {}
+                Err(Unresolved::Missing(name)) => out
+                    .assumptions
+                    .push(AssumptionKind::UnresolvedVariableInDeny { name }),
                 Err(Unresolved::Multivalued(variable)) => {
                     return Err(EvalError::MultivaluedVariable {
                         statement: Box::new(out.at),
@@ -956,6 +968,12 @@ fn judge(
 
     // Conditions: all must hold (operators and keys are ANDed).
     for c in &st.conditions {
+        if deny {
+            if let Some(name) = c.missing_variable(ctx) {
+                out.assumptions
+                    .push(AssumptionKind::UnresolvedVariableInDeny { name });
+            }
+        }
         match c.evaluate(ctx, deny) {
             Ok(Outcome::True) => {}
             Ok(Outcome::False { key_present }) => {

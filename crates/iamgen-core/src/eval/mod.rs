@@ -17,6 +17,20 @@
 //!   always takes the side that cannot wrongly allow: no match for an `Allow` statement, a match
 //!   for a `Deny` statement.
 //!
+//! Where AWS's pages are silent or disagree, each choice is an [`AssumptionKind`], reported on
+//! the [`Evaluation`]: a resource wildcard inside an ARN segment crossing a `:`, `"AWS": "*"` for a
+//! service principal, a service principal differing only in case, a `NotPrincipal` naming only
+//! some of a principal's identities, a policy naming a session when the request's session name
+//! is unknown ([`Principal::role`]), a policy variable in `Bool`, a policy variable without value
+//! in a `Deny`. Where no side is safe, the evaluator refuses with an error instead: a
+//! multivalued key under an operator without `ForAllValues:`/`ForAnyValue:`, a resource whose
+//! account is unknown, a bare four-digit date, the root user assuming a role.
+//!
+//! Not modelled: AWS Organizations SCPs and RCPs, `GetFederationToken` sessions, and the
+//! condition keys a service adds by itself: pass the request context AWS would build (only
+//! `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType` and `aws:username` are derived
+//! from the principal).
+//!
 //! ```
 //! use iamgen_core::eval::{evaluate, Decision, Policies, Policy, Principal, Request};
 //!

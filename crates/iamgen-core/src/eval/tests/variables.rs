@@ -258,6 +258,12 @@ fn missing_variable_allow_versus_deny() {
         decided(&e),
         (Decision::ExplicitDeny, by("deny", 0, Some("S")))
     );
+    assert_eq!(
+        e.assumptions[0].kind,
+        AssumptionKind::UnresolvedVariableInDeny {
+            name: "aws:PrincipalTag/team".into()
+        }
+    );
     // With the tag, both read it as written.
     let tagged = shared.with_context("aws:PrincipalTag/team", "red");
     assert_eq!(
@@ -266,8 +272,26 @@ fn missing_variable_allow_versus_deny() {
     );
     let red = s3(&ana, "s3:GetObject", "arn:aws:s3:::b/red/x", "111122223333")
         .with_context("aws:PrincipalTag/team", "red");
+    let e = eval(&red, &Policies::new().identity(&any).identity(&deny));
+    assert_eq!(e.decision, Decision::ExplicitDeny);
+    assert!(e.assumptions.is_empty());
+    // A negated deny condition whose only value has no variable value: the NOR of nothing holds.
+    let cond_deny = policy(
+        "cond-deny",
+        json!({"Version": "2012-10-17", "Statement": [{"Sid": "C", "Effect": "Deny", "Action": "s3:*", "Resource": "*",
+               "Condition": {"StringNotEquals": {"s3:prefix": "${aws:PrincipalTag/team}/"}}}]}),
+    );
+    let r =
+        s3(&ana, "s3:ListBucket", "arn:aws:s3:::b", "111122223333").with_context("s3:prefix", "x/");
+    let e = eval(&r, &Policies::new().identity(&any).identity(&cond_deny));
     assert_eq!(
-        eval(&red, &Policies::new().identity(&any).identity(&deny)).decision,
-        Decision::ExplicitDeny
+        decided(&e),
+        (Decision::ExplicitDeny, by("cond-deny", 0, Some("C")))
+    );
+    assert_eq!(
+        e.assumptions[0].kind,
+        AssumptionKind::UnresolvedVariableInDeny {
+            name: "aws:PrincipalTag/team".into()
+        }
     );
 }

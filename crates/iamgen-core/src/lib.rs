@@ -4,6 +4,7 @@
 pub mod aws;
 pub mod check;
 pub mod diag;
+pub mod eval;
 pub mod grants;
 pub mod plan;
 pub mod policy;

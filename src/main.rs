@@ -25,6 +25,8 @@ enum Command {
     Gen(GenArgs),
     /// Validate a spec and check every statement it generates; write nothing.
     Check(CheckArgs),
+    /// Print the JSON Schema of the spec (for editors: `# yaml-language-server: $schema=...`).
+    Schema,
 }
 
 #[derive(Args)]
@@ -112,6 +114,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen(args) => gen(args),
         Command::Check(args) => check(args),
+        Command::Schema => print(&iamgen_core::json_schema()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

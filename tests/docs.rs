@@ -56,9 +56,9 @@ fn spec_for(key: &str, target: Target, caller: ServiceKind) -> String {
 fn render() -> String {
     let mut md = String::from(
         "# Grants: exact statements\n\n\
-         Generated from the grants table (`crates/iamgen-core/src/grants.rs`) by `tests/docs.rs`; `just regen`\n\
-         rewrites it. Each grant is shown on a small spec: project `shop`, environment `prod`, the target\n\
-         declared as `example` (so a bucket is `shop-data-prod`) or a service `target`. In ARNs,\n\
+         Generated from the grants table (`crates/iamgen-core/src/grants.rs`) and its expansions\n\
+         (`crates/iamgen-core/src/expand/`) by `tests/docs.rs`; `just regen` rewrites it. Each grant is shown\n\
+         on a small spec: project `shop`, environment `prod`, the target declared as `example` (so a bucket is `shop-data-prod`) or a service `target`. In ARNs,\n\
          `${partition}`, `${region}` and `${account}` come from `data.aws_partition`, `data.aws_region` and\n\
          `data.aws_caller_identity`; `${var.NAME}` is a module input (an id known only after apply); `${var.path}`\n\
          is the IAM path the platform's roles share.\n\n",

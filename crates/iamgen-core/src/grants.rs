@@ -212,4 +212,4 @@ mod tests {
     }
 }
 
-crate::kinds::serde_by_key!(GrantKind, "grant");
+crate::kinds::serde_by_key!(GrantKind, "grant", GrantKind::all().map(GrantKind::key));

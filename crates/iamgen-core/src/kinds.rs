@@ -181,9 +181,25 @@ impl Finding {
     }
 }
 
-/// Serde by spec key (`"ecs_task"`, `"buckets"`, `"s3.read"`), for a type with `key` and `from_key`.
+/// Serde by spec key (`"ecs_task"`, `"buckets"`, `"s3.read"`), for a type with `key` and
+/// `from_key`; its JSON Schema is the enum of `$keys`.
 macro_rules! serde_by_key {
-    ($ty:ty, $what:literal) => {
+    ($ty:ty, $what:literal, $keys:expr) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($ty).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let keys: Vec<&str> = $keys.collect();
+                schemars::json_schema!({
+                    "description": concat!("A ", $what, "."),
+                    "type": "string",
+                    "enum": keys,
+                })
+            }
+        }
+
         impl serde::Serialize for $ty {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.key())
@@ -201,8 +217,16 @@ macro_rules! serde_by_key {
 }
 pub(crate) use serde_by_key;
 
-serde_by_key!(ServiceKind, "service kind");
-serde_by_key!(ResourceKind, "resource kind");
+serde_by_key!(
+    ServiceKind,
+    "service kind",
+    ServiceKind::ALL.iter().map(|k| k.key())
+);
+serde_by_key!(
+    ResourceKind,
+    "resource kind",
+    ResourceKind::ALL.iter().map(|k| k.key())
+);
 
 /// A setting of the AWS account (per region) that a service's module may own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

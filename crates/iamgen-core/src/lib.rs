@@ -21,8 +21,8 @@ pub use plan::{
 };
 pub use policy::{Document, Origin, Statement};
 pub use spec::{
-    Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, Spec, SpecInput, EXAMPLE_FILE,
-    EXAMPLE_SPEC,
+    json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, Spec, SpecInput,
+    EXAMPLE_FILE, EXAMPLE_SPEC,
 };
 
 use diag::SourceMap;

@@ -1,6 +1,7 @@
 //! [`SpecInput`]: the spec's shape as plain data, before validation.
 
 use indexmap::IndexMap;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -25,8 +26,12 @@ use crate::kinds::{ResourceKind, ServiceKind};
 /// assert_eq!(json, r#"{"project":"shop","environment":"prod","resources":{"buckets":{"uploads":"uploads"}},"services":{"resize":{"kind":"lambda","grants":[{"s3.read":["uploads"]}]}}}"#);
 /// assert_eq!(serde_json::from_str::<SpecInput>(&json).unwrap(), input);
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    title = "iamgen spec",
+    description = "A platform for iamgen: its project and environment, the resources it declares, reusable grant profiles, and its services with what each may do."
+)]
 #[non_exhaustive]
 pub struct SpecInput {
     /// The first part of every name: lowercase letters, digits and `-`.
@@ -50,7 +55,7 @@ pub struct SpecInput {
 }
 
 /// A declared resource's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ResourceInput {
@@ -65,7 +70,7 @@ pub enum ResourceInput {
 }
 
 /// A service as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ServiceInput {
@@ -81,6 +86,7 @@ pub struct ServiceInput {
         deserialize_with = "one_or_many",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[schemars(schema_with = "one_or_many_schema")]
     pub uses: Vec<String>,
     /// Its own grants, after the profiles'.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -97,6 +103,7 @@ pub struct ServiceInput {
         deserialize_with = "one_or_many",
         skip_serializing_if = "Vec::is_empty"
     )]
+    #[schemars(schema_with = "one_or_many_schema")]
     pub secrets: Vec<String>,
 }
 
@@ -124,12 +131,13 @@ pub struct GrantInput {
 }
 
 /// Findings accepted on a grant, each with a written reason.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Allow {
     /// Why a wide grant (a name pattern, `Resource = "*"`) is acceptable: at least 10 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 10))]
     pub wildcard: Option<String>,
 }
 
@@ -395,4 +403,85 @@ impl<'de> Deserialize<'de> for ProfileItem {
                 .map_err(D::Error::custom),
         }
     }
+}
+
+/// One name, or a non-empty list of names.
+fn one_or_many_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "minLength": 1 },
+            { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 },
+        ]
+    })
+}
+
+/// A bare flag grant (`xray.write`), or an object naming exactly one grant (with its value as the
+/// grants table says) and optionally `allow`.
+impl JsonSchema for GrantInput {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GrantInput".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let allow = generator.subschema_for::<Allow>();
+        let flags: Vec<&str> = GrantKind::all()
+            .filter(|g| g.target() == Target::Flag)
+            .map(GrantKind::key)
+            .collect();
+        let mut options = vec![json_schema!({ "type": "string", "enum": flags }).to_value()];
+        for grant in GrantKind::all() {
+            let value = match grant.target() {
+                Target::Flag => json_schema!({ "enum": [true, null] }),
+                _ => one_or_many_schema(generator),
+            };
+            let mut object = json_schema!({
+                "type": "object",
+                "properties": { grant.key(): value, "allow": allow.clone() },
+                "required": [grant.key()],
+                "additionalProperties": false,
+            });
+            object.insert("description".into(), format!("{}.", grant.summary()).into());
+            options.push(object.to_value());
+        }
+        json_schema!({ "oneOf": options })
+    }
+}
+
+/// A grant, or `{ use: profile }`.
+impl JsonSchema for ProfileItem {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ProfileItem".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let grant = generator.subschema_for::<GrantInput>();
+        json_schema!({
+            "anyOf": [
+                grant,
+                {
+                    "description": "Another profile's grants, in place.",
+                    "type": "object",
+                    "properties": { "use": { "type": "string", "minLength": 1 } },
+                    "required": ["use"],
+                    "additionalProperties": false,
+                },
+            ]
+        })
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of a spec, for editors: `# yaml-language-server: $schema=...`.
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(&iamgen_core::json_schema()).unwrap();
+/// assert_eq!(schema["required"], serde_json::json!(["project", "environment", "services"]));
+/// ```
+pub fn json_schema() -> String {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator()
+        .into_root_schema_for::<SpecInput>();
+    let text = serde_json::to_string_pretty(&schema)
+        .unwrap_or_else(|e| unreachable!("a schema is JSON: {e}"));
+    text + "\n"
 }

@@ -17,7 +17,9 @@ pub(crate) mod yaml;
 use crate::diag::{Diagnostic, SourceMap, SpecError};
 
 pub(crate) use decode::{decode, Decoded};
-pub use input::{Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
+pub use input::{
+    json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput,
+};
 pub use model::Spec;
 pub(crate) use model::{GrantUse, Service};
 pub(crate) use validate::validate;

@@ -6,7 +6,8 @@
 //!   resources or without the condition that narrows it, `iam:PassRole` without roles or without
 //!   `iam:PassedToService`, a condition key the action does not support. The grants table never
 //!   builds such a statement; if it ever does, that is a bug in iamgen, reported as an error.
-//! - [`check`] also finds grants in the spec that are valid but wide (a name pattern, or
+//! - the whole-plan check that [`compile`](crate::compile) runs also finds grants in the spec that
+//!   are valid but wide (a name pattern, or
 //!   `Resource = "*"`), reported as warnings on the grant's line unless the author accepted them with
 //!   `allow: { wildcard: "reason" }`; `--strict` makes them errors.
 

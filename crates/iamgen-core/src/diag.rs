@@ -202,6 +202,14 @@ impl fmt::Display for Diagnostic {
 }
 
 /// All the problems found in one spec, in the order they appear in it.
+///
+/// ```
+/// let yaml = "project: p\nenvironment: e\nservices:\n  f: { kind: lambda, grants: [ s3.read: raw ] }\n";
+/// let err = iamgen_core::compile("iamgen.yaml", yaml, &Default::default()).unwrap_err();
+/// let d = &err.diagnostics[0];
+/// assert_eq!((d.span.unwrap().line, d.path.as_deref()), (4, Some("services.f.grants[0]")));
+/// assert_eq!(err.to_string(), "iamgen.yaml:4:41: error: unknown bucket 'raw' in services.f.grants[0]; declare it under resources.buckets");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub struct SpecError {

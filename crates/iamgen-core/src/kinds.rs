@@ -153,6 +153,12 @@ impl ServiceKind {
     }
 }
 
+/// The `kind:` values of `kinds`, joined by `separator`: `lambda, ecs_task`.
+pub(crate) fn join_keys(kinds: &[ServiceKind], separator: &str) -> String {
+    let keys: Vec<&str> = kinds.iter().map(|k| k.key()).collect();
+    keys.join(separator)
+}
+
 /// What a role is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

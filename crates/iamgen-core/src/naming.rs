@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use crate::aws::{Segment, Template};
+use crate::aws::Template;
 use crate::diag::did_you_mean;
 use crate::kinds::{RolePurpose, ServiceKind};
 
@@ -129,15 +129,19 @@ impl fmt::Display for Naming {
     }
 }
 
+/// 1 to `max` lowercase letters, digits and `joiner`, starting with a letter.
+fn lowercase_word(text: &str, max: usize, joiner: char) -> bool {
+    text.len() <= max
+        && text.starts_with(|c: char| c.is_ascii_lowercase())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == joiner)
+}
+
 /// Checks a logical name (service, resource, profile key): `snake_case`, 1 to 64 characters. These
 /// become Terraform labels and variable names, so they must be valid identifiers.
 pub(crate) fn check_logical(name: &str) -> Result<(), String> {
-    let ok = name.len() <= 64
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if ok {
+    if lowercase_word(name, 64, '_') {
         Ok(())
     } else {
         Err(format!(
@@ -148,13 +152,7 @@ pub(crate) fn check_logical(name: &str) -> Result<(), String> {
 
 /// Checks `project` and `environment`: lowercase letters, digits and `-`, so every AWS name accepts them.
 pub(crate) fn check_name_part(what: &str, value: &str) -> Result<(), String> {
-    let ok = !value.is_empty()
-        && value.len() <= 32
-        && value.starts_with(|c: char| c.is_ascii_lowercase())
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if ok {
+    if lowercase_word(value, 32, '-') {
         Ok(())
     } else {
         Err(format!(
@@ -240,11 +238,7 @@ impl Names<'_> {
 /// API Gateway's execution log groups, `API-Gateway-Execution-Logs_{api id}/{stage}`, for the API
 /// whose id is module input `api_id`.
 pub(crate) fn api_execution_log_groups(api_id: &str) -> Template {
-    Template::from(vec![
-        Segment::Text("API-Gateway-Execution-Logs_".into()),
-        Segment::Input(api_id.into()),
-        Segment::Text("/*".into()),
-    ])
+    Template::around("API-Gateway-Execution-Logs_", api_id, "/*")
 }
 
 /// The module input holding a service's own API id.

@@ -19,7 +19,21 @@ pub use crate::policy::LambdaPermission;
 use crate::policy::{self, Document};
 use crate::spec::{Service, Spec};
 
-/// Everything iamgen generates for a spec.
+/// Everything iamgen generates for a spec: hand it to a writer (`iamgen_hcl`).
+///
+/// ```
+/// use iamgen_core::{compile, RolePurpose, Settings};
+///
+/// let plan = compile(iamgen_core::EXAMPLE_FILE, iamgen_core::EXAMPLE_SPEC, &Settings::default())
+///     .unwrap()
+///     .plan;
+/// let training = plan.services.iter().find(|s| s.name == "training").unwrap();
+/// let execution = training.role(RolePurpose::Execution).unwrap();
+/// assert_eq!(execution.name, "engagement-training-execution-dev");
+/// let api = plan.services.iter().find(|s| s.name == "api").unwrap();
+/// assert_eq!(api.inputs[0].global, "api_api_id");
+/// assert_eq!(api.account_settings[0].switch.global, "api_set_api_gateway_account");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Plan {

@@ -370,14 +370,20 @@ pub(crate) fn service_module(plan: &Plan, service: &ServicePlan) -> IndexMap<Str
     }
     files.insert("variables.tf".to_string(), vars.render());
 
-    let mut outputs = File::default();
-    for role in &service.roles {
-        for b in role_outputs(role) {
-            outputs.block(b);
-        }
-    }
-    files.insert("outputs.tf".to_string(), outputs.render());
+    let outputs = service.roles.iter().flat_map(role_outputs);
+    finish_module(files, outputs)
+}
 
+/// Adds `outputs.tf` with `outputs` and `versions.tf` to a module's files.
+fn finish_module(
+    mut files: IndexMap<String, String>,
+    outputs: impl IntoIterator<Item = Block>,
+) -> IndexMap<String, String> {
+    let mut file = File::default();
+    for b in outputs {
+        file.block(b);
+    }
+    files.insert("outputs.tf".to_string(), file.render());
     let mut v = File::default();
     v.block(versions());
     files.insert("versions.tf".to_string(), v.render());
@@ -507,16 +513,8 @@ pub(crate) fn root_module(plan: &Plan) -> IndexMap<String, String> {
     root_variables(plan, &mut vars);
     files.insert("variables.tf".to_string(), vars.render());
 
-    let mut outputs = File::default();
-    for b in role_arn_outputs(plan, |s, r| format!("module.{}.{}", s.name, arn_output(r))) {
-        outputs.block(b);
-    }
-    files.insert("outputs.tf".to_string(), outputs.render());
-
-    let mut v = File::default();
-    v.block(versions());
-    files.insert("versions.tf".to_string(), v.render());
-    files
+    let outputs = role_arn_outputs(plan, |s, r| format!("module.{}.{}", s.name, arn_output(r)));
+    finish_module(files, outputs)
 }
 
 /// Every service in one self-contained Terraform file (what `iamgen gen` prints).

@@ -1,7 +1,7 @@
 //! ARN formats: each builder makes an ARN of the resource type the AWS catalog names in its doc,
 //! with the partition, region and account left to Terraform.
 
-use super::template::{Segment, Template};
+use super::template::Template;
 
 /// S3 `bucket`.
 pub(crate) fn bucket(name: &str) -> Template {
@@ -88,16 +88,7 @@ pub(crate) fn cluster(name: &str) -> Template {
 }
 /// IAM `role`, under the path the platform's roles share (input `path`, default `/`).
 pub(crate) fn role(name: &str) -> Template {
-    Template::arn(
-        "iam",
-        false,
-        true,
-        Template::from(vec![
-            Segment::Text("role".into()),
-            Segment::Input("path".into()),
-            Segment::Text(name.into()),
-        ]),
-    )
+    Template::arn("iam", false, true, Template::around("role", "path", name))
 }
 /// Bedrock `knowledge-base`, by an id known after apply.
 pub(crate) fn knowledge_base(id_input: &str) -> Template {
@@ -105,10 +96,7 @@ pub(crate) fn knowledge_base(id_input: &str) -> Template {
         "bedrock",
         true,
         true,
-        Template::from(vec![
-            Segment::Text("knowledge-base/".into()),
-            Segment::Input(id_input.into()),
-        ]),
+        Template::around("knowledge-base/", id_input, ""),
     )
 }
 /// Bedrock `agent-alias`: every alias of an agent known after apply.
@@ -117,11 +105,7 @@ pub(crate) fn agent_aliases(id_input: &str) -> Template {
         "bedrock",
         true,
         true,
-        Template::from(vec![
-            Segment::Text("agent-alias/".into()),
-            Segment::Input(id_input.into()),
-            Segment::Text("/*".into()),
-        ]),
+        Template::around("agent-alias/", id_input, "/*"),
     )
 }
 /// Bedrock `agent`.
@@ -130,10 +114,7 @@ pub(crate) fn agent(id_input: &str) -> Template {
         "bedrock",
         true,
         true,
-        Template::from(vec![
-            Segment::Text("agent/".into()),
-            Segment::Input(id_input.into()),
-        ]),
+        Template::around("agent/", id_input, ""),
     )
 }
 /// API Gateway `execute-api`: every stage, method and path of an API known after apply.
@@ -142,10 +123,7 @@ pub(crate) fn execute_api(id_input: &str) -> Template {
         "execute-api",
         true,
         true,
-        Template::from(vec![
-            Segment::Input(id_input.into()),
-            Segment::Text("/*".into()),
-        ]),
+        Template::around("", id_input, "/*"),
     )
 }
 /// EventBridge `rule` in the default event bus.

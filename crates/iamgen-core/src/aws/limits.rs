@@ -7,10 +7,10 @@ pub const TRUST_POLICY_MAX: usize = 2_048;
 /// IAM's default quota of managed policies attached to one role.
 pub const POLICIES_PER_ROLE_MAX: usize = 10;
 /// Tags on one IAM role or policy.
-pub const TAGS_PER_ROLE_MAX: usize = 50;
+pub(crate) const TAGS_PER_ROLE_MAX: usize = 50;
 /// Characters of a tag key.
-pub const TAG_KEY_MAX: usize = 128;
+pub(crate) const TAG_KEY_MAX: usize = 128;
 /// Characters of a tag value.
-pub const TAG_VALUE_MAX: usize = 256;
+pub(crate) const TAG_VALUE_MAX: usize = 256;
 /// Characters of a role description.
-pub const ROLE_DESCRIPTION_MAX: usize = 1000;
+pub(crate) const ROLE_DESCRIPTION_MAX: usize = 1000;

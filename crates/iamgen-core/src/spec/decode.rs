@@ -8,7 +8,7 @@ use super::input::{Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, 
 use super::yaml::{self, Node, Value};
 use crate::diag::{did_you_mean, hint_unknown, Diagnostic, Loc, SourceMap, Span};
 use crate::grants::{GrantKind, Target};
-use crate::kinds::{Finding, ResourceKind, ServiceKind};
+use crate::kinds::{join_keys, Finding, ResourceKind, ServiceKind};
 
 /// The largest spec iamgen reads; a real platform's spec is a few kilobytes.
 pub(crate) const MAX_SPEC_BYTES: usize = 1 << 20;
@@ -530,7 +530,7 @@ impl Decoder {
                 node.span,
                 path,
                 "missing key 'kind'",
-                format!("kinds: {}", kinds.join(", ")),
+                format!("kinds: {}", join_keys(&ServiceKind::ALL, ", ")),
             );
             return None;
         };

@@ -11,7 +11,7 @@ use crate::aws::limits::TAGS_PER_ROLE_MAX;
 use crate::aws::names::{self as aws_names, NameRule, TagPart};
 use crate::diag::{hint_unknown, Diagnostic, Loc, SourceMap};
 use crate::grants::{GrantKind, Target};
-use crate::kinds::{Finding, ResourceKind, RolePurpose, ServiceKind};
+use crate::kinds::{join_keys, Finding, ResourceKind, RolePurpose, ServiceKind};
 use crate::naming::{check_logical, check_name_part, Names, Naming};
 
 /// Tags iamgen sets itself on everything.
@@ -79,6 +79,12 @@ impl Validator<'_> {
 
     fn error_hint(&mut self, loc: Loc, path: &str, message: impl Into<String>, hint: String) {
         self.push(Diagnostic::error_at(loc, path, message).with_hint(hint));
+    }
+
+    /// A problem with a grant, at its key.
+    fn grant_error(&mut self, d: &Draft, message: String, hint: Option<String>) {
+        let at = Loc::Key(d.path.clone());
+        self.push(Diagnostic::error_at(at, &d.path, message).with_hint_opt(hint));
     }
 
     fn spec(&mut self, input: &SpecInput) -> Option<Spec> {
@@ -366,16 +372,14 @@ impl Validator<'_> {
         for d in &drafts {
             let callers = d.kind.callers();
             if !callers.contains(&kind) {
-                let keys: Vec<&str> = callers.iter().map(|k| k.key()).collect();
-                self.error_hint(
-                    Loc::Key(d.path.clone()),
-                    &d.path,
+                self.grant_error(
+                    d,
                     format!(
                         "grant '{}' cannot be used by service '{name}' of kind {}",
                         d.kind.key(),
                         kind.key()
                     ),
-                    format!("it is for kinds: {}", keys.join(", ")),
+                    Some(format!("it is for kinds: {}", join_keys(callers, ", "))),
                 );
             }
         }
@@ -579,7 +583,7 @@ impl Validator<'_> {
                                 && target == &p.service.name
                                 && d.kind == GrantKind::LambdaInvoke
                             {
-                                self.error(Loc::Key(d.path.clone()), &d.path, format!("service '{target}' grants itself lambda.invoke; a function needs no permission to be itself"));
+                                self.grant_error(d, format!("service '{target}' grants itself lambda.invoke; a function needs no permission to be itself"), None);
                             }
                             targets.push(Reached::Service(ServiceRef {
                                 name: target.clone(),
@@ -589,16 +593,15 @@ impl Validator<'_> {
                         }
                         _ if !report => {}
                         Some(&(kind, _)) => {
-                            let wanted: Vec<&str> = kinds.iter().map(|k| k.key()).collect();
-                            self.error(
-                                Loc::Key(d.path.clone()),
-                                &d.path,
+                            self.grant_error(
+                                d,
                                 format!(
                                     "grant '{}' needs a service of kind {}, but '{target}' is {}",
                                     d.kind.key(),
-                                    wanted.join(" or "),
+                                    join_keys(kinds, " or "),
                                     kind.key()
                                 ),
+                                None,
                             );
                         }
                         None => {
@@ -611,12 +614,7 @@ impl Validator<'_> {
                                 [] => "no service of a kind it can reach is declared".to_string(),
                                 _ => format!("services it can reach: {}", fitting.join(", ")),
                             });
-                            self.error_hint(
-                                Loc::Key(d.path.clone()),
-                                &d.path,
-                                format!("unknown service '{target}'"),
-                                hint,
-                            );
+                            self.grant_error(d, format!("unknown service '{target}'"), Some(hint));
                         }
                     }
                 }

@@ -5,7 +5,9 @@
 //! dependent action is added implicitly, and every ARN is of a resource type the action accepts.
 //! `cargo test` checks every statement built here against the embedded AWS catalog (the checker).
 //!
-//! One module per family of grants; in each, one function per grant, named after it.
+//! One module per family of grants; in each, one function per grant, named after it and documented
+//! with what it allows. The requests each grant exists to allow (to be decided by an IAM evaluator in
+//! the tests) belong beside that function, in the same family module.
 
 mod ai;
 mod analytics;

@@ -20,9 +20,10 @@ lint:
     RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --workspace
 
 # Rewrite every golden after an intended change: modules-out/, the single-file golden, the
-# bad-input expectations, docs/grants.md. Review the diff before committing.
+# bad-input expectations, docs/grants.md, schema/iamgen.schema.json. Review the diff before committing.
 regen:
     IAMGEN_BLESS=1 cargo test -q --test output --test bad_inputs --test docs
+    IAMGEN_BLESS=1 cargo test -q -p iamgen-core --test schema
     cargo run -q -- gen examples/engagement-platform.yaml --out modules-out
     cargo test -q --workspace
 

@@ -1,41 +1,62 @@
-//! Embedding iamgen in a build tool: compile a spec, fail the build on any problem, write the
-//! modules only when they changed, and report what did.
+//! Embedding iamgen in a build tool without YAML: build the spec in code, compile it (strict, as a
+//! production build would), render the Terraform, write the modules only when they changed.
 //!
 //! ```sh
-//! cargo run --example embed -- examples/engagement-platform.yaml target/iam
+//! cargo run --example embed -- target/iam
 //! ```
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use iamgen_core::{compile, Settings};
-use iamgen_hcl::{module_tree, write_modules, WriteOptions};
+use iamgen_core::{
+    compile_input, GrantInput, GrantKind, ResourceKind, ServiceInput, ServiceKind, Settings,
+    SpecInput,
+};
+use iamgen_hcl::{single_file, Output, WriteOptions};
+
+/// The platform: an upload bucket, a Lambda that resizes images into a second bucket, and a state
+/// machine that invokes it.
+fn platform() -> SpecInput {
+    SpecInput::new("shop", "prod")
+        .tag("Owner", "media-team")
+        .resource(ResourceKind::Bucket, "uploads", "uploads")
+        .resource(ResourceKind::Bucket, "thumbnails", "thumbnails")
+        .service(
+            "resize",
+            ServiceInput::new(ServiceKind::Lambda)
+                .describe("Resizes uploaded images")
+                .grant(GrantInput::new(GrantKind::S3Read, ["uploads"]))
+                .grant(GrantInput::new(GrantKind::S3Write, ["thumbnails"])),
+        )
+        .service(
+            "pipeline",
+            ServiceInput::new(ServiceKind::StepFunctions)
+                .grant(GrantInput::new(GrantKind::LambdaInvoke, ["resize"])),
+        )
+}
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let spec = PathBuf::from(
-        args.next()
-            .unwrap_or_else(|| "examples/engagement-platform.yaml".into()),
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "target/iam".into()),
     );
-    let out = PathBuf::from(args.next().unwrap_or_else(|| "target/iam".into()));
-
-    let text = match std::fs::read_to_string(&spec) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("{}: {e}", spec.display());
-            return ExitCode::FAILURE;
-        }
-    };
     // Production builds refuse unaccepted wildcards.
     let settings = Settings::default().with_strict(true);
-    let compiled = match compile(&spec.display().to_string(), &text, &settings) {
+    let compiled = match compile_input(&platform(), &settings) {
         Ok(c) => c,
         Err(problems) => {
             eprintln!("{problems}");
             return ExitCode::FAILURE;
         }
     };
-    match write_modules(&out, &module_tree(&compiled.plan), WriteOptions::default()) {
+    let terraform = single_file(&compiled.plan);
+    println!(
+        "{} services, {} lines of Terraform",
+        compiled.plan.services.len(),
+        terraform.lines().count()
+    );
+    match Output::modules(&compiled.plan).write_to(&out, WriteOptions::default()) {
         Ok(report) if report.is_clean() => println!("{}: up to date", out.display()),
         Ok(report) => println!(
             "{}: {} files written, {} removed",

@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use iamgen_core::aws::Values;
-use iamgen_core::{compile, Compiled, Settings};
-use iamgen_hcl::{module_tree, single_file, write_modules, WriteOptions};
+use iamgen_core::{compile, Compiled, Settings, Values};
+use iamgen_hcl::{json, single_file, Output, WriteOptions};
 
 /// Least-privilege AWS IAM, written as Terraform, from a short YAML description of a platform.
 #[derive(Parser)]
@@ -26,6 +25,8 @@ enum Command {
     Gen(GenArgs),
     /// Validate a spec and check every statement it generates; write nothing.
     Check(CheckArgs),
+    /// Print the JSON Schema of the spec (for editors: `# yaml-language-server: $schema=...`).
+    Schema,
 }
 
 #[derive(Args)]
@@ -113,6 +114,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen(args) => gen(args),
         Command::Check(args) => check(args),
+        Command::Schema => print(&iamgen_core::json_schema()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -149,10 +151,10 @@ fn load(args: &SpecArgs) -> Result<Compiled, Failure> {
             ("iamgen.yaml".to_string(), text)
         }
         None => {
-            eprintln!("iamgen: no SPEC given and no ./iamgen.yaml here: using the built-in example platform ({})", iamgen_core::spec::EXAMPLE_FILE);
+            eprintln!("iamgen: no SPEC given and no ./iamgen.yaml here: using the built-in example platform ({})", iamgen_core::EXAMPLE_FILE);
             (
-                iamgen_core::spec::EXAMPLE_FILE.to_string(),
-                iamgen_core::spec::EXAMPLE_SPEC.to_string(),
+                iamgen_core::EXAMPLE_FILE.to_string(),
+                iamgen_core::EXAMPLE_SPEC.to_string(),
             )
         }
     };
@@ -195,19 +197,17 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
         values.region = args.region.expect("clap requires it");
         values.account = account;
         values.inputs.extend(args.inputs);
-        let json = serde_json::to_string_pretty(&compiled.plan.to_json(&values))
-            .expect("JSON values serialize");
-        return print(&(json + "\n"));
+        return print(&json(&compiled.plan, &values));
     }
     let Some(dir) = args.out else {
         return print(&single_file(&compiled.plan));
     };
-    let files = module_tree(&compiled.plan);
     let options = WriteOptions {
         check: args.check,
         force: args.force,
     };
-    let report = write_modules(&dir, &files, options)
+    let report = Output::modules(&compiled.plan)
+        .write_to(&dir, options)
         .map_err(|e| Failure::invalid(format!("iamgen: error: {e}")))?;
     if args.check {
         if report.is_clean() {

@@ -300,3 +300,14 @@ fn output_is_byte_identical_across_processes() {
         );
     }
 }
+
+#[test]
+fn schema_prints_the_committed_json_schema() {
+    let committed = fs::read_to_string("schema/iamgen.schema.json").unwrap();
+    iamgen()
+        .arg("schema")
+        .assert()
+        .success()
+        .stdout(committed)
+        .stderr("");
+}

@@ -3,9 +3,7 @@
 
 use iamgen_core::aws::catalog;
 use iamgen_core::check::NARROWING_CONDITIONS;
-use iamgen_core::grants::{Target, GRANTS};
-use iamgen_core::spec::ServiceKind;
-use iamgen_core::{compile, Settings};
+use iamgen_core::{compile, GrantKind, ServiceKind, Settings, Target};
 
 const DOC: &str = "docs/grants.md";
 
@@ -33,7 +31,7 @@ fn spec_for(key: &str, target: Target, caller: ServiceKind) -> String {
         }
         Target::Namespace => ": MyApp".into(),
         Target::LogGroup => ": /shop/app".into(),
-        Target::Flag => String::new(),
+        _ => String::new(),
     };
     let mut spec = String::from("project: shop\nenvironment: prod\nresources:\n");
     for (kind, entries) in resources {
@@ -58,22 +56,22 @@ fn spec_for(key: &str, target: Target, caller: ServiceKind) -> String {
 fn render() -> String {
     let mut md = String::from(
         "# Grants: exact statements\n\n\
-         Generated from the grants table (`crates/iamgen-core/src/grants.rs`) by `tests/docs.rs`; `just regen`\n\
-         rewrites it. Each grant is shown on a small spec: project `shop`, environment `prod`, the target\n\
-         declared as `example` (so a bucket is `shop-data-prod`) or a service `target`. In ARNs,\n\
+         Generated from the grants table (`crates/iamgen-core/src/grants.rs`) and its expansions\n\
+         (`crates/iamgen-core/src/expand/`) by `tests/docs.rs`; `just regen` rewrites it. Each grant is shown\n\
+         on a small spec: project `shop`, environment `prod`, the target declared as `example` (so a bucket is `shop-data-prod`) or a service `target`. In ARNs,\n\
          `${partition}`, `${region}` and `${account}` come from `data.aws_partition`, `data.aws_region` and\n\
          `data.aws_caller_identity`; `${var.NAME}` is a module input (an id known only after apply); `${var.path}`\n\
          is the IAM path the platform's roles share.\n\n",
     );
     let mut star_actions: Vec<(String, &'static str, &'static str)> = Vec::new();
-    for def in GRANTS {
-        let callers: Vec<&str> = def.callers.iter().map(|k| k.key()).collect();
+    for grant in GrantKind::all() {
+        let callers: Vec<&str> = grant.callers().iter().map(|k| k.key()).collect();
         md.push_str(&format!(
             "## `{}`\n\n{}. Usable by: {}. AWS source: <{}>\n\n",
-            def.key,
-            def.summary,
+            grant.key(),
+            grant.summary(),
             callers.join(", "),
-            def.source
+            grant.source()
         ));
         // A kind with no implied grants shows the grant's own statements unmerged.
         let plain = [
@@ -84,16 +82,16 @@ fn render() -> String {
         ];
         let first = plain
             .into_iter()
-            .find(|k| def.callers.contains(k))
-            .unwrap_or(def.callers[0]);
+            .find(|k| grant.callers().contains(k))
+            .unwrap_or(grant.callers()[0]);
         let mut shown = vec![first];
-        if def.key == "lambda.invoke" {
+        if grant == GrantKind::LambdaInvoke {
             shown.push(ServiceKind::ApiGateway);
         }
         for caller in shown {
-            let spec = spec_for(def.key, def.target, caller);
+            let spec = spec_for(grant.key(), grant.target(), caller);
             let compiled = compile("docs.yaml", &spec, &Settings::default())
-                .unwrap_or_else(|e| panic!("{}: {e}\n{spec}", def.key));
+                .unwrap_or_else(|e| panic!("{}: {e}\n{spec}", grant.key()));
             let service = compiled
                 .plan
                 .services
@@ -151,7 +149,7 @@ fn render() -> String {
                             if !star_actions.iter().any(|(x, _, _)| x == a) {
                                 star_actions.push((
                                     a.clone(),
-                                    def.key,
+                                    grant.key(),
                                     catalog::action(a).unwrap().0.authorization_url,
                                 ));
                             }
@@ -166,7 +164,7 @@ fn render() -> String {
                     p.function_name, p.principal, p.source_arn
                 ));
             }
-            assert!(any, "{} produced nothing", def.key);
+            assert!(any, "{} produced nothing", grant.key());
             md.push('\n');
         }
     }

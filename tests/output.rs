@@ -5,20 +5,14 @@ mod support;
 
 use std::path::Path;
 
-use iamgen_core::aws::Values;
-use iamgen_core::{compile, Settings};
-use iamgen_hcl::{module_tree, single_file, write_modules, WriteOptions};
+use iamgen_core::{compile, Settings, Values};
+use iamgen_hcl::{single_file, Output, WriteOptions};
 use serde_json::{json, Value};
 
 const GOLDEN: &str = "tests/golden/engagement-platform.tf";
 
 fn example() -> iamgen_core::Compiled {
-    compile(
-        "example",
-        iamgen_core::spec::EXAMPLE_SPEC,
-        &Settings::default(),
-    )
-    .unwrap()
+    compile("example", iamgen_core::EXAMPLE_SPEC, &Settings::default()).unwrap()
 }
 
 fn bless() -> bool {
@@ -37,20 +31,20 @@ fn single_file_matches_the_golden() {
 
 #[test]
 fn modules_out_is_current() {
-    let files = module_tree(&example().plan);
+    let output = Output::modules(&example().plan);
     let dir = Path::new("modules-out");
     if bless() {
-        write_modules(dir, &files, WriteOptions::default()).unwrap();
+        output.write_to(dir, WriteOptions::default()).unwrap();
     }
-    let report = write_modules(
-        dir,
-        &files,
-        WriteOptions {
-            check: true,
-            force: false,
-        },
-    )
-    .unwrap();
+    let report = output
+        .write_to(
+            dir,
+            WriteOptions {
+                check: true,
+                force: false,
+            },
+        )
+        .unwrap();
     assert!(
         report.is_clean(),
         "modules-out is stale: {:?} differ, {:?} removed; run `just regen`",
@@ -63,8 +57,8 @@ fn modules_out_is_current() {
 fn every_generated_file_parses_as_hcl() {
     let plan = example().plan;
     hcl::parse(&single_file(&plan)).unwrap();
-    for (name, text) in module_tree(&plan) {
-        hcl::parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    for (name, text) in &Output::modules(&plan) {
+        hcl::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }
 
@@ -96,7 +90,7 @@ fn hcl_and_json_export_agree() {
     let docs = support::policy_documents(&text, &locals, &vars);
     let policy_docs = support::document_of(&text, "aws_iam_policy", "policy");
     let trust_docs = support::document_of(&text, "aws_iam_role", "assume_role_policy");
-    let export = plan.to_json(&values);
+    let export: Value = serde_json::from_str(&iamgen_hcl::json(&plan, &values)).unwrap();
     let mut compared = 0;
     for role in export["roles"].as_array().unwrap() {
         let name = role["role_name"].as_str().unwrap();
@@ -140,7 +134,10 @@ fn output_is_byte_identical_across_runs() {
     let a = single_file(&example().plan);
     let b = single_file(&example().plan);
     assert_eq!(a, b);
-    assert_eq!(module_tree(&example().plan), module_tree(&example().plan));
+    assert_eq!(
+        Output::modules(&example().plan),
+        Output::modules(&example().plan)
+    );
 }
 
 /// Issue 4: every value that reaches HCL is escaped, and Terraform reads back the literal text.
@@ -237,7 +234,8 @@ fn split_policies_are_all_written() {
         .collect();
     assert_eq!(labels("aws_iam_policy"), expected);
     assert_eq!(labels("aws_iam_role_policy_attachment"), expected);
-    let files = module_tree(&plan);
-    assert!(files["modules/ingest/main.tf"].contains("resource \"aws_iam_policy\" \"this_3\""));
-    assert!(files["modules/ingest/outputs.tf"].contains("aws_iam_policy.this_3.arn"));
+    let files = Output::modules(&plan);
+    let file = |path| files.get(path).unwrap();
+    assert!(file("modules/ingest/main.tf").contains("resource \"aws_iam_policy\" \"this_3\""));
+    assert!(file("modules/ingest/outputs.tf").contains("aws_iam_policy.this_3.arn"));
 }

@@ -6,7 +6,8 @@
 //!   resources or without the condition that narrows it, `iam:PassRole` without roles or without
 //!   `iam:PassedToService`, a condition key the action does not support. The grants table never
 //!   builds such a statement; if it ever does, that is a bug in iamgen, reported as an error.
-//! - [`check`] also finds grants in the spec that are valid but wide (a name pattern, or
+//! - the whole-plan check that [`compile`](crate::compile) runs also finds grants in the spec that
+//!   are valid but wide (a name pattern, or
 //!   `Resource = "*"`), reported as warnings on the grant's line unless the author accepted them with
 //!   `allow: { wildcard: "reason" }`; `--strict` makes them errors.
 
@@ -14,12 +15,13 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::aws::catalog;
-use crate::aws::{Segment, Template, Values};
-use crate::diag::Diagnostic;
+use crate::aws::{Condition, Segment, Template, Values};
+use crate::diag::{Diagnostic, Loc};
 use crate::grants::Target;
+use crate::kinds::Finding;
 use crate::plan::Plan;
-use crate::policy::{Condition, Statement};
-use crate::spec::{Finding, Spec};
+use crate::policy::Statement;
+use crate::spec::Spec;
 
 /// Actions that accept no resource but have a condition key that scopes them; a statement granting
 /// one must use it. (CloudWatch: `PutMetricData` is scoped by `cloudwatch:namespace`.)
@@ -28,6 +30,7 @@ pub const NARROWING_CONDITIONS: &[(&str, &str)] =
 
 /// The rule a statement breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Rule {
     /// The action is not in the catalog (exact case).
     UnknownAction,
@@ -51,6 +54,7 @@ pub enum Rule {
 
 /// One broken rule in one statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
     /// Which rule.
     pub rule: Rule,
@@ -75,6 +79,17 @@ fn sample(t: &Template) -> String {
 }
 
 /// Checks one statement against the catalog; an empty result means it is well-formed.
+///
+/// ```
+/// use iamgen_core::check::{check_statement, Rule};
+/// use iamgen_core::compile;
+///
+/// let plan = compile("iamgen.yaml", iamgen_core::EXAMPLE_SPEC, &Default::default()).unwrap().plan;
+/// let mut statement = plan.services[0].roles[0].policies[0].document.statements[0].clone();
+/// assert!(check_statement(&statement).is_empty());
+/// statement.actions = vec!["s3:Get*".to_string()];
+/// assert_eq!(check_statement(&statement)[0].rule, Rule::ActionWildcard);
+/// ```
 pub fn check_statement(s: &Statement) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut problem = |rule, message: String| problems.push(Problem { rule, message });
@@ -195,7 +210,7 @@ type StatementKey<'a> = (&'a [String], &'a [Template], &'a [Condition]);
 
 /// Checks a whole plan: every statement of every policy (errors, since they are iamgen bugs), and
 /// the spec's wide grants (warnings, unless accepted).
-pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
+pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Services that share a profile share statements: judge each distinct statement once.
     let mut judged: HashMap<StatementKey<'_>, Vec<Problem>> = HashMap::new();
@@ -206,16 +221,17 @@ pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                     let problems = judged
                         .entry((&s.actions, &s.resources, &s.conditions))
                         .or_insert_with(|| check_statement(s));
+                    let at = || Loc::Key(s.origin.path.clone());
                     for p in problems.iter() {
                         out.push(
-                            Diagnostic::error(
-                                s.origin.span,
+                            Diagnostic::error_at(
+                                at(),
+                                &s.origin.path,
                                 format!(
                                     "iamgen bug: {p} (statement {} of policy {})",
                                     s.sid, policy.name
                                 ),
                             )
-                            .at(&s.origin.path)
                             .with_hint("please report it; the output would be wrong"),
                         );
                     }
@@ -225,8 +241,7 @@ pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                         && s.notes.is_empty()
                     {
                         out.push(
-                            Diagnostic::warning(s.origin.span, format!("grant '{}' needs Resource \"*\" for {} (AWS accepts no resource for them)", s.origin.grant.key(), s.actions.join(", ")))
-                                .at(&s.origin.path)
+                            Diagnostic::warning_at(at(), &s.origin.path, format!("grant '{}' needs Resource \"*\" for {} (AWS accepts no resource for them)", s.origin.grant.key(), s.actions.join(", ")))
                                 .with_hint("accept it with `allow: { wildcard: \"why\" }` on the grant"),
                         );
                     }
@@ -236,30 +251,28 @@ pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
     }
     for service in spec.services.values() {
         for grant in &service.grants {
-            let Target::Resource(kind) = grant.kind.def().target else {
+            let Target::Resource(kind) = grant.kind.target() else {
                 continue;
             };
             if grant.allow.contains_key(&Finding::Wildcard) {
                 continue;
             }
-            for t in &grant.targets {
-                if let Some(r) = spec.resource(kind, t).filter(|r| r.is_pattern()) {
-                    out.push(
-                        Diagnostic::warning(
-                            grant.span,
-                            format!(
-                                "grant '{}' reaches every {} named '{}'",
-                                grant.kind.key(),
-                                kind.noun(),
-                                r.name
-                            ),
-                        )
-                        .at(&grant.path)
-                        .with_hint(
-                            "name the resources, or accept it with `allow: { wildcard: \"why\" }`",
+            for r in grant.resource_targets().filter(|r| r.is_pattern()) {
+                out.push(
+                    Diagnostic::warning_at(
+                        Loc::Key(grant.path.clone()),
+                        &grant.path,
+                        format!(
+                            "grant '{}' reaches every {} named '{}'",
+                            grant.kind.key(),
+                            kind.noun(),
+                            r.name
                         ),
-                    );
-                }
+                    )
+                    .with_hint(
+                        "name the resources, or accept it with `allow: { wildcard: \"why\" }`",
+                    ),
+                );
             }
         }
     }
@@ -269,8 +282,7 @@ pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grants::arns;
-    use crate::policy::Condition;
+    use crate::aws::arns;
 
     fn stmt(actions: &[&str], resources: Vec<Template>, conditions: Vec<Condition>) -> Statement {
         Statement::for_test("T", actions, resources, conditions)

@@ -3,19 +3,39 @@
 
 pub mod aws;
 pub mod check;
-pub mod diag;
+mod diag;
 pub mod eval;
-pub mod grants;
-pub mod plan;
-pub mod policy;
-pub mod spec;
+mod expand;
+mod grants;
+mod kinds;
+mod naming;
+mod plan;
+mod policy;
+mod spec;
 
+pub use aws::{Condition, Segment, Template, Trust, Values};
 pub use diag::{Diagnostic, Severity, Span, SpecError};
-pub use plan::Plan;
-pub use spec::Spec;
+pub use grants::{GrantKind, Target};
+pub use kinds::{AccountSettingKind, Finding, ResourceKind, RolePurpose, ServiceKind};
+pub use plan::{
+    AccountSetting, Input, LambdaPermission, Plan, PolicyPlan, RolePlan, ServicePlan, Switch,
+};
+pub use policy::{Document, Origin, Statement};
+pub use spec::{
+    json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, Spec, SpecInput,
+    EXAMPLE_FILE, EXAMPLE_SPEC,
+};
+
+use diag::SourceMap;
 
 /// How strictly to judge a spec.
+///
+/// ```
+/// let settings = iamgen_core::Settings::default().with_strict(true);
+/// assert!(settings.strict);
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Settings {
     /// Turn warnings (wildcards nobody accepted in writing) into errors: for production.
     pub strict: bool,
@@ -31,20 +51,64 @@ impl Settings {
 
 /// A spec compiled into a plan, with the warnings found on the way.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Compiled {
     /// The validated spec.
     pub spec: Spec,
-    /// What to generate.
+    /// What to generate: hand it to a writer (`iamgen_hcl`).
     pub plan: Plan,
-    /// Warnings (never errors) about the spec, with positions.
+    /// Warnings (never errors) about the spec, with positions for a YAML spec.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads, plans and checks a spec: everything `iamgen gen` and `iamgen check` do before writing.
-/// `file` only names the file in messages. On failure, every problem is in the [`SpecError`].
+/// Decodes, validates, plans and checks a YAML spec: everything `iamgen gen` and `iamgen check` do
+/// before writing. `file` only names the file in messages. On failure, every problem is in the
+/// [`SpecError`], each with its line and column.
+///
+/// ```
+/// use iamgen_core::{compile, Settings};
+///
+/// let yaml = "project: shop\nenvironment: prod\nservices:\n  resize: { kind: lambda }\n";
+/// let compiled = compile("iamgen.yaml", yaml, &Settings::default()).unwrap();
+/// assert_eq!(compiled.plan.services[0].roles[0].name, "shop-resize-prod");
+///
+/// let err = compile("iamgen.yaml", &yaml.replace("lambda", "lamda"), &Settings::default()).unwrap_err();
+/// assert_eq!(err.to_string(), "iamgen.yaml:4:19: error: unknown service kind 'lamda' in services.resize.kind; did you mean 'lambda'?");
+/// ```
 pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, SpecError> {
-    let spec = Spec::from_yaml(file, text)?;
-    let plan = Plan::build(&spec).map_err(|d| SpecError::new(file, d))?;
+    let decoded = spec::decode(text);
+    let fail = |d| SpecError::located(Some(file), d, &decoded.source);
+    let spec = spec::validate_decoded(&decoded).map_err(fail)?;
+    finish(spec, settings, Some(file), &decoded.source)
+}
+
+/// Validates, plans and checks a spec built in code (or read from JSON with serde): the same checks
+/// as [`compile`], each problem naming its key path.
+///
+/// ```
+/// use iamgen_core::{compile_input, GrantInput, GrantKind, ServiceInput, ServiceKind, Settings, SpecInput};
+///
+/// let input = SpecInput::new("shop", "prod").service(
+///     "resize",
+///     ServiceInput::new(ServiceKind::Lambda).grant(GrantInput::new(GrantKind::S3Read, ["uploads"])),
+/// );
+/// let err = compile_input(&input, &Settings::default()).unwrap_err();
+/// assert_eq!(err.to_string(), "error: unknown bucket 'uploads' in services.resize.grants[0]; declare it under resources.buckets");
+/// ```
+pub fn compile_input(input: &SpecInput, settings: &Settings) -> Result<Compiled, SpecError> {
+    let none = SourceMap::default();
+    let spec = spec::validate(input, &none).map_err(|d| SpecError::located(None, d, &none))?;
+    finish(spec, settings, None, &none)
+}
+
+fn finish(
+    spec: Spec,
+    settings: &Settings,
+    file: Option<&str>,
+    source: &SourceMap,
+) -> Result<Compiled, SpecError> {
+    let fail = |d| SpecError::located(file, d, source);
+    let plan = Plan::build(&spec).map_err(fail)?;
     let mut diagnostics = check::check(&spec, &plan);
     if settings.strict {
         for d in &mut diagnostics {
@@ -52,12 +116,11 @@ pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, 
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(SpecError::new(file, diagnostics));
+        return Err(fail(diagnostics));
     }
-    let warnings = SpecError::new(file, diagnostics).diagnostics;
     Ok(Compiled {
         spec,
         plan,
-        warnings,
+        warnings: diag::locate(diagnostics, source),
     })
 }

@@ -1,22 +1,41 @@
-//! The plan: for every service, its roles, their trust and their permission policies, ready to write.
+//! The plan: for every service, its roles, their trust and their permission policies, its module
+//! inputs and the account settings it owns: everything a writer needs, so that writers only render.
 //!
-//! [`Plan::build`] applies the grants table ([`crate::grants`]) to a validated [`Spec`], merges
-//! statements, splits them into managed policies within AWS's size limits, and names everything by
-//! the naming convention. Writers ([`iamgen_hcl`](../../iamgen_hcl/index.html), the JSON export)
-//! only render a plan.
+//! [`Plan`] is built from a validated [`Spec`] by [`compile`](crate::compile): it applies the grants
+//! (`expand`), merges statements, splits them into managed policies within AWS's size limits, and
+//! names everything by the naming convention.
 
 use indexmap::IndexMap;
-use serde_json::{json, Value};
 
-use crate::aws::principals::Trust;
-use crate::aws::Values;
-use crate::diag::Diagnostic;
-use crate::grants::{self, Effects, Input, LambdaPermission};
-use crate::policy::{self, Document, POLICIES_PER_ROLE_MAX, TRUST_POLICY_MAX};
-use crate::spec::{names::NameRule, Service, ServiceKind, Spec};
+use crate::aws::limits::{MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX, TRUST_POLICY_MAX};
+use crate::aws::names::NameRule;
+use crate::aws::{Trust, Values};
+use crate::diag::{Diagnostic, Loc};
+use crate::expand::{self, Effects};
+use crate::kinds::{AccountSettingKind, RolePurpose, ServiceKind};
+use crate::naming;
+pub use crate::naming::Input;
+pub use crate::policy::LambdaPermission;
+use crate::policy::{self, Document};
+use crate::spec::{Service, Spec};
 
-/// Everything iamgen generates for a spec.
+/// Everything iamgen generates for a spec: hand it to a writer (`iamgen_hcl`).
+///
+/// ```
+/// use iamgen_core::{compile, RolePurpose, Settings};
+///
+/// let plan = compile(iamgen_core::EXAMPLE_FILE, iamgen_core::EXAMPLE_SPEC, &Settings::default())
+///     .unwrap()
+///     .plan;
+/// let training = plan.services.iter().find(|s| s.name == "training").unwrap();
+/// let execution = training.role(RolePurpose::Execution).unwrap();
+/// assert_eq!(execution.name, "engagement-training-execution-dev");
+/// let api = plan.services.iter().find(|s| s.name == "api").unwrap();
+/// assert_eq!(api.inputs[0].global, "api_api_id");
+/// assert_eq!(api.account_settings[0].switch.global, "api_set_api_gateway_account");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Plan {
     /// The project.
     pub project: String,
@@ -30,6 +49,7 @@ pub struct Plan {
 
 /// One service's module.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ServicePlan {
     /// The logical name; also the module's name.
     pub name: String,
@@ -37,18 +57,23 @@ pub struct ServicePlan {
     pub kind: ServiceKind,
     /// The service's own AWS name (function, state machine, task family...).
     pub physical_name: String,
-    /// Its roles: the main role first (label `this`), then an `ecs_task`'s execution role.
+    /// Its roles: the main role first, then an `ecs_task`'s execution role.
     pub roles: Vec<RolePlan>,
     /// Resource-based permissions this service needs on Lambda functions.
     pub lambda_permissions: Vec<LambdaPermission>,
-    /// Input variables (ids known after apply), by their name inside the module.
-    pub inputs: IndexMap<String, Input>,
+    /// Input variables (ids known after apply), sorted by their name inside the module.
+    pub inputs: Vec<Input>,
+    /// Account settings the module may set to one of its roles.
+    pub account_settings: Vec<AccountSetting>,
 }
 
 /// One IAM role.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct RolePlan {
-    /// Terraform label: `this`, or `execution`.
+    /// What the role is for.
+    pub purpose: RolePurpose,
+    /// Label of its resources in a module: `this` for the main role, `execution`.
     pub label: &'static str,
     /// The role's name.
     pub name: String,
@@ -62,8 +87,9 @@ pub struct RolePlan {
 
 /// One managed policy.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct PolicyPlan {
-    /// Terraform label: the role's label, then `_2`, `_3`... for split parts.
+    /// Label in a module: the role's label, then `_2`, `_3`... for split parts.
     pub label: String,
     /// The policy's name.
     pub name: String,
@@ -73,10 +99,38 @@ pub struct PolicyPlan {
     pub document: Document,
 }
 
+/// An account setting a service's module may set to one of its roles, behind a boolean switch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AccountSetting {
+    /// Which setting.
+    pub kind: AccountSettingKind,
+    /// The role it is set to.
+    pub role: RolePurpose,
+    /// The input that turns it on.
+    pub switch: Switch,
+}
+
+/// A boolean module input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Switch {
+    /// Its name inside the service's module.
+    pub name: String,
+    /// Its name where every service's inputs meet.
+    pub global: String,
+    /// Its description inside the module.
+    pub description: String,
+    /// Its description where every service's inputs meet.
+    pub global_description: String,
+    /// Its default.
+    pub default: bool,
+}
+
 impl Plan {
     /// Builds the plan. Errors are limits the spec's output would break (too many policies for a
     /// role), each pointing at the service.
-    pub fn build(spec: &Spec) -> Result<Plan, Vec<Diagnostic>> {
+    pub(crate) fn build(spec: &Spec) -> Result<Plan, Vec<Diagnostic>> {
         let mut tags = IndexMap::new();
         tags.insert("Project".to_string(), spec.project.clone());
         tags.insert("Environment".to_string(), spec.environment.clone());
@@ -102,76 +156,57 @@ impl Plan {
         }
     }
 
-    /// The fully resolved documents, for IAM Access Analyzer, parliament and other tools.
-    /// `values.inputs` are keyed by the root module's variable names (`api_api_id`); an input
-    /// without a value is shown as `${NAME}`.
-    pub fn to_json(&self, values: &Values) -> Value {
-        let mut roles = Vec::new();
-        let mut permissions = Vec::new();
+    /// Every input of every service, by global name (sorted), with its description.
+    pub fn global_inputs(&self) -> IndexMap<&str, &str> {
+        let mut inputs = IndexMap::new();
         for s in &self.services {
-            let values = &s.values(values);
-            for r in &s.roles {
-                roles.push(json!({
-                    "service": s.name,
-                    "role_name": r.name,
-                    "trust_policy": r.trust.to_json(values),
-                    "policies": r.policies.iter().map(|p| json!({
-                        "name": p.name,
-                        "document": p.document.to_json(values),
-                    })).collect::<Vec<_>>(),
-                }));
-            }
-            for p in &s.lambda_permissions {
-                let mut entry = json!({
-                    "service": s.name,
-                    "function": p.function_name,
-                    "principal": p.principal,
-                    "action": "lambda:InvokeFunction",
-                    "source_arn": p.source_arn.resolve(values),
-                });
-                if p.source_account {
-                    entry["source_account"] = json!(values.account);
-                }
-                permissions.push(entry);
+            for input in &s.inputs {
+                inputs
+                    .entry(input.global.as_str())
+                    .or_insert(input.description.as_str());
             }
         }
-        json!({ "roles": roles, "resource_permissions": permissions })
-    }
-}
-
-fn kind_noun(kind: ServiceKind) -> &'static str {
-    match kind {
-        ServiceKind::Lambda => "Lambda function",
-        ServiceKind::StepFunctions => "Step Functions state machine",
-        ServiceKind::EcsTask => "ECS task",
-        ServiceKind::BedrockKnowledgeBase => "Bedrock knowledge base",
-        ServiceKind::BedrockAgent => "Bedrock agent",
-        ServiceKind::ApiGateway => "API Gateway",
+        inputs.sort_keys();
+        inputs
     }
 }
 
 impl ServicePlan {
-    /// `values` with this service's inputs renamed from their global names to the module's own.
+    /// An input by its name inside the module.
+    pub fn input(&self, name: &str) -> Option<&Input> {
+        self.inputs.iter().find(|i| i.name == name)
+    }
+
+    /// The role with `purpose`, if the service has one.
+    pub fn role(&self, purpose: RolePurpose) -> Option<&RolePlan> {
+        self.roles.iter().find(|r| r.purpose == purpose)
+    }
+
+    /// `values` with this service's inputs renamed from their global names to the module's own;
+    /// an input without a value is shown as `${GLOBAL}`.
     pub fn values(&self, values: &Values) -> Values {
         let mut v = values.clone();
-        for (local, input) in &self.inputs {
+        for input in &self.inputs {
             match values.inputs.get(&input.global) {
-                Some(value) => v.inputs.insert(local.clone(), value.clone()),
+                Some(value) => v.inputs.insert(input.name.clone(), value.clone()),
                 None => v
                     .inputs
-                    .insert(local.clone(), format!("${{{}}}", input.global)),
+                    .insert(input.name.clone(), format!("${{{}}}", input.global)),
             };
         }
         v
     }
 
     fn build(spec: &Spec, service: &Service) -> Result<ServicePlan, Vec<Diagnostic>> {
-        let physical = grants::names::service(spec, &service.name);
-        let (mut main, execution) = grants::implied(spec, service);
+        let names = spec.names();
+        let physical = names.service(&service.name);
+        let (mut main, execution) = expand::implied(names, service);
         for grant in &service.grants {
-            grants::expand(spec, service, grant, &mut main);
+            expand::expand(names, service, grant, &mut main);
         }
-        let noun = kind_noun(service.kind);
+        let noun = service.kind.noun();
+        let at = || Loc::Key(service.path.clone());
+        let error = |message: String| Diagnostic::error_at(at(), &service.path, message);
         let mut roles = Vec::new();
         let mut errors = Vec::new();
         let mut inputs = IndexMap::new();
@@ -179,15 +214,13 @@ impl ServicePlan {
         let describe = |what: &str| match &service.description {
             Some(d) => format!("{d}: {} of {noun} {physical}", what.to_lowercase()),
             None => format!(
-                "{what} of {noun} {physical}, generated by iamgen from services.{}",
-                service.name
+                "{what} of {noun} {physical}, generated by iamgen from {}",
+                service.path
             ),
         };
-        let mut role_effects = vec![("this", &service.name, describe("Role"), main)];
-        if let Some(exec) = execution {
-            role_effects.push(("execution", &service.name, describe("Execution role"), exec));
-        }
-        for (label, logical, description, effects) in role_effects {
+        let mut role_effects = vec![(RolePurpose::Main, main)];
+        role_effects.extend(execution.map(|e| (RolePurpose::Execution, e)));
+        for (purpose, effects) in role_effects {
             let Effects {
                 statements,
                 lambda_permissions: perms,
@@ -195,24 +228,22 @@ impl ServicePlan {
             } = effects;
             inputs.extend(more);
             lambda_permissions.extend(perms);
-            let base = if label == "this" {
-                logical.clone()
-            } else {
-                format!("{logical}_execution")
+            let (label, what) = match purpose {
+                RolePurpose::Main => ("this", "Role"),
+                RolePurpose::Execution => ("execution", "Execution role"),
             };
-            let name = spec.physical_name(&base);
+            let name = names.role(&service.name, purpose);
             let trust = Trust::for_kind(service.kind, &physical);
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {
-                errors.push(Diagnostic::error(service.span, format!("the trust policy of role '{name}' is {trust_size} characters; IAM allows {TRUST_POLICY_MAX}")).at(format!("services.{}", service.name)));
+                errors.push(error(format!("the trust policy of role '{name}' is {trust_size} characters; IAM allows {TRUST_POLICY_MAX}")));
             }
             let merged = policy::merge(statements);
             let docs = match policy::split(merged) {
                 Ok(docs) => docs,
                 Err(big) => {
                     errors.push(
-                        Diagnostic::error(service.span, format!("statement '{}' of role '{name}' is {} characters on its own; a managed policy holds {}", big.sid, big.size, policy::MANAGED_POLICY_MAX))
-                            .at(format!("services.{}", service.name))
+                        error(format!("statement '{}' of role '{name}' is {} characters on its own; a managed policy holds {MANAGED_POLICY_MAX}", big.sid, big.size))
                             .with_hint("split the grant's targets across several grants"),
                     );
                     continue;
@@ -221,59 +252,51 @@ impl ServicePlan {
             if docs.len() > POLICIES_PER_ROLE_MAX {
                 let total: usize = docs.iter().map(Document::size).sum();
                 errors.push(
-                    Diagnostic::error(
-                        service.span,
-                        format!(
-                            "role '{name}' needs {} managed policies ({total} characters of permissions); IAM attaches at most {POLICIES_PER_ROLE_MAX} to a role by default, so it is {} policies (about {} characters) over",
-                            docs.len(),
-                            docs.len() - POLICIES_PER_ROLE_MAX,
-                            total.saturating_sub(POLICIES_PER_ROLE_MAX * policy::MANAGED_POLICY_MAX)
-                        ),
-                    )
-                    .at(format!("services.{}", service.name))
+                    error(format!(
+                        "role '{name}' needs {} managed policies ({total} characters of permissions); IAM attaches at most {POLICIES_PER_ROLE_MAX} to a role by default, so it is {} policies (about {} characters) over",
+                        docs.len(),
+                        docs.len() - POLICIES_PER_ROLE_MAX,
+                        total.saturating_sub(POLICIES_PER_ROLE_MAX * MANAGED_POLICY_MAX)
+                    ))
                     .with_hint("split the service, or narrow its grants"),
                 );
                 continue;
             }
-            let policies: Vec<PolicyPlan> = docs
-                .into_iter()
-                .enumerate()
-                .map(|(i, document)| {
-                    let (plabel, pname) = if i == 0 {
-                        (label.to_string(), name.clone())
-                    } else {
-                        (
-                            format!("{label}_{}", i + 1),
-                            spec.physical_name(&format!("{base}_{}", i + 1)),
-                        )
-                    };
-                    PolicyPlan {
-                        label: plabel,
-                        description: format!(
-                            "Permissions of role {name}, generated by iamgen from services.{}",
-                            service.name
-                        ),
-                        name: pname,
-                        document,
-                    }
-                })
-                .collect();
-            for p in &policies {
-                if let Err(e) = NameRule::IamPolicy.check(&p.name, false) {
-                    errors.push(
-                        Diagnostic::error(service.span, e).at(format!("services.{}", service.name)),
-                    );
+            let mut policies = Vec::new();
+            for (i, document) in docs.into_iter().enumerate() {
+                let pname = names.policy(&service.name, purpose, i);
+                if let Err(e) = NameRule::IamPolicy.check(&pname, false) {
+                    errors.push(error(e));
                 }
+                policies.push(PolicyPlan {
+                    label: match i {
+                        0 => label.to_string(),
+                        n => format!("{label}_{}", n + 1),
+                    },
+                    description: format!(
+                        "Permissions of role {name}, generated by iamgen from {}",
+                        service.path
+                    ),
+                    name: pname,
+                    document,
+                });
             }
             roles.push(RolePlan {
+                purpose,
                 label,
                 name,
-                description,
+                description: describe(what),
                 trust,
                 policies,
             });
         }
         inputs.sort_keys();
+        let account_settings = service
+            .kind
+            .account_setting()
+            .map(|kind| account_setting(kind, &service.name))
+            .into_iter()
+            .collect();
         if errors.is_empty() {
             Ok(ServicePlan {
                 name: service.name.clone(),
@@ -281,10 +304,33 @@ impl ServicePlan {
                 physical_name: physical,
                 roles,
                 lambda_permissions,
-                inputs,
+                inputs: inputs.into_values().collect(),
+                account_settings,
             })
         } else {
             Err(errors)
         }
+    }
+}
+
+/// The account setting `kind` of service `service`, switched on by default.
+fn account_setting(kind: AccountSettingKind, service: &str) -> AccountSetting {
+    let (local, description, global_description) = match kind {
+        AccountSettingKind::ApiGatewayCloudWatchRole => (
+            naming::SET_API_GATEWAY_ACCOUNT,
+            "Make this role API Gateway's CloudWatch role for the region (aws_api_gateway_account is one setting per region: leave false if another stack manages it)".to_string(),
+            format!("Make service '{service}''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"),
+        ),
+    };
+    AccountSetting {
+        kind,
+        role: RolePurpose::Main,
+        switch: Switch {
+            name: local.to_string(),
+            global: naming::global_input(service, local),
+            description,
+            global_description,
+            default: true,
+        },
     }
 }

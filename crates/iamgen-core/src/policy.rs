@@ -7,12 +7,13 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::aws::{Template, Values};
-use crate::diag::Span;
+use crate::aws::limits::MANAGED_POLICY_MAX;
+use crate::aws::{conditions_json, Condition, Template, Values};
 use crate::grants::GrantKind;
 
 /// One `Allow` statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Statement {
     /// The statement id, unique within its document.
     pub sid: String,
@@ -30,37 +31,14 @@ pub struct Statement {
     pub origin: Origin,
 }
 
-/// A condition: `TEST` on `VARIABLE` against `VALUES`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Condition {
-    /// The operator, such as `StringEquals` or `ArnLike`.
-    pub test: String,
-    /// The condition key.
-    pub variable: String,
-    /// The values, any of which may match.
-    pub values: Vec<Template>,
-}
-
-impl Condition {
-    /// A condition with one value.
-    pub fn new(test: &str, variable: &str, value: Template) -> Self {
-        Condition {
-            test: test.into(),
-            variable: variable.into(),
-            values: vec![value],
-        }
-    }
-}
-
 /// Where a statement comes from: a grant in the spec, or one the service kind implies.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Origin {
     /// The grant.
     pub grant: GrantKind,
     /// The spec path of the grant (`services.predict.grants[0]`), or of the service for implied ones.
     pub path: String,
-    /// Where the grant is written.
-    pub span: Span,
     /// True when the service kind implies the grant (a Lambda writing its own log group).
     pub implied: bool,
 }
@@ -107,35 +85,36 @@ impl Statement {
             origin: Origin {
                 grant: GrantKind::S3Read,
                 path: String::new(),
-                span: Span::default(),
                 implied: false,
             },
         }
     }
 }
 
-/// `{"TEST": {"VARIABLE": [values]}}`, tests and variables in first-seen order.
-pub fn conditions_json(conditions: &[Condition], values: &Values) -> Value {
-    let mut by_test = Map::new();
-    for c in conditions {
-        let entry = by_test
-            .entry(c.test.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        let vals: Vec<Value> = c
-            .values
-            .iter()
-            .map(|v| Value::String(v.resolve(values)))
-            .collect();
-        entry
-            .as_object_mut()
-            .expect("object")
-            .insert(c.variable.clone(), Value::Array(vals));
-    }
-    Value::Object(by_test)
+/// A resource-based permission on a Lambda function (`aws_lambda_permission`), for callers whose
+/// access AWS checks on the function's side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LambdaPermission {
+    /// A label unique within the service, such as `predict` (the function's service).
+    pub label: String,
+    /// The action allowed, `lambda:InvokeFunction`.
+    pub action: String,
+    /// The function's name.
+    pub function_name: String,
+    /// The calling service principal.
+    pub principal: &'static str,
+    /// The ARN of the calling resource.
+    pub source_arn: Template,
+    /// Whether to pin the caller's account too.
+    pub source_account: bool,
+    /// Where the grant is written.
+    pub origin: Origin,
 }
 
 /// A managed policy's statements.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Document {
     /// The statements, in order.
     pub statements: Vec<Statement>,
@@ -169,7 +148,7 @@ impl Statement {
 }
 
 /// Characters of `value` as compact JSON, whitespace excluded, as IAM counts policy size.
-pub fn size_of(value: &Value) -> usize {
+pub(crate) fn size_of(value: &Value) -> usize {
     value
         .to_string()
         .chars()
@@ -193,16 +172,9 @@ fn sizing_values(statements: &[Statement]) -> Values {
     values
 }
 
-/// IAM's limit on a managed policy document, in characters without whitespace.
-pub const MANAGED_POLICY_MAX: usize = 6_144;
-/// IAM's default limit on a role's trust policy, in characters without whitespace.
-pub const TRUST_POLICY_MAX: usize = 2_048;
-/// IAM's default quota of managed policies attached to one role.
-pub const POLICIES_PER_ROLE_MAX: usize = 10;
-
 /// Merges statements that have the same actions and conditions into one, with the union of their
 /// resources (first-seen order), and makes every Sid unique. Order is otherwise kept.
-pub fn merge(statements: Vec<Statement>) -> Vec<Statement> {
+pub(crate) fn merge(statements: Vec<Statement>) -> Vec<Statement> {
     let mut out: Vec<Statement> = Vec::new();
     for s in statements {
         if let Some(into) = out
@@ -242,18 +214,18 @@ pub fn merge(statements: Vec<Statement>) -> Vec<Statement> {
 
 /// A statement too large for any managed policy on its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OversizedStatement {
+pub(crate) struct OversizedStatement {
     /// Its Sid.
-    pub sid: String,
+    pub(crate) sid: String,
     /// Its size in a document of its own.
-    pub size: usize,
+    pub(crate) size: usize,
 }
 
 /// Splits statements, in order, into as few documents as fit [`MANAGED_POLICY_MAX`] each, filling
 /// one before starting the next, so names and contents are stable as a spec grows at the end. A
 /// statement too large for a document on its own is first cut into parts by resources (`Sid`,
 /// `SidPart2`, ...); only a statement whose single resource does not fit is an error.
-pub fn split(statements: Vec<Statement>) -> Result<Vec<Document>, OversizedStatement> {
+pub(crate) fn split(statements: Vec<Statement>) -> Result<Vec<Document>, OversizedStatement> {
     let empty = Document::default().size();
     let room = MANAGED_POLICY_MAX - empty;
     let mut parts = Vec::new();

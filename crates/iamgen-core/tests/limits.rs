@@ -1,8 +1,8 @@
 //! AWS's size limits: a service whose permissions exceed one managed policy is split across several
 //! (stable names, stable order); past the per-role quota it is an error that says how much is over.
 
-use iamgen_core::policy::{Document, MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX};
-use iamgen_core::{compile, Settings};
+use iamgen_core::aws::limits::{MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX};
+use iamgen_core::{compile, Document, Settings};
 
 /// A Lambda reading `n` buckets with long names (each bucket is one object ARN and one bucket ARN).
 pub fn spec_with_buckets(n: usize) -> String {

@@ -1,10 +1,9 @@
 //! Property: for random valid specs built from the grants table, every emitted statement passes
 //! the checker (and the spec compiles, so nothing is refused as an iamgen bug).
 
+use iamgen_core::aws::limits::MANAGED_POLICY_MAX;
 use iamgen_core::check::check_statement;
-use iamgen_core::grants::{Target, GRANTS};
-use iamgen_core::spec::{ResourceKind, ServiceKind};
-use iamgen_core::{compile, Settings};
+use iamgen_core::{compile, GrantKind, ResourceKind, ServiceKind, Settings, Target};
 use proptest::prelude::*;
 
 /// One service: its kind, and for each grant it uses, which targets (by index) it names.
@@ -18,7 +17,10 @@ fn service() -> impl Strategy<Value = ServiceSpec> {
     (
         0..ServiceKind::ALL.len(),
         prop::collection::vec(
-            (0..GRANTS.len(), prop::collection::vec(0..3usize, 1..3)),
+            (
+                0..GrantKind::all().count(),
+                prop::collection::vec(0..3usize, 1..3),
+            ),
             0..8,
         ),
     )
@@ -50,18 +52,21 @@ fn render(services: &[ServiceSpec], pattern: bool) -> String {
         }
         y.push_str("    grants:\n");
         for (g, targets) in &s.grants {
-            let def = &GRANTS[*g];
-            if !def.callers.contains(&s.kind) {
+            let Some(grant) = GrantKind::all().nth(*g) else {
+                continue;
+            };
+            if !grant.callers().contains(&s.kind) {
                 continue;
             }
-            let names: Vec<String> = match def.target {
+            let names: Vec<String> = match grant.target() {
                 Target::Resource(_) => targets.iter().map(|t| format!("r{t}")).collect(),
                 Target::Service(kinds) => {
                     let fit: Vec<usize> = services
                         .iter()
                         .enumerate()
                         .filter(|(j, o)| {
-                            kinds.contains(&o.kind) && !(def.key == "lambda.invoke" && *j == i)
+                            kinds.contains(&o.kind)
+                                && !(grant == GrantKind::LambdaInvoke && *j == i)
                         })
                         .map(|(j, _)| j)
                         .collect();
@@ -75,14 +80,18 @@ fn render(services: &[ServiceSpec], pattern: bool) -> String {
                 }
                 Target::Namespace => targets.iter().map(|t| format!("App{t}")).collect(),
                 Target::LogGroup => targets.iter().map(|t| format!("/app/group-{t}")).collect(),
-                Target::Flag => {
-                    y.push_str(&format!("      - {}\n", def.key));
+                _ => {
+                    y.push_str(&format!("      - {}\n", grant.key()));
                     continue;
                 }
             };
             let mut unique = names.clone();
             unique.dedup();
-            y.push_str(&format!("      - {}: [{}]\n", def.key, unique.join(", ")));
+            y.push_str(&format!(
+                "      - {}: [{}]\n",
+                grant.key(),
+                unique.join(", ")
+            ));
         }
     }
     y
@@ -104,7 +113,7 @@ proptest! {
             for r in &s.roles {
                 prop_assert!(!r.policies.is_empty());
                 for p in &r.policies {
-                    prop_assert!(p.document.size() <= iamgen_core::policy::MANAGED_POLICY_MAX);
+                    prop_assert!(p.document.size() <= MANAGED_POLICY_MAX);
                     for st in &p.document.statements {
                         statements += 1;
                         let problems = check_statement(st);

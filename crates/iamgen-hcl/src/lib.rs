@@ -1,25 +1,87 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
-pub mod body;
-pub mod escape;
-pub mod render;
+mod body;
+mod escape;
+mod json;
+mod render;
 pub mod write;
 
-pub use render::{root_module, service_module, single_file};
+pub use escape::quoted;
+pub use json::json;
+pub use render::{single_file, AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 pub use write::{write_modules, OutputError, WriteOptions, WriteReport};
+
+use std::path::Path;
 
 use iamgen_core::Plan;
 use indexmap::IndexMap;
 
-/// Every file of the `--out DIR` layout, by path relative to DIR: the root module's files, then
-/// `modules/<service>/<file>` for each service, in spec order.
-pub fn module_tree(plan: &Plan) -> IndexMap<String, String> {
-    let mut files = root_module(plan);
-    for service in &plan.services {
-        for (name, text) in service_module(plan, service) {
-            files.insert(format!("modules/{}/{name}", service.name), text);
+/// The files of the `--out DIR` layout, by path relative to DIR: the root module's files, then
+/// `modules/<service>/<file>` for each service, in spec order. Iterate them, or write them to a
+/// directory atomically.
+///
+/// ```
+/// use iamgen_core::{compile_input, Settings, SpecInput};
+/// use iamgen_hcl::{Output, WriteOptions};
+///
+/// let plan = compile_input(&SpecInput::new("shop", "prod").lambda("resize"), &Settings::default())
+///     .unwrap()
+///     .plan;
+/// let output = Output::modules(&plan);
+/// assert!(output.get("modules/resize/main.tf").unwrap().contains("shop-resize-prod"));
+/// assert_eq!(output.iter().count(), 8);
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let report = output.write_to(dir.path(), WriteOptions::default()).unwrap();
+/// assert_eq!(report.written.len(), 8);
+/// assert!(output.write_to(dir.path(), WriteOptions::default()).unwrap().is_clean());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    files: IndexMap<String, String>,
+}
+
+impl Output {
+    /// One module per service plus a root module calling them.
+    pub fn modules(plan: &Plan) -> Output {
+        let mut files = render::root_module(plan);
+        for service in &plan.services {
+            for (name, text) in render::service_module(plan, service) {
+                files.insert(format!("modules/{}/{name}", service.name), text);
+            }
         }
+        Output { files }
     }
-    files
+
+    /// The content of the file at `path` (relative, `/`-separated).
+    pub fn get(&self, path: &str) -> Option<&str> {
+        self.files.get(path).map(String::as_str)
+    }
+
+    /// The files in order: path, content.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.files.iter().map(|(p, c)| (p.as_str(), c.as_str()))
+    }
+
+    /// Writes the files under `dir` as `iamgen gen --out` does: atomically, only what changed,
+    /// removing files it generated before and no longer does, never overwriting a stranger's file
+    /// unless `options.force` (see [`write_modules`]).
+    pub fn write_to(&self, dir: &Path, options: WriteOptions) -> Result<WriteReport, OutputError> {
+        write_modules(dir, &self.files, options)
+    }
+
+    /// The files, by path.
+    pub fn into_files(self) -> IndexMap<String, String> {
+        self.files
+    }
+}
+
+impl<'a> IntoIterator for &'a Output {
+    type Item = (&'a String, &'a String);
+    type IntoIter = indexmap::map::Iter<'a, String, String>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.files.iter()
+    }
 }

@@ -2,11 +2,10 @@
 
 use indexmap::IndexMap;
 
-use iamgen_core::aws::principals::Trust;
-use iamgen_core::aws::{Segment, Template};
-use iamgen_core::plan::{Plan, PolicyPlan, RolePlan, ServicePlan};
-use iamgen_core::policy::{Condition, Statement};
-use iamgen_core::spec::ServiceKind;
+use iamgen_core::{
+    AccountSetting, AccountSettingKind, Condition, Plan, PolicyPlan, RolePlan, RolePurpose,
+    Segment, ServicePlan, Statement, Template, Trust,
+};
 
 use crate::body::{Block, Expr, File, Part};
 
@@ -40,7 +39,7 @@ impl Scope<'_> {
 
     /// A variable name for a module input.
     fn var(&self, local: &str) -> String {
-        match self.service.inputs.get(local) {
+        match self.service.input(local) {
             Some(input) if self.single_file => input.global.clone(),
             _ => local.to_string(),
         }
@@ -114,13 +113,19 @@ fn common_variables(file: &mut File) {
     ));
 }
 
-fn api_account_variable(file: &mut File) {
-    file.block(variable(
-        "set_api_gateway_account",
+/// The boolean input of an account setting: inside the module, or where every service meets.
+fn switch_variable(setting: &AccountSetting, global: bool) -> Block {
+    let s = &setting.switch;
+    let (name, description) = match global {
+        true => (&s.global, &s.global_description),
+        false => (&s.name, &s.description),
+    };
+    variable(
+        name,
         "bool",
-        "Make this role API Gateway's CloudWatch role for the region (aws_api_gateway_account is one setting per region: leave false if another stack manages it)",
-        Some(Expr::r("true")),
-    ));
+        description,
+        Some(Expr::r(s.default.to_string())),
+    )
 }
 
 fn locals(plan: &Plan) -> Block {
@@ -282,7 +287,7 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
             p.origin.path
         ))
         .attr("statement_id", Expr::str(format!("iamgen-{caller}")))
-        .attr("action", Expr::str("lambda:InvokeFunction"))
+        .attr("action", Expr::str(p.action.clone()))
         .attr("function_name", Expr::str(p.function_name.clone()))
         .attr("principal", Expr::str(p.principal))
         .attr("source_arn", scope.template(&p.source_arn));
@@ -291,33 +296,41 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
         }
         file.block(b);
     }
-    if service.kind == ServiceKind::ApiGateway {
-        let var = if scope.single_file {
-            format!("{}_set_api_gateway_account", service.name)
-        } else {
-            "set_api_gateway_account".into()
-        };
-        file.block(
-            Block::new(
-                "resource",
-                &["aws_api_gateway_account", &scope.label("this")],
-            )
-            .comment("API Gateway's CloudWatch role is one setting per account and region.")
-            .attr("count", Expr::r(format!("var.{var} ? 1 : 0")))
-            .attr(
-                "cloudwatch_role_arn",
-                Expr::r(format!("aws_iam_role.{}.arn", scope.label("this"))),
-            )
-            .blank()
-            .attr(
-                "depends_on",
-                Expr::r(format!(
-                    "[aws_iam_role_policy_attachment.{}]",
-                    scope.label("this")
-                )),
-            ),
-        );
+    for setting in &service.account_settings {
+        if let Some(block) = service
+            .role(setting.role)
+            .and_then(|role| account_setting(scope, setting, role))
+        {
+            file.block(block);
+        }
     }
+}
+
+/// The resource that sets `role` as an account setting, behind its switch.
+fn account_setting(scope: &Scope<'_>, setting: &AccountSetting, role: &RolePlan) -> Option<Block> {
+    let (resource, attribute, comment) = match setting.kind {
+        AccountSettingKind::ApiGatewayCloudWatchRole => (
+            "aws_api_gateway_account",
+            "cloudwatch_role_arn",
+            "API Gateway's CloudWatch role is one setting per account and region.",
+        ),
+        _ => return None,
+    };
+    let switch = match scope.single_file {
+        true => &setting.switch.global,
+        false => &setting.switch.name,
+    };
+    let label = scope.label(role.label);
+    let block = Block::new("resource", &[resource, &label])
+        .comment(comment)
+        .attr("count", Expr::r(format!("var.{switch} ? 1 : 0")))
+        .attr(attribute, Expr::r(format!("aws_iam_role.{label}.arn")))
+        .blank()
+        .attr(
+            "depends_on",
+            Expr::r(format!("[aws_iam_role_policy_attachment.{label}]")),
+        );
+    Some(block)
 }
 
 fn output(name: &str, description: &str, value: Expr) -> Block {
@@ -327,7 +340,7 @@ fn output(name: &str, description: &str, value: Expr) -> Block {
 }
 
 /// The files of one service's module, by file name.
-pub fn service_module(plan: &Plan, service: &ServicePlan) -> IndexMap<String, String> {
+pub(crate) fn service_module(plan: &Plan, service: &ServicePlan) -> IndexMap<String, String> {
     let scope = Scope {
         service,
         single_file: false,
@@ -349,125 +362,128 @@ pub fn service_module(plan: &Plan, service: &ServicePlan) -> IndexMap<String, St
 
     let mut vars = File::default();
     common_variables(&mut vars);
-    for (name, input) in &service.inputs {
-        vars.block(variable(name, "string", &input.description, None));
+    for input in &service.inputs {
+        vars.block(variable(&input.name, "string", &input.description, None));
     }
-    if service.kind == ServiceKind::ApiGateway {
-        api_account_variable(&mut vars);
+    for setting in &service.account_settings {
+        vars.block(switch_variable(setting, false));
     }
     files.insert("variables.tf".to_string(), vars.render());
 
-    let mut outputs = File::default();
-    let main_role = &service.roles[0];
-    outputs.block(output(
-        "role_name",
-        "Name of the service's role",
-        Expr::r("aws_iam_role.this.name"),
-    ));
-    outputs.block(output(
-        "role_arn",
-        "ARN of the service's role",
-        Expr::r("aws_iam_role.this.arn"),
-    ));
-    outputs.block(output(
-        "policy_arn",
-        "ARN of the role's (first) permissions policy",
-        Expr::r("aws_iam_policy.this.arn"),
-    ));
-    outputs.block(output(
-        "policy_arns",
-        "ARNs of all the role's permissions policies",
-        Expr::List(
-            main_role
-                .policies
-                .iter()
-                .map(|p| Expr::r(format!("aws_iam_policy.{}.arn", p.label)))
-                .collect(),
-        ),
-    ));
-    if service.roles.len() > 1 {
-        outputs.block(output(
-            "execution_role_name",
-            "Name of the task's execution role",
-            Expr::r("aws_iam_role.execution.name"),
-        ));
-        outputs.block(output(
-            "execution_role_arn",
-            "ARN of the task's execution role",
-            Expr::r("aws_iam_role.execution.arn"),
-        ));
-    }
-    files.insert("outputs.tf".to_string(), outputs.render());
+    let outputs = service.roles.iter().flat_map(role_outputs);
+    finish_module(files, outputs)
+}
 
+/// Adds `outputs.tf` with `outputs` and `versions.tf` to a module's files.
+fn finish_module(
+    mut files: IndexMap<String, String>,
+    outputs: impl IntoIterator<Item = Block>,
+) -> IndexMap<String, String> {
+    let mut file = File::default();
+    for b in outputs {
+        file.block(b);
+    }
+    files.insert("outputs.tf".to_string(), file.render());
     let mut v = File::default();
     v.block(versions());
     files.insert("versions.tf".to_string(), v.render());
     files
 }
 
-/// Every input of every service, by global name, with its description.
-fn global_inputs(plan: &Plan) -> IndexMap<String, String> {
-    let mut inputs = IndexMap::new();
-    for s in &plan.services {
-        for input in s.inputs.values() {
-            inputs
-                .entry(input.global.clone())
-                .or_insert_with(|| input.description.clone());
-        }
+/// The outputs of a role in its service's module.
+fn role_outputs(role: &RolePlan) -> Vec<Block> {
+    let reference = |attr: &str| Expr::r(format!("aws_iam_role.{}.{attr}", role.label));
+    match role.purpose {
+        RolePurpose::Main => vec![
+            output("role_name", "Name of the service's role", reference("name")),
+            output("role_arn", "ARN of the service's role", reference("arn")),
+            output(
+                "policy_arn",
+                "ARN of the role's (first) permissions policy",
+                Expr::r(format!("aws_iam_policy.{}.arn", role.label)),
+            ),
+            output(
+                "policy_arns",
+                "ARNs of all the role's permissions policies",
+                Expr::List(
+                    role.policies
+                        .iter()
+                        .map(|p| Expr::r(format!("aws_iam_policy.{}.arn", p.label)))
+                        .collect(),
+                ),
+            ),
+        ],
+        RolePurpose::Execution => vec![
+            output(
+                "execution_role_name",
+                "Name of the task's execution role",
+                reference("name"),
+            ),
+            output(
+                "execution_role_arn",
+                "ARN of the task's execution role",
+                reference("arn"),
+            ),
+        ],
+        _ => vec![],
     }
-    inputs.sort_keys();
-    inputs
 }
 
 fn root_variables(plan: &Plan, file: &mut File) {
     common_variables(file);
-    for (name, description) in global_inputs(plan) {
-        file.block(variable(&name, "string", &description, None));
+    for (name, description) in plan.global_inputs() {
+        file.block(variable(name, "string", description, None));
     }
-    for s in plan
-        .services
-        .iter()
-        .filter(|s| s.kind == ServiceKind::ApiGateway)
-    {
-        file.block(variable(
-            &format!("{}_set_api_gateway_account", s.name),
-            "bool",
-            &format!(
-                "Make service '{}''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)",
-                s.name
-            ),
-            Some(Expr::r("true")),
-        ));
+    for setting in plan.services.iter().flat_map(|s| &s.account_settings) {
+        file.block(switch_variable(setting, true));
     }
 }
 
-fn role_arn_outputs(plan: &Plan, reference: impl Fn(&ServicePlan, &str) -> String) -> Vec<Block> {
-    let map = |label: &str, filter: &dyn Fn(&ServicePlan) -> bool| {
-        Expr::Object(
-            plan.services
-                .iter()
-                .filter(|s| filter(s))
-                .map(|s| (s.name.clone(), Expr::r(reference(s, label))))
-                .collect(),
-        )
-    };
-    let mut out = vec![output(
-        "role_arns",
-        "ARN of each service's role, by service",
-        map("role_arn", &|_| true),
-    )];
-    if plan.services.iter().any(|s| s.roles.len() > 1) {
-        out.push(output(
+/// The root outputs: each service's role ARN by service, and (when any service has one) each
+/// execution role's ARN. `reference` names a role's ARN where the outputs are written.
+fn role_arn_outputs(
+    plan: &Plan,
+    reference: impl Fn(&ServicePlan, &RolePlan) -> String,
+) -> Vec<Block> {
+    let outputs = [
+        (
+            RolePurpose::Main,
+            "role_arns",
+            "ARN of each service's role, by service",
+        ),
+        (
+            RolePurpose::Execution,
             "execution_role_arns",
             "ARN of each ECS task's execution role, by service",
-            map("execution_role_arn", &|s| s.roles.len() > 1),
-        ));
+        ),
+    ];
+    let mut out = Vec::new();
+    for (purpose, name, description) in outputs {
+        let entries: Vec<(String, Expr)> = plan
+            .services
+            .iter()
+            .filter_map(|s| {
+                s.role(purpose)
+                    .map(|r| (s.name.clone(), Expr::r(reference(s, r))))
+            })
+            .collect();
+        if purpose == RolePurpose::Main || !entries.is_empty() {
+            out.push(output(name, description, Expr::Object(entries)));
+        }
     }
     out
 }
 
+/// The module output holding a role's ARN.
+fn arn_output(role: &RolePlan) -> &'static str {
+    match role.purpose {
+        RolePurpose::Execution => "execution_role_arn",
+        _ => "role_arn",
+    }
+}
+
 /// The root module for `--out DIR`: calls `./modules/<service>` for every service.
-pub fn root_module(plan: &Plan) -> IndexMap<String, String> {
+pub(crate) fn root_module(plan: &Plan) -> IndexMap<String, String> {
     let mut files = IndexMap::new();
     let mut main = File::default();
     main.comment(HEADER);
@@ -482,14 +498,12 @@ pub fn root_module(plan: &Plan) -> IndexMap<String, String> {
             .attr("path", Expr::r("var.path"))
             .attr("permissions_boundary", Expr::r("var.permissions_boundary"))
             .attr("tags", Expr::r("var.tags"));
-        for (local, input) in &s.inputs {
-            call = call.attr(local, Expr::r(format!("var.{}", input.global)));
+        for input in &s.inputs {
+            call = call.attr(&input.name, Expr::r(format!("var.{}", input.global)));
         }
-        if s.kind == ServiceKind::ApiGateway {
-            call = call.attr(
-                "set_api_gateway_account",
-                Expr::r(format!("var.{}_set_api_gateway_account", s.name)),
-            );
+        for setting in &s.account_settings {
+            let switch = &setting.switch;
+            call = call.attr(&switch.name, Expr::r(format!("var.{}", switch.global)));
         }
         main.block(call);
     }
@@ -499,19 +513,21 @@ pub fn root_module(plan: &Plan) -> IndexMap<String, String> {
     root_variables(plan, &mut vars);
     files.insert("variables.tf".to_string(), vars.render());
 
-    let mut outputs = File::default();
-    for b in role_arn_outputs(plan, |s, attr| format!("module.{}.{attr}", s.name)) {
-        outputs.block(b);
-    }
-    files.insert("outputs.tf".to_string(), outputs.render());
-
-    let mut v = File::default();
-    v.block(versions());
-    files.insert("versions.tf".to_string(), v.render());
-    files
+    let outputs = role_arn_outputs(plan, |s, r| format!("module.{}.{}", s.name, arn_output(r)));
+    finish_module(files, outputs)
 }
 
 /// Every service in one self-contained Terraform file (what `iamgen gen` prints).
+///
+/// ```
+/// use iamgen_core::{compile_input, Settings, SpecInput};
+///
+/// let plan = compile_input(&SpecInput::new("shop", "prod").lambda("resize"), &Settings::default())
+///     .unwrap()
+///     .plan;
+/// let terraform = iamgen_hcl::single_file(&plan);
+/// assert!(terraform.contains("resource \"aws_iam_role\" \"resize\" {"));
+/// ```
 pub fn single_file(plan: &Plan) -> String {
     let mut file = File::default();
     file.comment(HEADER);
@@ -537,17 +553,12 @@ pub fn single_file(plan: &Plan) -> String {
         };
         service_blocks(&mut file, &scope);
     }
-    for b in role_arn_outputs(plan, |s, attr| {
+    for b in role_arn_outputs(plan, |s, r| {
         let scope = Scope {
             service: s,
             single_file: true,
         };
-        let label = if attr == "role_arn" {
-            scope.label("this")
-        } else {
-            scope.label("execution")
-        };
-        format!("aws_iam_role.{label}.arn")
+        format!("aws_iam_role.{}.arn", scope.label(r.label))
     }) {
         file.block(b);
     }

@@ -1,10 +1,18 @@
-//! AWS facts: the action catalog, service principals and their trust conditions, and ARN templates.
+//! AWS facts: the action catalog, service principals and their trust conditions, ARN formats, the
+//! rules on names and strings, and IAM's quotas.
 //!
 //! Everything iamgen knows about AWS that is not a choice of ours lives here, each fact with the AWS
 //! page it comes from.
 
+pub(crate) mod arns;
 pub mod catalog;
-pub mod principals;
-pub mod template;
+mod condition;
+pub mod limits;
+pub(crate) mod names;
+mod principals;
+mod template;
 
+pub(crate) use condition::conditions_json;
+pub use condition::Condition;
+pub use principals::{principal, Trust};
 pub use template::{Segment, Template, Values};

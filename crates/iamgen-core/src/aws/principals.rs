@@ -6,12 +6,13 @@
 
 use serde_json::{json, Value};
 
-use super::{Segment, Template, Values};
-use crate::policy::{conditions_json, Condition};
-use crate::spec::ServiceKind;
+use super::condition::{conditions_json, Condition};
+use super::template::{Segment, Template, Values};
+use crate::kinds::ServiceKind;
 
 /// A role's trust policy: one service principal, and the conditions on assuming.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Trust {
     /// The service principal, such as `states.amazonaws.com`.
     pub principal: &'static str,

@@ -51,6 +51,15 @@ impl Template {
         Template::from(vec![Segment::Text(text.into())])
     }
 
+    /// `prefix`, then the value of module input `input`, then `suffix`: `knowledge-base/${var.kb_id}`.
+    pub fn around(prefix: &str, input: &str, suffix: &str) -> Self {
+        Template::from(vec![
+            Segment::Text(prefix.into()),
+            Segment::Input(input.into()),
+            Segment::Text(suffix.into()),
+        ])
+    }
+
     /// `*`: every resource.
     pub fn star() -> Self {
         Template::text("*")
@@ -165,6 +174,7 @@ impl fmt::Display for Template {
 
 /// Values for the deploy-time parts of templates.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Values {
     /// The partition, such as `aws`.
     pub partition: String,

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use super::error::{PolicyError, PolicyErrorKind};
 use super::pattern::{self, Pattern, Unresolved};
-use super::policy::{PolicyError, PolicyErrorKind};
 use super::request::Context;
 use super::value::{self, Cidr, Decimal, Instant, ValueError, ValueKind};
 

@@ -73,6 +73,7 @@
 //! ```
 
 mod condition;
+mod error;
 mod evaluate;
 mod pattern;
 mod policy;
@@ -82,10 +83,11 @@ mod value;
 #[cfg(test)]
 mod tests;
 
+pub use error::{PolicyError, PolicyErrorKind};
 pub use evaluate::{
     evaluate, Assumption, AssumptionKind, Decision, EvalError, Evaluation, Mismatch, Miss, Missing,
     Policies, PolicyKind, Reason, StatementRef,
 };
-pub use policy::{Effect, Policy, PolicyError, PolicyErrorKind, Statement};
+pub use policy::{Effect, Policy, Statement};
 pub use request::{Context, Principal, Request, RequestError};
 pub use value::{ValueError, ValueKind};

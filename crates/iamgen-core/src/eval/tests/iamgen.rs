@@ -4,10 +4,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::aws::principals::Trust;
-use crate::aws::Values;
-use crate::spec::ServiceKind;
 use crate::{compile, Settings};
+use crate::{ServiceKind, Trust, Values};
 
 fn values() -> Values {
     Values {
@@ -243,13 +241,11 @@ services:
       - s3.read: uploads
 "#;
     let compiled = compile("iamgen.yaml", spec, &Settings::default()).unwrap();
-    let json = compiled.plan.to_json(&values());
-    let role = &json["roles"][0];
-    let docs: Vec<Policy> = role["policies"]
-        .as_array()
-        .unwrap()
+    let role = &compiled.plan.services[0].roles[0];
+    let docs: Vec<Policy> = role
+        .policies
         .iter()
-        .map(|p| policy(p["name"].as_str().unwrap(), p["document"].clone()))
+        .map(|p| policy(&p.name, p.document.to_json(&values())))
         .collect();
     let policies = docs.iter().fold(Policies::new(), |ps, p| ps.identity(p));
     let session = Principal::role_session(

@@ -1,0 +1,132 @@
+//! ARN formats: each builder makes an ARN of the resource type the AWS catalog names in its doc,
+//! with the partition, region and account left to Terraform.
+
+use super::template::Template;
+
+/// S3 `bucket`.
+pub(crate) fn bucket(name: &str) -> Template {
+    Template::arn("s3", false, false, name)
+}
+/// S3 `object`: every object in the bucket.
+pub(crate) fn objects(name: &str) -> Template {
+    bucket(name).with_text("/*")
+}
+/// DynamoDB `table`.
+pub(crate) fn table(name: &str) -> Template {
+    Template::arn("dynamodb", true, true, format!("table/{name}").as_str())
+}
+/// DynamoDB `index`: every index of the table.
+pub(crate) fn indexes(name: &str) -> Template {
+    table(name).with_text("/index/*")
+}
+/// Athena `workgroup`.
+pub(crate) fn workgroup(name: &str) -> Template {
+    Template::arn("athena", true, true, format!("workgroup/{name}").as_str())
+}
+/// Glue `catalog`, `database` and every `table` of the database.
+pub(crate) fn glue(database: &str) -> Vec<Template> {
+    vec![
+        Template::arn("glue", true, true, "catalog"),
+        Template::arn("glue", true, true, format!("database/{database}").as_str()),
+        Template::arn("glue", true, true, format!("table/{database}/*").as_str()),
+    ]
+}
+/// Bedrock `foundation-model` (AWS-owned: no account).
+pub(crate) fn foundation_model(id: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        false,
+        format!("foundation-model/{id}").as_str(),
+    )
+}
+/// Secrets Manager `Secret`: AWS appends `-` and six random characters to the name.
+pub(crate) fn secret(name: &str) -> Template {
+    Template::arn(
+        "secretsmanager",
+        true,
+        true,
+        format!("secret:{name}-??????").as_str(),
+    )
+}
+/// ECR `repository`.
+pub(crate) fn repository(name: &str) -> Template {
+    Template::arn("ecr", true, true, format!("repository/{name}").as_str())
+}
+/// CloudWatch Logs `log-group`.
+pub(crate) fn log_group(name: Template) -> Template {
+    {
+        let mut arn = Template::arn("logs", true, true, "log-group:");
+        arn.append(name);
+        arn
+    }
+}
+/// CloudWatch Logs `log-stream`: every stream of the group.
+pub(crate) fn log_streams(name: Template) -> Template {
+    log_group(name).with_text(":log-stream:*")
+}
+/// Lambda `function`, unqualified.
+pub(crate) fn function(name: &str) -> Template {
+    Template::arn("lambda", true, true, format!("function:{name}").as_str())
+}
+/// ECS `task-definition`: every revision of the family.
+pub(crate) fn task_definitions(family: &str) -> Template {
+    Template::arn(
+        "ecs",
+        true,
+        true,
+        format!("task-definition/{family}:*").as_str(),
+    )
+}
+/// ECS `task`: every task on the cluster.
+pub(crate) fn tasks(cluster: &str) -> Template {
+    Template::arn("ecs", true, true, format!("task/{cluster}/*").as_str())
+}
+/// ECS `cluster`.
+pub(crate) fn cluster(name: &str) -> Template {
+    Template::arn("ecs", true, true, format!("cluster/{name}").as_str())
+}
+/// IAM `role`, under the path the platform's roles share (input `path`, default `/`).
+pub(crate) fn role(name: &str) -> Template {
+    Template::arn("iam", false, true, Template::around("role", "path", name))
+}
+/// Bedrock `knowledge-base`, by an id known after apply.
+pub(crate) fn knowledge_base(id_input: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        true,
+        Template::around("knowledge-base/", id_input, ""),
+    )
+}
+/// Bedrock `agent-alias`: every alias of an agent known after apply.
+pub(crate) fn agent_aliases(id_input: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        true,
+        Template::around("agent-alias/", id_input, "/*"),
+    )
+}
+/// Bedrock `agent`.
+pub(crate) fn agent(id_input: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        true,
+        Template::around("agent/", id_input, ""),
+    )
+}
+/// API Gateway `execute-api`: every stage, method and path of an API known after apply.
+pub(crate) fn execute_api(id_input: &str) -> Template {
+    Template::arn(
+        "execute-api",
+        true,
+        true,
+        Template::around("", id_input, "/*"),
+    )
+}
+/// EventBridge `rule` in the default event bus.
+pub(crate) fn events_rule(name: &str) -> Template {
+    Template::arn("events", true, true, format!("rule/{name}").as_str())
+}

@@ -1,0 +1,71 @@
+//! AI: Bedrock foundation models, knowledge bases and agents.
+
+use super::builder::{Builder, Ctx};
+use crate::aws::{arns, Template};
+use crate::naming;
+
+/// `bedrock.invoke_model`: invoke the foundation models (streaming included).
+pub(super) fn bedrock_invoke_model(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let models = g
+        .grant
+        .resources()
+        .into_iter()
+        .map(arns::foundation_model)
+        .collect();
+    b.statement(
+        "BedrockInvokeModel",
+        &[
+            "bedrock:InvokeModel",
+            "bedrock:InvokeModelWithResponseStream",
+        ],
+        models,
+        vec![],
+    );
+}
+
+/// `bedrock.retrieve`: query the knowledge bases, by ids known after apply.
+pub(super) fn bedrock_retrieve(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let kbs = by_id(
+        b,
+        g,
+        naming::knowledge_base_input,
+        "knowledge base",
+        arns::knowledge_base,
+    );
+    b.statement("BedrockRetrieve", &["bedrock:Retrieve"], kbs, vec![]);
+}
+
+/// `bedrock.invoke_agent`: invoke the agents (any alias), by ids known after apply.
+pub(super) fn bedrock_invoke_agent(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let agents = by_id(b, g, naming::agent_input, "agent", arns::agent_aliases);
+    b.statement(
+        "BedrockInvokeAgent",
+        &["bedrock:InvokeAgent"],
+        agents,
+        vec![],
+    );
+}
+
+/// The ARN of each service the grant reaches, by the module input holding its `what`'s id.
+fn by_id(
+    b: &mut Builder<'_>,
+    g: &Ctx<'_>,
+    input: fn(&str) -> String,
+    what: &str,
+    arn: fn(&str) -> Template,
+) -> Vec<Template> {
+    g.grant
+        .services()
+        .map(|t| {
+            let input = input(&t.name);
+            b.input(
+                input.clone(),
+                format!(
+                    "Id of the Bedrock {what} of service '{}' (known after it is created)",
+                    t.name
+                ),
+            );
+            arn(&input)
+        })
+        .collect()
+}

@@ -1,0 +1,97 @@
+//! What a grant's expansion writes with: a [`Builder`] of statements, permissions and inputs for one
+//! grant, and the [`Ctx`] it reads.
+
+use indexmap::IndexMap;
+
+use crate::aws::{Condition, Template};
+use crate::naming::{self, Input, Names};
+use crate::policy::{LambdaPermission, Origin, Statement};
+use crate::spec::{GrantUse, Service};
+
+/// What grants add to one role of a service's module.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Effects {
+    /// Statements for the role's permissions policy.
+    pub(crate) statements: Vec<Statement>,
+    /// Resource-based permissions on Lambda functions.
+    pub(crate) lambda_permissions: Vec<LambdaPermission>,
+    /// Module input variables the statements need, by their name inside the module.
+    pub(crate) inputs: IndexMap<String, Input>,
+}
+
+/// One grant of one service, with what its statements need to know.
+pub(crate) struct Ctx<'a> {
+    pub(crate) names: Names<'a>,
+    pub(crate) caller: &'a Service,
+    pub(crate) grant: &'a GrantUse,
+}
+
+/// Builds statements for one grant of `origin`.
+pub(crate) struct Builder<'a> {
+    pub(super) origin: Origin,
+    pub(super) notes: Vec<String>,
+    pub(super) out: &'a mut Effects,
+}
+
+impl Builder<'_> {
+    pub(crate) fn statement(
+        &mut self,
+        sid: &str,
+        actions: &[&str],
+        resources: Vec<Template>,
+        conditions: Vec<Condition>,
+    ) {
+        let mut actions: Vec<String> = actions.iter().map(|a| a.to_string()).collect();
+        actions.sort();
+        actions.dedup();
+        self.out.statements.push(Statement {
+            sid: sid.to_string(),
+            actions,
+            resources,
+            conditions,
+            notes: self.notes.clone(),
+            sources: vec![format!(
+                "{} ({}{})",
+                self.origin.path,
+                self.origin.grant.key(),
+                if self.origin.implied {
+                    ", implied by the service kind"
+                } else {
+                    ""
+                }
+            )],
+            origin: self.origin.clone(),
+        });
+    }
+
+    /// An input owned by another service: the same name inside the module and outside.
+    pub(crate) fn input(&mut self, name: String, description: String) {
+        self.out.inputs.entry(name.clone()).or_insert(Input {
+            name: name.clone(),
+            global: name,
+            description,
+        });
+    }
+
+    /// An input about the calling service itself (its own API or agent id).
+    pub(crate) fn own_input(&mut self, service: &str, name: &str, description: &str) {
+        self.out.inputs.entry(name.to_string()).or_insert(Input {
+            name: name.to_string(),
+            global: naming::global_input(service, name),
+            description: description.to_string(),
+        });
+    }
+
+    /// A resource-based permission on a Lambda function.
+    pub(crate) fn lambda_permission(&mut self, permission: LambdaPermission) {
+        self.out.lambda_permissions.push(permission);
+    }
+
+    pub(crate) fn origin(&self) -> &Origin {
+        &self.origin
+    }
+}
+
+/// The description of a service's own API id input.
+pub(crate) const API_ID_DESCRIPTION: &str =
+    "Id of this service's API Gateway REST API (known after it is created)";

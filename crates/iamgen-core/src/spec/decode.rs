@@ -1,0 +1,609 @@
+//! Decodes a YAML spec into a [`SpecInput`], reporting every shape problem (a list where a name
+//! belongs, an unknown key, a missing `kind`) with its line and column, and recording where every
+//! key path is written so that validation's problems get positions too.
+
+use indexmap::IndexMap;
+
+use super::input::{Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
+use super::yaml::{self, Node, Value};
+use crate::diag::{did_you_mean, hint_unknown, Diagnostic, Loc, SourceMap, Span};
+use crate::grants::{GrantKind, Target};
+use crate::kinds::{join_keys, Finding, ResourceKind, ServiceKind};
+
+/// The largest spec iamgen reads; a real platform's spec is a few kilobytes.
+pub(crate) const MAX_SPEC_BYTES: usize = 1 << 20;
+
+const TOP_KEYS: &[&str] = &[
+    "project",
+    "environment",
+    "naming",
+    "tags",
+    "resources",
+    "profiles",
+    "services",
+];
+const SERVICE_KEYS: &[&str] = &[
+    "kind",
+    "description",
+    "use",
+    "grants",
+    "image",
+    "cluster",
+    "secrets",
+];
+
+/// A decoded spec: the input (whatever could be read), where each path is, and the shape problems.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Decoded {
+    pub(crate) input: SpecInput,
+    pub(crate) source: SourceMap,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// False when the text is no spec at all (not YAML, empty, not a mapping): nothing to validate.
+    pub(crate) readable: bool,
+}
+
+/// Decodes `text`. Problems are in `diagnostics`; the input holds what could be read.
+pub(crate) fn decode(text: &str) -> Decoded {
+    let mut d = Decoder::default();
+    if text.len() > MAX_SPEC_BYTES {
+        d.error(
+            Span::new(1, 1),
+            "",
+            format!(
+                "the spec is {} bytes; iamgen reads specs of at most {MAX_SPEC_BYTES} bytes",
+                text.len()
+            ),
+        );
+    } else if let Some(pos) = text.find('\0') {
+        let line = text[..pos].matches('\n').count() + 1;
+        d.error(
+            Span::new(line, 1),
+            "",
+            "the spec contains a NUL byte; it is not a YAML text file",
+        );
+    } else {
+        match yaml::parse(text) {
+            Ok(root) => d.spec(&root),
+            Err(mut diags) => d.out.diagnostics.append(&mut diags),
+        }
+    }
+    d.out
+}
+
+#[derive(Default)]
+struct Decoder {
+    out: Decoded,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn get<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
+    entries
+        .iter()
+        .find(|(k, _)| k.as_str() == Some(key))
+        .map(|(_, v)| v)
+}
+
+fn key_of(k: &Node) -> String {
+    k.as_str().unwrap_or_default().to_string()
+}
+
+impl Decoder {
+    fn error(&mut self, span: Span, path: &str, message: impl Into<String>) {
+        self.out
+            .diagnostics
+            .push(Diagnostic::error(span, message).at(path));
+    }
+
+    fn error_hint(&mut self, span: Span, path: &str, message: impl Into<String>, hint: String) {
+        self.out
+            .diagnostics
+            .push(Diagnostic::error(span, message).at(path).with_hint(hint));
+    }
+
+    fn key(&mut self, path: &str, span: Span) {
+        self.out.source.insert(Loc::Key(path.to_string()), span);
+    }
+
+    fn value(&mut self, path: &str, span: Span) {
+        self.out.source.insert(Loc::Value(path.to_string()), span);
+    }
+
+    /// The entries of a mapping, or an error. Null counts as an empty mapping.
+    fn map<'n>(&mut self, node: &'n Node, path: &str) -> Option<&'n [(Node, Node)]> {
+        match &node.value {
+            Value::Map(entries) => Some(entries),
+            _ if node.is_null() => Some(&[]),
+            _ => {
+                self.error(
+                    node.span,
+                    path,
+                    format!("expected a mapping, found {}", node.shape()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks that every key is one of `allowed`.
+    fn known_keys(&mut self, entries: &[(Node, Node)], path: &str, allowed: &[&str]) {
+        for (k, _) in entries {
+            let key = k.as_str().unwrap_or_default();
+            if !allowed.contains(&key) {
+                let hint = hint_unknown(key, allowed, |known| {
+                    format!("known keys: {}", known.join(", "))
+                });
+                self.error_hint(k.span, path, format!("unknown key '{key}'"), hint);
+            }
+        }
+    }
+
+    /// A non-empty scalar string, or an error.
+    fn string(&mut self, node: &Node, path: &str) -> Option<String> {
+        match &node.value {
+            Value::Scalar { text, .. } if !node.is_null() && !text.is_empty() => Some(text.clone()),
+            _ => {
+                self.error(
+                    node.span,
+                    path,
+                    format!("expected a text value, found {}", node.shape()),
+                );
+                None
+            }
+        }
+    }
+
+    /// One name or a non-empty list of names, each recorded at `at[i]`.
+    fn names(&mut self, node: &Node, path: &str, what: &str, at: &str) -> Vec<String> {
+        let found: Vec<(String, Span)> = match &node.value {
+            Value::Seq(items) if items.is_empty() => {
+                self.error(
+                    node.span,
+                    path,
+                    format!("empty list: name at least one {what}"),
+                );
+                vec![]
+            }
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, n)| self.string(n, &format!("{path}[{i}]")).map(|s| (s, n.span)))
+                .collect(),
+            _ => self
+                .string(node, path)
+                .map(|s| vec![(s, node.span)])
+                .unwrap_or_default(),
+        };
+        for (i, (_, span)) in found.iter().enumerate() {
+            self.value(&format!("{at}[{i}]"), *span);
+        }
+        found.into_iter().map(|(n, _)| n).collect()
+    }
+
+    /// A required top-level text value; a missing or unreadable one is reported here, once.
+    fn required(&mut self, root: &Node, entries: &[(Node, Node)], key: &str) -> String {
+        let value = match get(entries, key) {
+            Some(n) => {
+                self.value(key, n.span);
+                self.string(n, key)
+            }
+            None => {
+                // A missing key that an unknown key misspells is reported once, as the misspelling.
+                if !misspelled(entries, key) {
+                    self.error(root.span, "", format!("missing key '{key}'"));
+                }
+                None
+            }
+        };
+        value.unwrap_or_else(|| {
+            self.out.source.reported(key);
+            String::new()
+        })
+    }
+
+    fn spec(&mut self, root: &Node) {
+        let entries = match &root.value {
+            Value::Map(entries) => entries,
+            _ => {
+                self.error_hint(
+                    root.span,
+                    "",
+                    format!("the spec must be a mapping with project, environment and services; found {}", root.shape()),
+                    "see the README's spec format".into(),
+                );
+                return;
+            }
+        };
+        self.out.readable = true;
+        self.known_keys(entries, "", TOP_KEYS);
+        self.out.input.project = self.required(root, entries, "project");
+        self.out.input.environment = self.required(root, entries, "environment");
+        if let Some(n) = get(entries, "naming") {
+            self.value("naming", n.span);
+            self.out.input.naming = Some(self.string(n, "naming").unwrap_or_else(|| {
+                self.out.source.reported("naming");
+                String::new()
+            }));
+        }
+        if let Some(node) = get(entries, "tags") {
+            self.tags(node);
+        }
+        if let Some(node) = get(entries, "resources") {
+            self.resources(node);
+        }
+        if let Some(node) = get(entries, "profiles") {
+            self.profiles(node);
+        }
+        match get(entries, "services") {
+            Some(node) => self.services(node),
+            None => {
+                self.out.source.reported("services");
+                if !misspelled(entries, "services") {
+                    self.error(root.span, "", "missing key 'services'");
+                }
+            }
+        }
+    }
+
+    fn tags(&mut self, node: &Node) {
+        self.value("tags", node.span);
+        let Some(entries) = self.map(node, "tags") else {
+            return;
+        };
+        for (k, v) in entries {
+            let key = key_of(k);
+            let path = format!("tags.{key}");
+            self.key(&path, k.span);
+            self.value(&path, v.span);
+            if let Some(value) = self.string(v, &path) {
+                self.out.input.tags.insert(key, value);
+            }
+        }
+    }
+
+    fn resources(&mut self, node: &Node) {
+        let Some(entries) = self.map(node, "resources") else {
+            return;
+        };
+        let keys: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.key()).collect();
+        self.known_keys(entries, "resources", &keys);
+        for kind in ResourceKind::ALL {
+            let Some(group) = get(entries, kind.key()) else {
+                continue;
+            };
+            let gpath = format!("resources.{}", kind.key());
+            let Some(items) = self.map(group, &gpath) else {
+                continue;
+            };
+            let mut declared = IndexMap::new();
+            for (k, v) in items {
+                let logical = key_of(k);
+                let path = join(&gpath, &logical);
+                self.key(&path, k.span);
+                if let Some(resource) = self.resource(v, &path) {
+                    declared.insert(logical, resource);
+                }
+            }
+            self.out.input.resources.insert(kind, declared);
+        }
+    }
+
+    fn resource(&mut self, node: &Node, path: &str) -> Option<ResourceInput> {
+        match &node.value {
+            Value::Map(entries) => {
+                self.known_keys(entries, path, &["name"]);
+                let Some(n) = get(entries, "name") else {
+                    self.error(node.span, path, "missing key 'name'");
+                    return None;
+                };
+                self.value(path, n.span);
+                let name = self.string(n, &join(path, "name"))?;
+                Some(ResourceInput::Exact { name })
+            }
+            _ => {
+                self.value(path, node.span);
+                self.string(node, path).map(ResourceInput::Convention)
+            }
+        }
+    }
+
+    fn profiles(&mut self, node: &Node) {
+        let Some(entries) = self.map(node, "profiles") else {
+            return;
+        };
+        for (k, v) in entries {
+            let name = key_of(k);
+            let path = join("profiles", &name);
+            self.key(&path, k.span);
+            let items = self.items(v, &path, true);
+            self.out.input.profiles.insert(name, items);
+        }
+    }
+
+    /// Decodes a list of grant items (and, in profiles, `use:` items).
+    fn items(&mut self, node: &Node, path: &str, in_profile: bool) -> Vec<ProfileItem> {
+        let list: &[Node] = match &node.value {
+            Value::Seq(items) => items,
+            _ if node.is_null() => &[],
+            _ => {
+                self.error_hint(
+                    node.span,
+                    path,
+                    format!("expected a list of grants, found {}", node.shape()),
+                    "write each grant as a list item: `- s3.read: [raw]`".into(),
+                );
+                return vec![];
+            }
+        };
+        let mut kept = Vec::new();
+        let mut items = Vec::new();
+        for (i, node) in list.iter().enumerate() {
+            if let Some(item) = self.item(node, &format!("{path}[{i}]"), in_profile) {
+                // A service's `use` items are refused above, so kept items are all grants there.
+                if in_profile || matches!(item, ProfileItem::Grant(_)) {
+                    kept.push(i);
+                    items.push(item);
+                }
+            }
+        }
+        self.out.source.indexes(path, kept);
+        items
+    }
+
+    fn item(&mut self, node: &Node, path: &str, in_profile: bool) -> Option<ProfileItem> {
+        let (key_node, value, allow) = match &node.value {
+            Value::Scalar { .. } if !node.is_null() => (node, None, None),
+            Value::Map(entries) => {
+                let mut grant = None;
+                let mut allow = None;
+                for (k, v) in entries {
+                    match k.as_str() {
+                        Some("allow") => allow = Some(v),
+                        _ if grant.is_some() => {
+                            self.error_hint(
+                                k.span,
+                                path,
+                                "a grant item holds one grant",
+                                "start another list item with '-'".into(),
+                            );
+                        }
+                        _ => grant = Some((k, v)),
+                    }
+                }
+                let Some((k, v)) = grant else {
+                    self.error(node.span, path, "this item names no grant");
+                    return None;
+                };
+                (k, Some(v), allow)
+            }
+            _ => {
+                self.error(
+                    node.span,
+                    path,
+                    format!(
+                        "expected a grant such as `s3.read: [raw]`, found {}",
+                        node.shape()
+                    ),
+                );
+                return None;
+            }
+        };
+        let key = key_node.as_str().unwrap_or_default();
+        if key == "use" {
+            if !in_profile {
+                self.error_hint(
+                    key_node.span,
+                    path,
+                    "'use' inside grants",
+                    "list profiles in the service's own `use:` key".into(),
+                );
+                return None;
+            }
+            let value = value?;
+            let upath = join(path, "use");
+            self.value(&upath, value.span);
+            return self.string(value, &upath).map(ProfileItem::Use);
+        }
+        let Some(kind) = GrantKind::from_key(key) else {
+            let known: Vec<&str> = GrantKind::all().map(GrantKind::key).collect();
+            let hint = hint_unknown(key, &known, |known| {
+                format!("known grants: {}", known.join(", "))
+            });
+            self.error_hint(key_node.span, path, format!("unknown grant '{key}'"), hint);
+            return None;
+        };
+        self.key(path, key_node.span);
+        let targets = self.targets(kind, key, key_node, value, path)?;
+        let allow = match allow {
+            Some(a) => self.allow(a, &join(path, "allow"))?,
+            None => Allow::default(),
+        };
+        let mut grant = GrantInput::new(kind, targets);
+        grant.allow = allow;
+        Some(ProfileItem::Grant(grant))
+    }
+
+    fn targets(
+        &mut self,
+        kind: GrantKind,
+        key: &str,
+        key_node: &Node,
+        value: Option<&Node>,
+        path: &str,
+    ) -> Option<Vec<String>> {
+        let target = kind.target();
+        let Some(value) = value else {
+            if target == Target::Flag {
+                return Some(vec![]);
+            }
+            self.error(
+                key_node.span,
+                path,
+                format!("grant '{key}' needs a value: what it applies to"),
+            );
+            return None;
+        };
+        let what = match target {
+            Target::Flag => {
+                return match &value.value {
+                    _ if value.is_null() => Some(vec![]),
+                    Value::Scalar {
+                        text,
+                        quoted: false,
+                    } if text == "true" => Some(vec![]),
+                    Value::Scalar {
+                        text,
+                        quoted: false,
+                    } if text == "false" => {
+                        self.error_hint(
+                            value.span,
+                            path,
+                            format!("grant '{key}: false' grants nothing"),
+                            "remove the item instead".into(),
+                        );
+                        None
+                    }
+                    _ => {
+                        self.error(
+                            value.span,
+                            path,
+                            format!("grant '{key}' takes `true`, found {}", value.shape()),
+                        );
+                        None
+                    }
+                }
+            }
+            Target::Resource(kind) => kind.noun(),
+            Target::Service(_) => "service",
+            Target::Namespace => "namespace",
+            Target::LogGroup => "log group",
+        };
+        let names = self.names(value, path, what, path);
+        (!names.is_empty()).then_some(names)
+    }
+
+    fn allow(&mut self, node: &Node, path: &str) -> Option<Allow> {
+        let entries = self.map(node, path)?;
+        self.known_keys(entries, path, &[Finding::Wildcard.key()]);
+        let mut allow = Allow::default();
+        if let Some(v) = get(entries, Finding::Wildcard.key()) {
+            let wpath = join(path, Finding::Wildcard.key());
+            self.value(&wpath, v.span);
+            allow.wildcard = Some(self.string(v, &wpath)?);
+        }
+        Some(allow)
+    }
+
+    fn services(&mut self, node: &Node) {
+        self.value("services", node.span);
+        let Some(entries) = self.map(node, "services") else {
+            self.out.source.reported("services");
+            return;
+        };
+        for (k, v) in entries {
+            let name = key_of(k);
+            let path = join("services", &name);
+            self.key(&path, k.span);
+            match self.service(v, &path) {
+                Some(service) => {
+                    self.out.input.services.insert(name, service);
+                }
+                // Declared, if unreadable: the spec does not lack services.
+                None => self.out.source.reported("services"),
+            }
+        }
+    }
+
+    fn service(&mut self, node: &Node, path: &str) -> Option<ServiceInput> {
+        self.value(path, node.span);
+        let entries = self.map(node, path)?;
+        self.known_keys(entries, path, SERVICE_KEYS);
+        let kinds: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.key()).collect();
+        let Some(kind_node) = get(entries, "kind") else {
+            self.error_hint(
+                node.span,
+                path,
+                "missing key 'kind'",
+                format!("kinds: {}", join_keys(&ServiceKind::ALL, ", ")),
+            );
+            return None;
+        };
+        let kind_text = self.string(kind_node, &join(path, "kind"))?;
+        let Some(kind) = ServiceKind::from_key(&kind_text) else {
+            let hint = hint_unknown(&kind_text, &kinds, |known| {
+                format!("known kinds: {}", known.join(", "))
+            });
+            self.error_hint(
+                kind_node.span,
+                &join(path, "kind"),
+                format!("unknown service kind '{kind_text}'"),
+                hint,
+            );
+            return None;
+        };
+        let mut service = ServiceInput::new(kind);
+        if let Some(d) = get(entries, "description") {
+            let dpath = join(path, "description");
+            self.value(&dpath, d.span);
+            service.description = self.string(d, &dpath);
+        }
+        for (k, v) in entries {
+            let key = key_of(k);
+            let kpath = join(path, &key);
+            self.key(&kpath, k.span);
+            if !["image", "cluster", "secrets"].contains(&key.as_str()) {
+                continue;
+            }
+            if kind != ServiceKind::EcsTask {
+                // Only their presence matters: validation refuses the key for this kind.
+                let text = v.as_str().unwrap_or_default().to_string();
+                match key.as_str() {
+                    "image" => service.image = Some(text),
+                    "cluster" => service.cluster = Some(text),
+                    _ => service.secrets = vec![text],
+                }
+                continue;
+            }
+            if key == "secrets" {
+                service.secrets = self.names(v, &kpath, "secret", &kpath);
+                continue;
+            }
+            self.value(&kpath, v.span);
+            let name = self.string(v, &kpath);
+            if name.is_none() {
+                self.out.source.reported(&kpath);
+            }
+            if key == "image" {
+                service.image = name;
+            } else {
+                service.cluster = name;
+            }
+        }
+        if let Some(u) = get(entries, "use") {
+            let upath = join(path, "use");
+            service.uses = self.names(u, &upath, "profile", &upath);
+        }
+        if let Some(g) = get(entries, "grants") {
+            for item in self.items(g, &join(path, "grants"), false) {
+                if let ProfileItem::Grant(grant) = item {
+                    service.grants.push(grant);
+                }
+            }
+        }
+        Some(service)
+    }
+}
+
+/// Whether an unknown top-level key misspells `key` (then only the misspelling is reported).
+fn misspelled(entries: &[(Node, Node)], key: &str) -> bool {
+    entries
+        .iter()
+        .filter_map(|(k, _)| k.as_str())
+        .any(|k| !TOP_KEYS.contains(&k) && did_you_mean(k, [key]).is_some())
+}

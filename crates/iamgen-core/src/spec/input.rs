@@ -1,0 +1,487 @@
+//! [`SpecInput`]: the spec's shape as plain data, before validation.
+
+use indexmap::IndexMap;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use crate::grants::{GrantKind, Target};
+use crate::kinds::{ResourceKind, ServiceKind};
+
+/// A spec as written: what YAML decodes into, what serde reads from JSON, what a build tool builds
+/// in code. Nothing in it is checked yet; [`Spec::from_input`](crate::Spec::from_input) (or
+/// [`compile_input`](crate::compile_input)) validates it and reports every problem by key path.
+///
+/// ```
+/// use iamgen_core::{GrantInput, GrantKind, ResourceKind, ServiceInput, ServiceKind, SpecInput};
+///
+/// let input = SpecInput::new("shop", "prod")
+///     .resource(ResourceKind::Bucket, "uploads", "uploads")
+///     .service(
+///         "resize",
+///         ServiceInput::new(ServiceKind::Lambda).grant(GrantInput::new(GrantKind::S3Read, ["uploads"])),
+///     );
+/// let json = serde_json::to_string(&input).unwrap();
+/// assert_eq!(json, r#"{"project":"shop","environment":"prod","resources":{"buckets":{"uploads":"uploads"}},"services":{"resize":{"kind":"lambda","grants":[{"s3.read":["uploads"]}]}}}"#);
+/// assert_eq!(serde_json::from_str::<SpecInput>(&json).unwrap(), input);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "iamgen spec",
+    description = "A platform for iamgen: its project and environment, the resources it declares, reusable grant profiles, and its services with what each may do."
+)]
+#[non_exhaustive]
+pub struct SpecInput {
+    /// The first part of every name: lowercase letters, digits and `-`.
+    pub project: String,
+    /// `dev`, `prod`, ...: the last part of every name.
+    pub environment: String,
+    /// How physical names are made from logical ones; default `{project}-{name}-{environment}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub naming: Option<String>,
+    /// Extra tags on every role and policy (beside Project, Environment and ManagedBy).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tags: IndexMap<String, String>,
+    /// Declared resources by kind (`buckets`, ...), then logical name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub resources: IndexMap<ResourceKind, IndexMap<String, ResourceInput>>,
+    /// Reusable grant lists, by name.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub profiles: IndexMap<String, Vec<ProfileItem>>,
+    /// The services, by logical name.
+    pub services: IndexMap<String, ServiceInput>,
+}
+
+/// A declared resource's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum ResourceInput {
+    /// A name the naming convention completes (`raw-data` is `engagement-raw-data-dev`); `"*"` is
+    /// the convention's pattern (`engagement-*-dev`). A Bedrock model id is used as given.
+    Convention(String),
+    /// A name used exactly as given: `{ name: engagement_dev }`.
+    Exact {
+        /// The physical name.
+        name: String,
+    },
+}
+
+/// A service as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ServiceInput {
+    /// What it is.
+    pub kind: ServiceKind,
+    /// A human description, carried onto its roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The profiles it uses, in order (one name or a list).
+    #[serde(
+        default,
+        rename = "use",
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[schemars(schema_with = "one_or_many_schema")]
+    pub uses: Vec<String>,
+    /// Its own grants, after the profiles'.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<GrantInput>,
+    /// `ecs_task`: the ECR repository its image comes from (a logical name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// `ecs_task`: the ECS cluster it runs on (a logical name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// `ecs_task`: the secrets its task definition injects (one name or a list).
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[schemars(schema_with = "one_or_many_schema")]
+    pub secrets: Vec<String>,
+}
+
+/// An item of a profile: a grant, or `use: other_profile`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProfileItem {
+    /// A grant.
+    Grant(GrantInput),
+    /// Another profile's grants, in place.
+    Use(String),
+}
+
+/// One grant as written: `s3.read: [raw]`, with what the author accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GrantInput {
+    /// Which grant.
+    pub grant: GrantKind,
+    /// What it applies to: logical resource or service names, or literal values (namespaces, log
+    /// groups). Empty for a grant without targets (`xray.write`).
+    pub targets: Vec<String>,
+    /// Findings the author accepts, with the reason.
+    pub allow: Allow,
+}
+
+/// Findings accepted on a grant, each with a written reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct Allow {
+    /// Why a wide grant (a name pattern, `Resource = "*"`) is acceptable: at least 10 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 10))]
+    pub wildcard: Option<String>,
+}
+
+impl Allow {
+    /// True when nothing is accepted.
+    pub fn is_empty(&self) -> bool {
+        self.wildcard.is_none()
+    }
+}
+
+impl SpecInput {
+    /// A spec for `project` in `environment`, with no resources or services yet.
+    pub fn new(project: impl Into<String>, environment: impl Into<String>) -> Self {
+        SpecInput {
+            project: project.into(),
+            environment: environment.into(),
+            ..SpecInput::default()
+        }
+    }
+
+    /// Sets the naming convention.
+    pub fn naming(mut self, template: impl Into<String>) -> Self {
+        self.naming = Some(template.into());
+        self
+    }
+
+    /// Adds a tag.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// Declares a resource whose name the convention completes (`"*"` for the pattern).
+    pub fn resource(
+        self,
+        kind: ResourceKind,
+        logical: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        self.declare(kind, logical, ResourceInput::Convention(name.into()))
+    }
+
+    /// Declares a resource by its exact physical name.
+    pub fn resource_exact(
+        self,
+        kind: ResourceKind,
+        logical: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        self.declare(kind, logical, ResourceInput::Exact { name: name.into() })
+    }
+
+    fn declare(mut self, kind: ResourceKind, logical: impl Into<String>, r: ResourceInput) -> Self {
+        self.resources
+            .entry(kind)
+            .or_default()
+            .insert(logical.into(), r);
+        self
+    }
+
+    /// Adds a profile.
+    pub fn profile(
+        mut self,
+        name: impl Into<String>,
+        items: impl IntoIterator<Item = ProfileItem>,
+    ) -> Self {
+        self.profiles
+            .insert(name.into(), items.into_iter().collect());
+        self
+    }
+
+    /// Adds a service.
+    pub fn service(mut self, name: impl Into<String>, service: ServiceInput) -> Self {
+        self.services.insert(name.into(), service);
+        self
+    }
+
+    /// Adds a Lambda function without grants (it still writes its own log group).
+    pub fn lambda(self, name: impl Into<String>) -> Self {
+        self.service(name, ServiceInput::new(ServiceKind::Lambda))
+    }
+}
+
+impl ServiceInput {
+    /// A service of `kind`, without grants.
+    pub fn new(kind: ServiceKind) -> Self {
+        ServiceInput {
+            kind,
+            description: None,
+            uses: Vec::new(),
+            grants: Vec::new(),
+            image: None,
+            cluster: None,
+            secrets: Vec::new(),
+        }
+    }
+
+    /// Sets the description.
+    pub fn describe(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
+        self
+    }
+
+    /// Uses a profile.
+    pub fn uses(mut self, profile: impl Into<String>) -> Self {
+        self.uses.push(profile.into());
+        self
+    }
+
+    /// Adds a grant.
+    pub fn grant(mut self, grant: GrantInput) -> Self {
+        self.grants.push(grant);
+        self
+    }
+
+    /// For an `ecs_task`: its image's repository and its cluster (logical names).
+    pub fn container(mut self, image: impl Into<String>, cluster: impl Into<String>) -> Self {
+        self.image = Some(image.into());
+        self.cluster = Some(cluster.into());
+        self
+    }
+
+    /// For an `ecs_task`: a secret its task definition injects.
+    pub fn secret(mut self, name: impl Into<String>) -> Self {
+        self.secrets.push(name.into());
+        self
+    }
+}
+
+impl GrantInput {
+    /// `grant` on `targets`; for a grant without targets, pass none (or use [`GrantInput::flag`]).
+    pub fn new<S: Into<String>>(grant: GrantKind, targets: impl IntoIterator<Item = S>) -> Self {
+        GrantInput {
+            grant,
+            targets: targets.into_iter().map(Into::into).collect(),
+            allow: Allow::default(),
+        }
+    }
+
+    /// A grant without targets, such as `xray.write`.
+    pub fn flag(grant: GrantKind) -> Self {
+        GrantInput::new(grant, Vec::<String>::new())
+    }
+
+    /// Accepts a wide grant, with the reason (written into the output for reviewers).
+    pub fn allow_wildcard(mut self, reason: impl Into<String>) -> Self {
+        self.allow.wildcard = Some(reason.into());
+        self
+    }
+}
+
+impl From<GrantInput> for ProfileItem {
+    fn from(g: GrantInput) -> Self {
+        ProfileItem::Grant(g)
+    }
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+/// `xray.write` when bare, else `{ "s3.read": [targets], "allow": {...} }` (a flag's value is `true`).
+impl Serialize for GrantInput {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let flag = self.grant.target() == Target::Flag;
+        if flag && self.allow.is_empty() {
+            return s.serialize_str(self.grant.key());
+        }
+        let mut map = s.serialize_map(None)?;
+        if flag {
+            map.serialize_entry(self.grant.key(), &true)?;
+        } else {
+            map.serialize_entry(self.grant.key(), &self.targets)?;
+        }
+        if !self.allow.is_empty() {
+            map.serialize_entry("allow", &self.allow)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for GrantInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        grant_from_value(Value::deserialize(d)?).map_err(D::Error::custom)
+    }
+}
+
+fn grant_from_value(value: Value) -> Result<GrantInput, String> {
+    let kind = |key: &str| GrantKind::from_key(key).ok_or(format!("unknown grant '{key}'"));
+    match value {
+        Value::String(key) => Ok(GrantInput::flag(kind(&key)?)),
+        Value::Object(entries) => {
+            let mut grant = None;
+            let mut allow = Allow::default();
+            for (key, value) in entries {
+                if key == "allow" {
+                    allow = serde_json::from_value(value).map_err(|e| e.to_string())?;
+                    continue;
+                }
+                if grant.is_some() {
+                    return Err("a grant item holds one grant".into());
+                }
+                let targets = match value {
+                    Value::Null | Value::Bool(true) => vec![],
+                    Value::String(s) => vec![s],
+                    Value::Array(items) => items
+                        .into_iter()
+                        .map(|v| match v {
+                            Value::String(s) => Ok(s),
+                            other => Err(format!("expected a name, found {other}")),
+                        })
+                        .collect::<Result<_, _>>()?,
+                    other => return Err(format!("grant '{key}' takes names, found {other}")),
+                };
+                grant = Some(GrantInput::new(kind(&key)?, targets));
+            }
+            let mut grant = grant.ok_or("this item names no grant")?;
+            grant.allow = allow;
+            Ok(grant)
+        }
+        other => Err(format!(
+            "expected a grant such as {{\"s3.read\": [\"raw\"]}}, found {other}"
+        )),
+    }
+}
+
+/// A grant, or `{ "use": "profile" }`.
+impl Serialize for ProfileItem {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            ProfileItem::Grant(g) => g.serialize(s),
+            ProfileItem::Use(p) => {
+                let mut map = s.serialize_map(Some(1))?;
+                map.serialize_entry("use", p)?;
+                map.end()
+            }
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ProfileItem {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::Object(map) if map.len() == 1 && map.contains_key("use") => {
+                match map.into_iter().next() {
+                    Some((_, Value::String(p))) => Ok(ProfileItem::Use(p)),
+                    _ => Err(D::Error::custom("`use` names one profile")),
+                }
+            }
+            other => grant_from_value(other)
+                .map(ProfileItem::Grant)
+                .map_err(D::Error::custom),
+        }
+    }
+}
+
+/// One name, or a non-empty list of names.
+fn one_or_many_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "minLength": 1 },
+            { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 },
+        ]
+    })
+}
+
+/// A bare flag grant (`xray.write`), or an object naming exactly one grant (with its value as the
+/// grants table says) and optionally `allow`.
+impl JsonSchema for GrantInput {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "GrantInput".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let allow = generator.subschema_for::<Allow>();
+        let flags: Vec<&str> = GrantKind::all()
+            .filter(|g| g.target() == Target::Flag)
+            .map(GrantKind::key)
+            .collect();
+        let mut options = vec![json_schema!({ "type": "string", "enum": flags }).to_value()];
+        for grant in GrantKind::all() {
+            let value = match grant.target() {
+                Target::Flag => json_schema!({ "enum": [true, null] }),
+                _ => one_or_many_schema(generator),
+            };
+            let mut object = json_schema!({
+                "type": "object",
+                "properties": { grant.key(): value, "allow": allow.clone() },
+                "required": [grant.key()],
+                "additionalProperties": false,
+            });
+            object.insert("description".into(), format!("{}.", grant.summary()).into());
+            options.push(object.to_value());
+        }
+        json_schema!({ "oneOf": options })
+    }
+}
+
+/// A grant, or `{ use: profile }`.
+impl JsonSchema for ProfileItem {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ProfileItem".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let grant = generator.subschema_for::<GrantInput>();
+        json_schema!({
+            "anyOf": [
+                grant,
+                {
+                    "description": "Another profile's grants, in place.",
+                    "type": "object",
+                    "properties": { "use": { "type": "string", "minLength": 1 } },
+                    "required": ["use"],
+                    "additionalProperties": false,
+                },
+            ]
+        })
+    }
+}
+
+/// The JSON Schema (draft 2020-12) of a spec, for editors: `# yaml-language-server: $schema=...`.
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(&iamgen_core::json_schema()).unwrap();
+/// assert_eq!(schema["required"], serde_json::json!(["project", "environment", "services"]));
+/// ```
+pub fn json_schema() -> String {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator()
+        .into_root_schema_for::<SpecInput>();
+    let text = serde_json::to_string_pretty(&schema)
+        .unwrap_or_else(|e| unreachable!("a schema is JSON: {e}"));
+    text + "\n"
+}

@@ -1,0 +1,174 @@
+//! The validated model: a [`Spec`] whose every name and reference is known good.
+
+use indexmap::IndexMap;
+
+use crate::grants::GrantKind;
+use crate::kinds::{Finding, ServiceKind};
+use crate::naming::{Names, Naming};
+
+/// A validated platform description: every name fits AWS's rules, every reference is resolved.
+///
+/// Made by [`Spec::from_yaml`] or [`Spec::from_input`]; its parts are iamgen's own business, read
+/// through the [`Plan`](crate::Plan) it compiles to.
+///
+/// ```
+/// use iamgen_core::{Spec, SpecInput};
+///
+/// let input = SpecInput::new("shop", "prod").lambda("resize");
+/// let spec = Spec::from_input(&input).unwrap();
+/// assert_eq!(spec.project(), "shop");
+/// assert_eq!(spec.services().collect::<Vec<_>>(), ["resize"]);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spec {
+    pub(crate) project: String,
+    pub(crate) environment: String,
+    pub(crate) naming: Naming,
+    /// Extra tags on every role and policy (beside Project, Environment and ManagedBy).
+    pub(crate) tags: IndexMap<String, String>,
+    /// Services by logical name, in spec order, with their profiles expanded into grants.
+    pub(crate) services: IndexMap<String, Service>,
+}
+
+/// A declared resource, resolved: its physical name and where it is declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Resource {
+    /// The physical name in AWS (or model id); contains `*` when it is a name pattern.
+    pub(crate) name: String,
+}
+
+impl Resource {
+    /// True when the name is a pattern (`"*"` in the spec), which matches many resources.
+    pub(crate) fn is_pattern(&self) -> bool {
+        self.name.contains('*')
+    }
+}
+
+/// A service of the platform.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Service {
+    /// The logical name (the key under `services:`).
+    pub(crate) name: String,
+    /// What it is.
+    pub(crate) kind: ServiceKind,
+    /// Its key path, `services.NAME`.
+    pub(crate) path: String,
+    /// A human description, carried onto its roles.
+    pub(crate) description: Option<String>,
+    /// Its grants: the profiles it uses, expanded in order, then its own.
+    pub(crate) grants: Vec<GrantUse>,
+    /// `ecs_task` only: what its task definition names.
+    pub(crate) container: Option<Container>,
+}
+
+/// What an `ecs_task`'s task definition names, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Container {
+    /// The ECR repository its image comes from.
+    pub(crate) image: Resource,
+    /// The ECS cluster it runs on.
+    pub(crate) cluster: Resource,
+    /// The secrets its task definition injects (read by the execution role).
+    pub(crate) secrets: Vec<Resource>,
+}
+
+/// One grant as written in the spec, its targets resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GrantUse {
+    /// Which grant.
+    pub(crate) kind: GrantKind,
+    /// What it reaches.
+    pub(crate) targets: Vec<Reached>,
+    /// Its key path, such as `profiles.data_lambda[2]` or `services.predict.grants[0]`.
+    pub(crate) path: String,
+    /// Findings the author accepted, with the written reason (`allow: { wildcard: "..." }`).
+    pub(crate) allow: IndexMap<Finding, String>,
+}
+
+/// A grant's target, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Reached {
+    /// A declared resource.
+    Resource(Resource),
+    /// A service of the platform.
+    Service(ServiceRef),
+    /// A literal value: a metric namespace, a log group name.
+    Text(String),
+}
+
+/// A service a grant reaches: what the grant's statements need to know of it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ServiceRef {
+    /// Its logical name.
+    pub(crate) name: String,
+    /// Its kind.
+    pub(crate) kind: ServiceKind,
+    /// For an `ecs_task`, the physical name of the cluster it runs on.
+    pub(crate) cluster: Option<String>,
+}
+
+impl GrantUse {
+    /// The physical names of the resources the grant reaches.
+    pub(crate) fn resources(&self) -> Vec<&str> {
+        self.targets
+            .iter()
+            .filter_map(|t| match t {
+                Reached::Resource(r) => Some(r.name.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The resources the grant reaches, with their patterns.
+    pub(crate) fn resource_targets(&self) -> impl Iterator<Item = &Resource> {
+        self.targets.iter().filter_map(|t| match t {
+            Reached::Resource(r) => Some(r),
+            _ => None,
+        })
+    }
+
+    /// The services the grant reaches.
+    pub(crate) fn services(&self) -> impl Iterator<Item = &ServiceRef> {
+        self.targets.iter().filter_map(|t| match t {
+            Reached::Service(s) => Some(s),
+            _ => None,
+        })
+    }
+
+    /// The literal values of the grant (namespaces, log groups).
+    pub(crate) fn texts(&self) -> Vec<&str> {
+        self.targets
+            .iter()
+            .filter_map(|t| match t {
+                Reached::Text(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+impl Spec {
+    /// `project`: the first part of every name.
+    pub fn project(&self) -> &str {
+        &self.project
+    }
+
+    /// `environment`: `dev`, `prod`, ...
+    pub fn environment(&self) -> &str {
+        &self.environment
+    }
+
+    /// The logical names of the services, in spec order.
+    pub fn services(&self) -> impl Iterator<Item = &str> {
+        self.services.keys().map(String::as_str)
+    }
+
+    /// The names the spec's convention makes.
+    pub(crate) fn names(&self) -> Names<'_> {
+        Names {
+            naming: &self.naming,
+            project: &self.project,
+            environment: &self.environment,
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! The JSON export: every role's trust and permission documents, fully resolved, for IAM Access
+//! Analyzer, parliament and other tools.
+
+use iamgen_core::{Plan, Values};
+use serde_json::{json, Value};
+
+/// The fully resolved documents of `plan` as pretty JSON (with a final newline):
+/// `{"roles": [{"service", "role_name", "trust_policy", "policies": [{"name", "document"}]}],
+/// "resource_permissions": [...]}`. `values.inputs` are keyed by the root module's variable names
+/// (`api_api_id`); an input without a value is shown as `${NAME}`.
+///
+/// ```
+/// use iamgen_core::{compile_input, Settings, SpecInput, Values};
+///
+/// let plan = compile_input(&SpecInput::new("shop", "prod").lambda("resize"), &Settings::default())
+///     .unwrap()
+///     .plan;
+/// let mut values = Values::sample();
+/// values.account = "111122223333".into();
+/// let json = iamgen_hcl::json(&plan, &values);
+/// assert!(json.contains("arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/shop-resize-prod"));
+/// ```
+pub fn json(plan: &Plan, values: &Values) -> String {
+    let text = serde_json::to_string_pretty(&to_value(plan, values))
+        .unwrap_or_else(|e| unreachable!("JSON values always serialize: {e}"));
+    text + "\n"
+}
+
+fn to_value(plan: &Plan, values: &Values) -> Value {
+    let mut roles = Vec::new();
+    let mut permissions = Vec::new();
+    for s in &plan.services {
+        let values = &s.values(values);
+        for r in &s.roles {
+            roles.push(json!({
+                "service": s.name,
+                "role_name": r.name,
+                "trust_policy": r.trust.to_json(values),
+                "policies": r.policies.iter().map(|p| json!({
+                    "name": p.name,
+                    "document": p.document.to_json(values),
+                })).collect::<Vec<_>>(),
+            }));
+        }
+        for p in &s.lambda_permissions {
+            let mut entry = json!({
+                "service": s.name,
+                "function": p.function_name,
+                "principal": p.principal,
+                "action": p.action,
+                "source_arn": p.source_arn.resolve(values),
+            });
+            if p.source_account {
+                entry["source_account"] = json!(values.account);
+            }
+            permissions.push(entry);
+        }
+    }
+    json!({ "roles": roles, "resource_permissions": permissions })
+}

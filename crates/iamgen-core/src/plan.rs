@@ -18,6 +18,7 @@ pub use crate::naming::Input;
 pub use crate::policy::LambdaPermission;
 use crate::policy::{self, Document};
 use crate::spec::{Service, Spec};
+use crate::uses::{self, GrantPlan};
 
 /// Everything iamgen generates for a spec: hand it to a writer (`iamgen_hcl`).
 ///
@@ -65,6 +66,8 @@ pub struct ServicePlan {
     pub inputs: Vec<Input>,
     /// Account settings the module may set to one of its roles.
     pub account_settings: Vec<AccountSetting>,
+    /// What the service's grants reach: its written grants, then those its kind implies.
+    pub grants: Vec<GrantPlan>,
 }
 
 /// One IAM role.
@@ -297,8 +300,17 @@ impl ServicePlan {
             .map(|kind| account_setting(kind, &service.name))
             .into_iter()
             .collect();
+        let statements: Vec<_> = roles
+            .iter()
+            .map(|r: &RolePlan| {
+                let all = r.policies.iter().flat_map(|p| &p.document.statements);
+                (r.purpose, all.collect())
+            })
+            .collect();
+        let grants = uses::grants(names, service, &statements);
         if errors.is_empty() {
             Ok(ServicePlan {
+                grants,
                 name: service.name.clone(),
                 kind: service.kind,
                 physical_name: physical,

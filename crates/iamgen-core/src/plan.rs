@@ -58,6 +58,8 @@ pub struct ServicePlan {
     pub kind: ServiceKind,
     /// The service's own AWS name (function, state machine, task family...).
     pub physical_name: String,
+    /// The spec's description of the service, if any.
+    pub description: Option<String>,
     /// Its roles: the main role first, then an `ecs_task`'s execution role.
     pub roles: Vec<RolePlan>,
     /// Resource-based permissions this service needs on Lambda functions.
@@ -311,6 +313,7 @@ impl ServicePlan {
         if errors.is_empty() {
             Ok(ServicePlan {
                 grants,
+                description: service.description.clone(),
                 name: service.name.clone(),
                 kind: service.kind,
                 physical_name: physical,

@@ -5,7 +5,7 @@
 //! Data only: the Markdown writers (`iamgen_hcl::docs`) put these words together with the plan,
 //! without knowing any grant or service kind. A grant without words is a test failure here.
 
-use crate::grants::GrantKind;
+use crate::grants::{GrantKind, Target};
 use crate::kinds::{RolePurpose, ServiceKind};
 
 /// What a grant lets a service do with the actions of one AWS service, in plain words.
@@ -123,6 +123,25 @@ impl GrantKind {
     }
 }
 
+impl Target {
+    /// What one target of this kind is called in the docs: `bucket`, `CloudWatch namespace`;
+    /// empty for [`Target::Flag`].
+    ///
+    /// ```
+    /// use iamgen_core::GrantKind;
+    /// assert_eq!(GrantKind::CloudwatchPutMetrics.target().noun(), "CloudWatch namespace");
+    /// ```
+    pub fn noun(self) -> &'static str {
+        match self {
+            Target::Resource(kind) => kind.noun(),
+            Target::Service(_) => "service",
+            Target::Namespace => "CloudWatch namespace",
+            Target::LogGroup => "log group",
+            Target::Flag => "",
+        }
+    }
+}
+
 impl ServiceKind {
     /// What a role of this kind of service is for, in a sentence or two: who assumes it and what
     /// it holds (and, where AWS does part of the job itself, what needs no permission).
@@ -161,7 +180,7 @@ mod tests {
                 );
                 assert!(!p.before.contains("{}") && !p.after.contains("{}"));
             }
-            let has_target = !matches!(grant.target(), crate::grants::Target::Flag);
+            let has_target = !matches!(grant.target(), Target::Flag);
             for (_, text) in words(grant).phrases {
                 assert_eq!(text.contains("{}"), has_target, "{}", grant.key());
             }

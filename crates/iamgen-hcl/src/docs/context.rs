@@ -618,7 +618,8 @@ fn interface_docs(interface: &Interface) -> (Vec<InputDoc>, Vec<OutputDoc>) {
     (inputs, outputs)
 }
 
-pub(crate) fn module(plan: &Plan, service: &ServicePlan) -> ModuleContext {
+/// The context of `module.md` for `service`.
+pub fn module(plan: &Plan, service: &ServicePlan) -> ModuleContext {
     let (inputs, outputs) = interface_docs(&render::service_interface(service));
     let main = render::service_main(plan, service);
     let resources = main
@@ -649,7 +650,8 @@ pub(crate) fn module(plan: &Plan, service: &ServicePlan) -> ModuleContext {
     }
 }
 
-pub(crate) fn root(plan: &Plan) -> RootContext {
+/// The context of `root.md`.
+pub fn root(plan: &Plan) -> RootContext {
     let (inputs, outputs) = interface_docs(&render::root_interface(plan));
     RootContext {
         project: plan.project.clone(),
@@ -698,7 +700,8 @@ fn all_statements(plan: &Plan) -> impl Iterator<Item = (&ServicePlan, &RolePlan,
     })
 }
 
-pub(crate) fn permissions(compiled: &Compiled) -> PermissionsContext {
+/// The context of `permissions.md` for a compiled spec.
+pub fn permissions(compiled: &Compiled) -> PermissionsContext {
     let plan = &compiled.plan;
     let mut star_resources = Vec::new();
     let mut hand_written = Vec::new();

@@ -35,7 +35,7 @@
 //! // A team's own template; a mistake in it is an error with its file and line.
 //! let custom = Docs::new().with_template("permissions.md", "# {{ project }}\n{{ projcet }}\n").unwrap();
 //! let err = custom.permissions(&compiled).unwrap_err();
-//! assert_eq!(err.to_string(), "permissions.md:2: error: undefined value: `projcet` is not defined");
+//! assert_eq!(err.to_string(), "permissions.md:2: error: undefined value: projcet");
 //! ```
 
 pub mod context;
@@ -115,6 +115,8 @@ impl Docs {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
+        // Errors keep the template's source, to quote what they are about.
+        env.set_debug(true);
         escape::add_filters(&mut env);
         let mut docs = Docs {
             env,
@@ -178,6 +180,14 @@ impl Docs {
         if let Some(detail) = e.detail() {
             message = format!("{message}: {detail}");
         }
+        // Quote what the error is about: `{{ projcet }}` gives `undefined value: projcet`.
+        let snippet = e
+            .range()
+            .zip(e.template_source())
+            .and_then(|(range, source)| source.get(range));
+        if let Some(snippet) = snippet.filter(|s| !s.contains('\n') && s.len() <= 80) {
+            message = format!("{message}: {snippet}");
+        }
         let mut source = std::error::Error::source(&e);
         while let Some(cause) = source {
             message = format!("{message}: {cause}");
@@ -222,6 +232,11 @@ impl Docs {
     pub fn grants(&self) -> Result<String, DocsError> {
         self.render("grants.md", grants::context())
     }
+}
+
+/// The context of `grants.md`: every grant with its statements on an example spec.
+pub fn grants_context() -> GrantsContext {
+    grants::context()
 }
 
 /// The permissions document with the built-in templates (see [`Docs::permissions`]).

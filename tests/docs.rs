@@ -575,11 +575,10 @@ fn module_readmes_list_exactly_the_modules_variables_and_outputs() {
                 .filter(|b| matches!(b.identifier(), "resource" | "data"))
                 .map(|b| {
                     let (t, n) = (b.labels()[0].as_str(), b.labels()[1].as_str());
-                    let address = match b.identifier() {
+                    match b.identifier() {
                         "data" => format!("data.{t}.{n}"),
                         _ => format!("{t}.{n}"),
-                    };
-                    format!("{address}")
+                    }
                 })
                 .collect();
             let listed: Vec<String> = listed
@@ -601,7 +600,10 @@ fn module_readmes_list_exactly_the_modules_variables_and_outputs() {
 /// written out: for each of its sections, the services it covers, and each permission it lists
 /// with what `examples/PERMISSIONS.md` must name for it in the service's section: the actions, and
 /// the resource or the words where the seed names one.
-const SEED: &[(&[&str], &[(&str, &[&str])])] = {
+/// A seed permission: its words, and what the document must name for it.
+type SeedPermission = (&'static str, &'static [&'static str]);
+
+const SEED: &[(&[&str], &[SeedPermission])] = {
     const LAMBDAS: &[&str] = &[
         "pre_cleanup",
         "data_prep",
@@ -612,7 +614,7 @@ const SEED: &[(&[&str], &[(&str, &[&str])])] = {
         "predict",
         "bedrock_action_handler",
     ];
-    const ATHENA: &[(&str, &[&str])] = &[
+    const ATHENA: &[SeedPermission] = &[
         (
             "Start query execution",
             &["athena:StartQueryExecution", "engagement-analytics-dev"],
@@ -621,11 +623,11 @@ const SEED: &[(&[&str], &[(&str, &[&str])])] = {
         ("Get query results", &["athena:GetQueryResults"]),
         ("Access workgroup", &["athena:GetWorkGroup"]),
     ];
-    const XRAY: &[(&str, &[&str])] = &[
+    const XRAY: &[SeedPermission] = &[
         ("Put trace segments", &["xray:PutTraceSegments"]),
         ("Put telemetry records", &["xray:PutTelemetryRecords"]),
     ];
-    const ECR: &[(&str, &[&str])] = &[
+    const ECR: &[SeedPermission] = &[
         (
             "Get authorization token (via execution role)",
             &["ecr:GetAuthorizationToken", "Execution role"],
@@ -639,7 +641,7 @@ const SEED: &[(&[&str], &[(&str, &[&str])])] = {
             ],
         ),
     ];
-    const TASK_CLOUDWATCH: &[(&str, &[&str])] = &[
+    const TASK_CLOUDWATCH: &[SeedPermission] = &[
         ("Put custom metrics", &["cloudwatch:PutMetricData"]),
         ("Create log streams", &["logs:CreateLogStream"]),
         ("Put log events", &["logs:PutLogEvents"]),

@@ -19,8 +19,8 @@ lint:
     cargo clippy --all-targets --workspace -- -D warnings
     RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --workspace
 
-# Rewrite every golden after an intended change: modules-out/, the single-file golden, the
-# bad-input expectations, docs/grants.md, schema/iamgen.schema.json. Review the diff before committing.
+# Rewrite every golden after an intended change: modules-out/ (with its READMEs), the single-file golden, the
+# bad-input expectations, docs/grants.md, examples/PERMISSIONS.md, schema/iamgen.schema.json. Review the diff.
 regen:
     IAMGEN_BLESS=1 cargo test -q --test output --test bad_inputs --test docs
     IAMGEN_BLESS=1 cargo test -q -p iamgen-core --test schema

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use iamgen_core::{compile, Compiled, Settings, Values};
+use iamgen_hcl::docs::Docs;
 use iamgen_hcl::{json, single_file, Output, WriteOptions};
 
 /// Least-privilege AWS IAM, written as Terraform, from a short YAML description of a platform.
@@ -25,6 +26,9 @@ enum Command {
     Gen(GenArgs),
     /// Validate a spec and check every statement it generates; write nothing.
     Check(CheckArgs),
+    /// Print the spec's permissions as Markdown for reviewers: per service in plain words with the
+    /// exact statements, the dependency graph, every wildcard and its reason, production readiness.
+    Docs(DocsArgs),
     /// Print the JSON Schema of the spec (for editors: `# yaml-language-server: $schema=...`).
     Schema,
 }
@@ -66,6 +70,35 @@ struct GenArgs {
     /// With --format json: a value for a module input (an id known after apply), as NAME=VALUE.
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
     inputs: Vec<(String, String)>,
+    /// With --out: the module READMEs' templates (see `iamgen docs --help`).
+    #[command(flatten)]
+    templates: TemplatesArgs,
+}
+
+#[derive(Args)]
+struct DocsArgs {
+    /// The spec. Default: ./iamgen.yaml if present, else the built-in example platform.
+    spec: Option<PathBuf>,
+    #[command(flatten)]
+    templates: TemplatesArgs,
+}
+
+#[derive(Args)]
+struct TemplatesArgs {
+    /// Replace built-in Markdown templates with the files of DIR (by name: permissions.md,
+    /// module.md, root.md, grants.md, macros.md).
+    #[arg(long, value_name = "DIR")]
+    templates: Option<PathBuf>,
+}
+
+impl TemplatesArgs {
+    /// The templates: the built-in ones, with DIR's replacing them.
+    fn docs(&self) -> Result<Docs, Failure> {
+        match &self.templates {
+            Some(dir) => Docs::from_dir(dir).map_err(|e| Failure::invalid(e.to_string())),
+            None => Ok(Docs::new()),
+        }
+    }
 }
 
 #[derive(Args)]
@@ -114,6 +147,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen(args) => gen(args),
         Command::Check(args) => check(args),
+        Command::Docs(args) => docs(args),
         Command::Schema => print(&iamgen_core::json_schema()),
     };
     match result {
@@ -206,7 +240,10 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
         check: args.check,
         force: args.force,
     };
-    let report = Output::modules(&compiled.plan)
+    let templates = args.templates.docs()?;
+    let output = Output::modules_with(&compiled.plan, &templates)
+        .map_err(|e| Failure::invalid(e.to_string()))?;
+    let report = output
         .write_to(&dir, options)
         .map_err(|e| Failure::invalid(format!("iamgen: error: {e}")))?;
     if args.check {
@@ -263,6 +300,19 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
         report.removed.len()
     );
     Ok(())
+}
+
+/// `iamgen docs`: the permissions document on stdout. A template error is a located error, exit 1.
+fn docs(args: DocsArgs) -> Result<(), Failure> {
+    let templates = args.templates.docs()?;
+    let compiled = load(&SpecArgs {
+        spec: args.spec,
+        strict: false,
+    })?;
+    let text = templates
+        .permissions(&compiled)
+        .map_err(|e| Failure::invalid(e.to_string()))?;
+    print(&text)
 }
 
 fn check(args: CheckArgs) -> Result<(), Failure> {

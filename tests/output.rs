@@ -57,7 +57,10 @@ fn modules_out_is_current() {
 fn every_generated_file_parses_as_hcl() {
     let plan = example().plan;
     hcl::parse(&single_file(&plan)).unwrap();
-    for (name, text) in &Output::modules(&plan) {
+    for (name, text) in Output::modules(&plan)
+        .iter()
+        .filter(|(name, _)| name.ends_with(".tf"))
+    {
         hcl::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
     }
 }

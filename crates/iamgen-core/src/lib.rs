@@ -12,6 +12,8 @@ mod naming;
 mod plan;
 mod policy;
 mod spec;
+mod uses;
+mod words;
 
 pub use aws::{Condition, Segment, Template, Trust, Values};
 pub use diag::{Diagnostic, Severity, Span, SpecError};
@@ -25,6 +27,8 @@ pub use spec::{
     json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, Spec, SpecInput,
     EXAMPLE_FILE, EXAMPLE_SPEC,
 };
+pub use uses::{Accepted, GrantPlan, Reach};
+pub use words::Phrase;
 
 use diag::SourceMap;
 

@@ -18,6 +18,7 @@ pub use crate::naming::Input;
 pub use crate::policy::LambdaPermission;
 use crate::policy::{self, Document};
 use crate::spec::{Service, Spec};
+use crate::uses::{self, GrantPlan};
 
 /// Everything iamgen generates for a spec: hand it to a writer (`iamgen_hcl`).
 ///
@@ -57,6 +58,8 @@ pub struct ServicePlan {
     pub kind: ServiceKind,
     /// The service's own AWS name (function, state machine, task family...).
     pub physical_name: String,
+    /// The spec's description of the service, if any.
+    pub description: Option<String>,
     /// Its roles: the main role first, then an `ecs_task`'s execution role.
     pub roles: Vec<RolePlan>,
     /// Resource-based permissions this service needs on Lambda functions.
@@ -65,6 +68,8 @@ pub struct ServicePlan {
     pub inputs: Vec<Input>,
     /// Account settings the module may set to one of its roles.
     pub account_settings: Vec<AccountSetting>,
+    /// What the service's grants reach: its written grants, then those its kind implies.
+    pub grants: Vec<GrantPlan>,
 }
 
 /// One IAM role.
@@ -297,8 +302,18 @@ impl ServicePlan {
             .map(|kind| account_setting(kind, &service.name))
             .into_iter()
             .collect();
+        let statements: Vec<_> = roles
+            .iter()
+            .map(|r: &RolePlan| {
+                let all = r.policies.iter().flat_map(|p| &p.document.statements);
+                (r.purpose, all.collect())
+            })
+            .collect();
+        let grants = uses::grants(names, service, &statements);
         if errors.is_empty() {
             Ok(ServicePlan {
+                grants,
+                description: service.description.clone(),
                 name: service.name.clone(),
                 kind: service.kind,
                 physical_name: physical,

@@ -94,6 +94,13 @@ impl Expr {
         true
     }
 
+    /// The expression as it is written in a module (one line when it fits), for documentation.
+    pub(crate) fn to_hcl(&self) -> String {
+        let mut s = String::new();
+        self.write(&mut s, 0, 0);
+        s
+    }
+
     /// The expression on one line, when it can be written that way.
     fn inline(&self) -> Option<String> {
         let mut s = String::new();

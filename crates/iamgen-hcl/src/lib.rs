@@ -2,6 +2,7 @@
 #![warn(missing_docs)]
 
 mod body;
+pub mod docs;
 mod escape;
 mod json;
 mod render;
@@ -14,6 +15,7 @@ pub use write::{write_modules, OutputError, WriteOptions, WriteReport};
 
 use std::path::Path;
 
+use docs::{Docs, DocsError};
 use iamgen_core::Plan;
 use indexmap::IndexMap;
 
@@ -30,11 +32,12 @@ use indexmap::IndexMap;
 ///     .plan;
 /// let output = Output::modules(&plan);
 /// assert!(output.get("modules/resize/main.tf").unwrap().contains("shop-resize-prod"));
-/// assert_eq!(output.iter().count(), 8);
+/// assert!(output.get("modules/resize/README.md").unwrap().contains("| `role_arn` |"));
+/// assert_eq!(output.iter().count(), 10);
 ///
 /// let dir = tempfile::tempdir().unwrap();
 /// let report = output.write_to(dir.path(), WriteOptions::default()).unwrap();
-/// assert_eq!(report.written.len(), 8);
+/// assert_eq!(report.written.len(), 10);
 /// assert!(output.write_to(dir.path(), WriteOptions::default()).unwrap().is_clean());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,15 +46,28 @@ pub struct Output {
 }
 
 impl Output {
-    /// One module per service plus a root module calling them.
+    /// One module per service plus a root module calling them, each with its `README.md` from
+    /// the built-in templates.
     pub fn modules(plan: &Plan) -> Output {
+        Output::modules_with(plan, &Docs::new())
+            .unwrap_or_else(|e| panic!("iamgen bug: built-in template: {e}"))
+    }
+
+    /// [`Output::modules`], with the READMEs from `docs`' templates (a team's own).
+    pub fn modules_with(plan: &Plan, docs: &Docs) -> Result<Output, DocsError> {
         let mut files = render::root_module(plan);
+        files.insert("README.md".to_string(), docs.root_readme(plan)?);
         for service in &plan.services {
+            let dir = format!("modules/{}", service.name);
             for (name, text) in render::service_module(plan, service) {
-                files.insert(format!("modules/{}/{name}", service.name), text);
+                files.insert(format!("{dir}/{name}"), text);
             }
+            files.insert(
+                format!("{dir}/README.md"),
+                docs.module_readme(plan, service)?,
+            );
         }
-        Output { files }
+        Ok(Output { files })
     }
 
     /// The content of the file at `path` (relative, `/`-separated).

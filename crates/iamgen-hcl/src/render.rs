@@ -78,49 +78,113 @@ fn versions() -> Block {
         ))
 }
 
-fn variable(name: &str, ty: &str, description: &str, default: Option<Expr>) -> Block {
-    Block::new("variable", &[name])
-        .attr("description", Expr::str(description))
-        .attr("type", Expr::r(ty))
-        .attr_opt("default", default)
+/// An input variable of a module, as `variables.tf` declares it and its README documents it.
+#[derive(Debug, Clone)]
+pub(crate) struct Variable {
+    pub(crate) name: String,
+    pub(crate) ty: &'static str,
+    pub(crate) description: String,
+    /// None: the variable is required.
+    pub(crate) default: Option<Expr>,
+    /// A validation: condition and error message.
+    validation: Option<(&'static str, &'static str)>,
+}
+
+impl Variable {
+    fn new(name: &str, ty: &'static str, description: &str, default: Option<Expr>) -> Variable {
+        Variable {
+            name: name.to_string(),
+            ty,
+            description: description.to_string(),
+            default,
+            validation: None,
+        }
+    }
+
+    fn block(&self) -> Block {
+        let mut b = Block::new("variable", &[&self.name])
+            .attr("description", Expr::str(self.description.clone()))
+            .attr("type", Expr::r(self.ty))
+            .attr_opt("default", self.default.clone());
+        if let Some((condition, message)) = self.validation {
+            b = b.block(
+                Block::new("validation", &[])
+                    .attr("condition", Expr::r(condition))
+                    .attr("error_message", Expr::str(message)),
+            );
+        }
+        b
+    }
+}
+
+/// An output of a module, as `outputs.tf` declares it and its README documents it.
+#[derive(Debug, Clone)]
+pub(crate) struct OutputDef {
+    pub(crate) name: String,
+    pub(crate) description: String,
+    value: Expr,
+}
+
+fn output(name: &str, description: &str, value: Expr) -> OutputDef {
+    OutputDef {
+        name: name.to_string(),
+        description: description.to_string(),
+        value,
+    }
+}
+
+impl OutputDef {
+    fn block(&self) -> Block {
+        Block::new("output", &[&self.name])
+            .attr("description", Expr::str(self.description.clone()))
+            .attr("value", self.value.clone())
+    }
+}
+
+/// What a module takes and gives: its variables and outputs, in file order.
+#[derive(Debug, Clone)]
+pub(crate) struct Interface {
+    pub(crate) variables: Vec<Variable>,
+    pub(crate) outputs: Vec<OutputDef>,
 }
 
 /// The variables every service module (and the single file) has.
-fn common_variables(file: &mut File) {
-    let mut path = variable(
+fn common_variables() -> Vec<Variable> {
+    let mut path = Variable::new(
         "path",
         "string",
         "IAM path of the roles and policies; every module of a platform must use the same one",
         Some(Expr::str("/")),
     );
-    path = path.block(
-        Block::new("validation", &[])
-            .attr("condition", Expr::r("can(regex(\"^/([A-Za-z0-9.,+@=_-]+/)*$\", var.path))"))
-            .attr("error_message", Expr::str("The path must begin and end with '/' and hold only letters, digits and .,+@=_-.")),
-    );
-    file.block(path);
-    file.block(variable(
-        "permissions_boundary",
-        "string",
-        "ARN of a managed policy to set as the permissions boundary of every role, or null",
-        Some(Expr::r("null")),
+    path.validation = Some((
+        "can(regex(\"^/([A-Za-z0-9.,+@=_-]+/)*$\", var.path))",
+        "The path must begin and end with '/' and hold only letters, digits and .,+@=_-.",
     ));
-    file.block(variable(
-        "tags",
-        "map(string)",
-        "Extra tags for every role and policy (they override iamgen's)",
-        Some(Expr::Object(vec![])),
-    ));
+    vec![
+        path,
+        Variable::new(
+            "permissions_boundary",
+            "string",
+            "ARN of a managed policy to set as the permissions boundary of every role, or null",
+            Some(Expr::r("null")),
+        ),
+        Variable::new(
+            "tags",
+            "map(string)",
+            "Extra tags for every role and policy (they override iamgen's)",
+            Some(Expr::Object(vec![])),
+        ),
+    ]
 }
 
 /// The boolean input of an account setting: inside the module, or where every service meets.
-fn switch_variable(setting: &AccountSetting, global: bool) -> Block {
+fn switch_variable(setting: &AccountSetting, global: bool) -> Variable {
     let s = &setting.switch;
     let (name, description) = match global {
         true => (&s.global, &s.global_description),
         false => (&s.name, &s.description),
     };
-    variable(
+    Variable::new(
         name,
         "bool",
         description,
@@ -333,20 +397,32 @@ fn account_setting(scope: &Scope<'_>, setting: &AccountSetting, role: &RolePlan)
     Some(block)
 }
 
-fn output(name: &str, description: &str, value: Expr) -> Block {
-    Block::new("output", &[name])
-        .attr("description", Expr::str(description))
-        .attr("value", value)
+/// The variables and outputs of one service's module.
+pub(crate) fn service_interface(service: &ServicePlan) -> Interface {
+    let mut variables = common_variables();
+    for input in &service.inputs {
+        variables.push(Variable::new(
+            &input.name,
+            "string",
+            &input.description,
+            None,
+        ));
+    }
+    for setting in &service.account_settings {
+        variables.push(switch_variable(setting, false));
+    }
+    Interface {
+        variables,
+        outputs: service.roles.iter().flat_map(role_outputs).collect(),
+    }
 }
 
-/// The files of one service's module, by file name.
-pub(crate) fn service_module(plan: &Plan, service: &ServicePlan) -> IndexMap<String, String> {
+/// The `main.tf` of one service's module.
+pub(crate) fn service_main(plan: &Plan, service: &ServicePlan) -> File {
     let scope = Scope {
         service,
         single_file: false,
     };
-    let mut files = IndexMap::new();
-
     let mut main = File::default();
     main.comment(HEADER);
     main.comment(&format!(
@@ -358,30 +434,29 @@ pub(crate) fn service_module(plan: &Plan, service: &ServicePlan) -> IndexMap<Str
     data_sources(&mut main);
     main.block(locals(plan));
     service_blocks(&mut main, &scope);
-    files.insert("main.tf".to_string(), main.render());
-
-    let mut vars = File::default();
-    common_variables(&mut vars);
-    for input in &service.inputs {
-        vars.block(variable(&input.name, "string", &input.description, None));
-    }
-    for setting in &service.account_settings {
-        vars.block(switch_variable(setting, false));
-    }
-    files.insert("variables.tf".to_string(), vars.render());
-
-    let outputs = service.roles.iter().flat_map(role_outputs);
-    finish_module(files, outputs)
+    main
 }
 
-/// Adds `outputs.tf` with `outputs` and `versions.tf` to a module's files.
+/// The files of one service's module, by file name.
+pub(crate) fn service_module(plan: &Plan, service: &ServicePlan) -> IndexMap<String, String> {
+    let mut files = IndexMap::new();
+    files.insert("main.tf".to_string(), service_main(plan, service).render());
+    finish_module(files, service_interface(service))
+}
+
+/// Adds `variables.tf`, `outputs.tf` and `versions.tf` to a module's files.
 fn finish_module(
     mut files: IndexMap<String, String>,
-    outputs: impl IntoIterator<Item = Block>,
+    interface: Interface,
 ) -> IndexMap<String, String> {
+    let mut vars = File::default();
+    for v in &interface.variables {
+        vars.block(v.block());
+    }
+    files.insert("variables.tf".to_string(), vars.render());
     let mut file = File::default();
-    for b in outputs {
-        file.block(b);
+    for o in &interface.outputs {
+        file.block(o.block());
     }
     files.insert("outputs.tf".to_string(), file.render());
     let mut v = File::default();
@@ -391,7 +466,7 @@ fn finish_module(
 }
 
 /// The outputs of a role in its service's module.
-fn role_outputs(role: &RolePlan) -> Vec<Block> {
+fn role_outputs(role: &RolePlan) -> Vec<OutputDef> {
     let reference = |attr: &str| Expr::r(format!("aws_iam_role.{}.{attr}", role.label));
     match role.purpose {
         RolePurpose::Main => vec![
@@ -429,13 +504,22 @@ fn role_outputs(role: &RolePlan) -> Vec<Block> {
     }
 }
 
-fn root_variables(plan: &Plan, file: &mut File) {
-    common_variables(file);
+fn root_variables(plan: &Plan) -> Vec<Variable> {
+    let mut variables = common_variables();
     for (name, description) in plan.global_inputs() {
-        file.block(variable(name, "string", description, None));
+        variables.push(Variable::new(name, "string", description, None));
     }
     for setting in plan.services.iter().flat_map(|s| &s.account_settings) {
-        file.block(switch_variable(setting, true));
+        variables.push(switch_variable(setting, true));
+    }
+    variables
+}
+
+/// The variables and outputs of the root module of `--out`.
+pub(crate) fn root_interface(plan: &Plan) -> Interface {
+    Interface {
+        variables: root_variables(plan),
+        outputs: role_arn_outputs(plan, |s, r| format!("module.{}.{}", s.name, arn_output(r))),
     }
 }
 
@@ -444,7 +528,7 @@ fn root_variables(plan: &Plan, file: &mut File) {
 fn role_arn_outputs(
     plan: &Plan,
     reference: impl Fn(&ServicePlan, &RolePlan) -> String,
-) -> Vec<Block> {
+) -> Vec<OutputDef> {
     let outputs = [
         (
             RolePurpose::Main,
@@ -508,13 +592,7 @@ pub(crate) fn root_module(plan: &Plan) -> IndexMap<String, String> {
         main.block(call);
     }
     files.insert("main.tf".to_string(), main.render());
-
-    let mut vars = File::default();
-    root_variables(plan, &mut vars);
-    files.insert("variables.tf".to_string(), vars.render());
-
-    let outputs = role_arn_outputs(plan, |s, r| format!("module.{}.{}", s.name, arn_output(r)));
-    finish_module(files, outputs)
+    finish_module(files, root_interface(plan))
 }
 
 /// Every service in one self-contained Terraform file (what `iamgen gen` prints).
@@ -536,7 +614,9 @@ pub fn single_file(plan: &Plan) -> String {
         plan.project, plan.environment
     ));
     file.block(versions());
-    root_variables(plan, &mut file);
+    for v in root_variables(plan) {
+        file.block(v.block());
+    }
     data_sources(&mut file);
     file.block(locals(plan));
     for service in &plan.services {
@@ -560,7 +640,7 @@ pub fn single_file(plan: &Plan) -> String {
         };
         format!("aws_iam_role.{}.arn", scope.label(r.label))
     }) {
-        file.block(b);
+        file.block(b.block());
     }
     file.render()
 }

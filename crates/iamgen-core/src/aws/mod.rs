@@ -8,11 +8,13 @@ pub(crate) mod arns;
 pub mod catalog;
 mod condition;
 pub mod limits;
+mod models;
 pub(crate) mod names;
 mod principals;
 mod template;
 
 pub(crate) use condition::conditions_json;
 pub use condition::Condition;
+pub use models::model_name;
 pub use principals::{principal, Trust};
 pub use template::{Segment, Template, Values};

@@ -1,0 +1,189 @@
+//! The plain words the docs describe grants and roles with: for each grant, what it lets a service do
+//! to each target, grouped by the AWS service whose actions it grants, and the verb of its edge in a
+//! dependency graph; for each kind of role, what it is for.
+//!
+//! Data only: the Markdown writers (`iamgen_hcl::docs`) put these words together with the plan,
+//! without knowing any grant or service kind. A grant without words is a test failure here.
+
+use crate::grants::{GrantKind, Target};
+use crate::kinds::{RolePurpose, ServiceKind};
+
+/// What a grant lets a service do with the actions of one AWS service, in plain words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Phrase {
+    /// The AWS service's action prefix (`s3`, `iam`): the phrase describes the grant's actions
+    /// with this prefix.
+    pub service: &'static str,
+    /// The words before the target; the whole phrase for a grant without targets.
+    pub before: &'static str,
+    /// The words after the target.
+    pub after: &'static str,
+}
+
+struct Words {
+    grant: GrantKind,
+    /// The relation in a dependency graph: `caller VERB target`.
+    verb: &'static str,
+    /// One phrase per AWS service the grant's actions belong to; `{}` is the target.
+    phrases: &'static [(&'static str, &'static str)],
+}
+
+use GrantKind as G;
+
+static WORDS: &[Words] = &[
+    Words { grant: G::S3Read, verb: "reads",
+        phrases: &[("s3", "Read objects from {} and list it")] },
+    Words { grant: G::S3Write, verb: "writes",
+        phrases: &[("s3", "Write objects to {} (multipart uploads included; never deletes)")] },
+    Words { grant: G::S3ReadWrite, verb: "reads/writes",
+        phrases: &[("s3", "Read/write objects in {}: get, put and delete objects, and list it")] },
+    Words { grant: G::AthenaQuery, verb: "queries",
+        phrases: &[("athena", "Start query execution in {}, get query execution status and query results, stop query execution, access the workgroup")] },
+    Words { grant: G::GlueRead, verb: "reads the catalog of",
+        phrases: &[("glue", "Get database, table and partition metadata of {}")] },
+    Words { grant: G::GlueWrite, verb: "writes the catalog of",
+        phrases: &[("glue", "Create/update tables and create/update partitions in {}")] },
+    Words { grant: G::GlueDelete, verb: "deletes from the catalog of",
+        phrases: &[("glue", "Delete tables and partitions in {}")] },
+    Words { grant: G::DynamodbRead, verb: "reads",
+        phrases: &[("dynamodb", "GetItem, BatchGetItem, Query, Scan, DescribeTable on {} (Query and Scan on its indexes)")] },
+    Words { grant: G::DynamodbReadWrite, verb: "reads/writes",
+        phrases: &[("dynamodb", "GetItem, PutItem, UpdateItem, DeleteItem, BatchGetItem, BatchWriteItem, Query, Scan, DescribeTable on {} (Query and Scan on its indexes)")] },
+    Words { grant: G::CloudwatchPutMetrics, verb: "puts metrics to",
+        phrases: &[("cloudwatch", "Put custom metrics, only to {}")] },
+    Words { grant: G::LogsWrite, verb: "writes logs to",
+        phrases: &[("logs", "Create {}, create its log streams, put log events")] },
+    Words { grant: G::XrayWrite, verb: "sends traces to",
+        phrases: &[("xray", "Put trace segments and telemetry records; get sampling rules and targets")] },
+    Words { grant: G::BedrockInvokeModel, verb: "invokes",
+        phrases: &[("bedrock", "Invoke {} (streaming included), scoped to its model ARN")] },
+    Words { grant: G::BedrockRetrieve, verb: "retrieves from",
+        phrases: &[("bedrock", "Retrieve from {}, scoped to its ARN")] },
+    Words { grant: G::BedrockInvokeAgent, verb: "invokes",
+        phrases: &[("bedrock", "Invoke {} through any of its aliases")] },
+    Words { grant: G::LambdaInvoke, verb: "invokes",
+        phrases: &[("lambda", "Invoke {}, scoped to its function ARN")] },
+    Words { grant: G::EcsRunTask, verb: "runs",
+        phrases: &[
+            ("ecs", "Run {} (any revision), only on its cluster; stop tasks and describe task status on that cluster"),
+            ("iam", "Pass the task role and the execution role of {}, only to ECS"),
+        ] },
+    Words { grant: G::IamPassRole, verb: "passes the roles of",
+        phrases: &[("iam", "Pass the roles of {}, each only to the AWS service that assumes it")] },
+    Words { grant: G::EventsManageEcsSyncRule, verb: "manages a rule of",
+        phrases: &[("events", "Put rules, put targets and describe rules: only the rule StepFunctionsGetEventsForECSTaskRule, which Step Functions manages to wait for ECS tasks (.sync)")] },
+    Words { grant: G::LogsDelivery, verb: "delivers logs through",
+        phrases: &[("logs", "Create, get, update, list and delete log deliveries; describe log groups and resource policies, put resource policies: what Step Functions needs to deliver execution logs to CloudWatch Logs")] },
+    Words { grant: G::EcrPull, verb: "pulls images from",
+        phrases: &[("ecr", "Get an authorization token; pull container images from {}")] },
+    Words { grant: G::SecretsRead, verb: "reads",
+        phrases: &[("secretsmanager", "Get the secret value of {}")] },
+];
+
+fn words(grant: GrantKind) -> &'static Words {
+    WORDS
+        .iter()
+        .find(|w| w.grant == grant)
+        .unwrap_or_else(|| unreachable!("every grant has words (a unit test checks it)"))
+}
+
+impl GrantKind {
+    /// The grant as an edge of a dependency graph, `caller VERB target`: `invokes`, `reads/writes`.
+    ///
+    /// ```
+    /// use iamgen_core::GrantKind;
+    /// assert_eq!(GrantKind::LambdaInvoke.verb(), "invokes");
+    /// ```
+    pub fn verb(self) -> &'static str {
+        words(self).verb
+    }
+
+    /// What the grant lets a service do, in plain words, one phrase per AWS service whose actions
+    /// it grants (by action prefix); the target, if any, goes between `before` and `after`.
+    ///
+    /// ```
+    /// use iamgen_core::GrantKind;
+    /// let p = GrantKind::AthenaQuery.phrases()[0];
+    /// assert_eq!((p.service, p.before), ("athena", "Start query execution in "));
+    /// ```
+    pub fn phrases(self) -> Vec<Phrase> {
+        words(self)
+            .phrases
+            .iter()
+            .map(|(service, text)| {
+                let (before, after) = text.split_once("{}").unwrap_or((text, ""));
+                Phrase {
+                    service,
+                    before,
+                    after,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Target {
+    /// What one target of this kind is called in the docs: `bucket`, `CloudWatch namespace`;
+    /// empty for [`Target::Flag`].
+    ///
+    /// ```
+    /// use iamgen_core::GrantKind;
+    /// assert_eq!(GrantKind::CloudwatchPutMetrics.target().noun(), "CloudWatch namespace");
+    /// ```
+    pub fn noun(self) -> &'static str {
+        match self {
+            Target::Resource(kind) => kind.noun(),
+            Target::Service(_) => "service",
+            Target::Namespace => "CloudWatch namespace",
+            Target::LogGroup => "log group",
+            Target::Flag => "",
+        }
+    }
+}
+
+impl ServiceKind {
+    /// What a role of this kind of service is for, in a sentence or two: who assumes it and what
+    /// it holds (and, where AWS does part of the job itself, what needs no permission).
+    pub fn role_about(self, purpose: RolePurpose) -> &'static str {
+        match (self, purpose) {
+            (ServiceKind::EcsTask, RolePurpose::Execution) => "The execution role ECS uses to start the task: pull its image, write its log group, read the secrets its task definition injects. The containers never get it.",
+            (ServiceKind::EcsTask, _) => "The task role: what the task's containers may do while they run.",
+            (ServiceKind::Lambda, _) => "The execution role Lambda assumes to run the function: the function's grants, and writing its own log group.",
+            (ServiceKind::StepFunctions, _) => "The role Step Functions assumes to run the state machine: invoking and running the services it orchestrates.",
+            (ServiceKind::BedrockKnowledgeBase, _) => "The service role Bedrock assumes for the knowledge base: read its data sources and embed them with its model.",
+            (ServiceKind::BedrockAgent, _) => "The service role Bedrock assumes for the agent: invoke its model and query its knowledge bases. The functions it calls allow it on their side (a resource-based permission each).",
+            (ServiceKind::ApiGateway, _) => "The role API Gateway assumes to write the API's execution logs to CloudWatch Logs. API Gateway publishes the API's request metrics (count, latency) to CloudWatch itself: they need no permission. The functions it calls allow it on their side (a resource-based permission each).",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grant_has_words_and_each_phrase_names_an_aws_service() {
+        for grant in GrantKind::all() {
+            assert_eq!(
+                WORDS.iter().filter(|w| w.grant == grant).count(),
+                1,
+                "{}",
+                grant.key()
+            );
+            for p in grant.phrases() {
+                assert!(
+                    crate::aws::catalog::service(p.service).is_some(),
+                    "{}: {}",
+                    grant.key(),
+                    p.service
+                );
+                assert!(!p.before.contains("{}") && !p.after.contains("{}"));
+            }
+            let has_target = !matches!(grant.target(), Target::Flag);
+            for (_, text) in words(grant).phrases {
+                assert_eq!(text.contains("{}"), has_target, "{}", grant.key());
+            }
+        }
+    }
+}

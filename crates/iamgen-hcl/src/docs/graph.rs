@@ -1,0 +1,303 @@
+//! The permission dependency graph: who invokes, runs, passes, reads or writes whom and what, from
+//! the written grants of the plan (each edge is `service VERB target`, the verb from the grants
+//! table), and the same dependencies as a plain tree.
+
+use serde::Serialize;
+
+use iamgen_core::{GrantPlan, Plan, Reach, RolePurpose, ServicePlan};
+
+use super::context::{aws_service_name, target_doc};
+
+/// A directed graph of services and what they reach.
+#[derive(Debug, Clone, Serialize, Default)]
+#[non_exhaustive]
+pub struct Graph {
+    /// The nodes: every service, then every target, in order of first appearance.
+    pub nodes: Vec<Node>,
+    /// The edges, in spec order, without repeats.
+    pub edges: Vec<Edge>,
+}
+
+/// A node.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Node {
+    /// An identifier of letters, digits and `_` (`svc_predict`, `res_3`).
+    pub id: String,
+    /// Its name: a service's logical name, a resource's AWS name, an AWS service's name.
+    pub label: String,
+    /// What it is: `Lambda function`, `bucket`, `AWS service`.
+    pub detail: String,
+    /// `service`, `resource`, `value` (a namespace, a log group) or `aws` (an AWS service as a
+    /// whole, for grants without targets).
+    pub shape: String,
+}
+
+/// An edge: `from VERB to`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Edge {
+    /// The calling service's node.
+    pub from: String,
+    /// The target's node.
+    pub to: String,
+    /// The verb (`invokes`, `reads/writes`).
+    pub label: String,
+    /// The calling service's logical name.
+    pub service: String,
+    /// The grant's key.
+    pub grant: String,
+}
+
+/// One line of the plain tree: `prefix` (box-drawing characters) then `text`.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct TreeLine {
+    /// `├── `, `│   └── `...; empty for a root.
+    pub prefix: String,
+    /// The line's text.
+    pub text: String,
+}
+
+/// The node id of a service.
+pub(crate) fn service_id(name: &str) -> String {
+    format!("svc_{name}")
+}
+
+fn id_part(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+struct Builder {
+    graph: Graph,
+    /// The key of each non-service node, for reuse: (shape, detail, label).
+    keys: Vec<(String, String, String, String)>,
+}
+
+impl Builder {
+    fn node(&mut self, shape: &str, detail: String, label: String) -> String {
+        if let Some((_, _, _, id)) = self
+            .keys
+            .iter()
+            .find(|(s, d, l, _)| s == shape && *d == detail && *l == label)
+        {
+            return id.clone();
+        }
+        let id = match shape {
+            "aws" => format!("aws_{}", id_part(&label)),
+            _ => format!("{}_{}", &shape[..3], self.keys.len() + 1),
+        };
+        self.keys
+            .push((shape.into(), detail.clone(), label.clone(), id.clone()));
+        self.graph.nodes.push(Node {
+            id: id.clone(),
+            label,
+            detail,
+            shape: shape.into(),
+        });
+        id
+    }
+}
+
+/// The target nodes of a written grant: `(node id, its service's logical name if a service)`.
+fn targets(b: &mut Builder, g: &GrantPlan) -> Vec<String> {
+    if g.targets.is_empty() {
+        return g
+            .kind
+            .phrases()
+            .iter()
+            .map(|p| b.node("aws", "AWS service".into(), aws_service_name(p.service)))
+            .collect();
+    }
+    g.targets
+        .iter()
+        .map(|t| match t {
+            Reach::Service { name, .. } => service_id(name),
+            Reach::Resource { .. } => {
+                let d = target_doc(g.kind, t);
+                b.node("resource", d.noun, d.name)
+            }
+            _ => {
+                let d = target_doc(g.kind, t);
+                b.node("value", d.noun, d.name)
+            }
+        })
+        .collect()
+}
+
+/// The dependency graph of the plan's written grants.
+pub(crate) fn graph(plan: &Plan) -> Graph {
+    let mut b = Builder {
+        graph: Graph::default(),
+        keys: vec![],
+    };
+    for s in &plan.services {
+        b.graph.nodes.push(Node {
+            id: service_id(&s.name),
+            label: s.name.clone(),
+            detail: s.kind.noun().to_string(),
+            shape: "service".into(),
+        });
+    }
+    for s in &plan.services {
+        for g in s.grants.iter().filter(|g| !g.implied) {
+            for to in targets(&mut b, g) {
+                let edge = Edge {
+                    from: service_id(&s.name),
+                    to,
+                    label: g.kind.verb().to_string(),
+                    service: s.name.clone(),
+                    grant: g.kind.key().to_string(),
+                };
+                if !b
+                    .graph
+                    .edges
+                    .iter()
+                    .any(|e| e.from == edge.from && e.to == edge.to && e.label == edge.label)
+                {
+                    b.graph.edges.push(edge);
+                }
+            }
+        }
+    }
+    b.graph
+}
+
+/// The edges of the plan's graph.
+pub(crate) fn edges(plan: &Plan) -> Vec<Edge> {
+    graph(plan).edges
+}
+
+struct TreeNode {
+    text: String,
+    children: Vec<TreeNode>,
+}
+
+/// The non-service grants of `role`, by AWS service: `Amazon S3: reads/writes, reads`.
+fn role_groups(service: &ServicePlan, role: RolePurpose) -> Vec<TreeNode> {
+    let mut groups: Vec<(String, Vec<&'static str>)> = Vec::new();
+    for g in service.grants.iter().filter(|g| g.role == role) {
+        if g.targets.iter().any(|t| matches!(t, Reach::Service { .. })) {
+            continue;
+        }
+        for p in g.kind.phrases() {
+            let name = aws_service_name(p.service);
+            // `reads the catalog of` is `reads the catalog` beside the AWS service's name.
+            let verb = g.kind.verb();
+            let verb = [" of", " to", " from", " through"]
+                .iter()
+                .find_map(|p| verb.strip_suffix(p))
+                .unwrap_or(verb);
+            match groups.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, verbs)) if !verbs.contains(&verb) => verbs.push(verb),
+                Some(_) => {}
+                None => groups.push((name, vec![verb])),
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, verbs)| TreeNode {
+            text: format!("{name} ({})", verbs.join(", ")),
+            children: vec![],
+        })
+        .collect()
+}
+
+fn service_tree(plan: &Plan, service: &ServicePlan, seen: &mut Vec<String>) -> Vec<TreeNode> {
+    seen.push(service.name.clone());
+    let mut children = Vec::new();
+    let mut done: Vec<(&str, &str)> = Vec::new();
+    for g in service.grants.iter().filter(|g| !g.implied) {
+        for t in &g.targets {
+            let Reach::Service { name, kind, .. } = t else {
+                continue;
+            };
+            if done.contains(&(g.kind.verb(), name.as_str())) {
+                continue;
+            }
+            done.push((g.kind.verb(), name));
+            let text = format!("{} {name} ({})", g.kind.verb(), kind.noun());
+            let child = plan.services.iter().find(|s| &s.name == name);
+            match child {
+                Some(c) if !seen.contains(name) => children.push(TreeNode {
+                    text,
+                    children: service_tree(plan, c, seen),
+                }),
+                _ => children.push(TreeNode {
+                    text: format!("{text}, see above"),
+                    children: vec![],
+                }),
+            }
+        }
+    }
+    if service.roles.len() == 1 {
+        children.extend(role_groups(service, service.roles[0].purpose));
+    } else {
+        for r in &service.roles {
+            let purpose = match r.purpose {
+                RolePurpose::Execution => "execution role",
+                _ => "role",
+            };
+            children.push(TreeNode {
+                text: format!("{purpose} {}", r.name),
+                children: role_groups(service, r.purpose),
+            });
+        }
+    }
+    children
+}
+
+fn flatten(nodes: &[TreeNode], indent: &str, out: &mut Vec<TreeLine>) {
+    for (i, n) in nodes.iter().enumerate() {
+        let last = i + 1 == nodes.len();
+        out.push(TreeLine {
+            prefix: format!("{indent}{}", if last { "└── " } else { "├── " }),
+            text: n.text.clone(),
+        });
+        let deeper = format!("{indent}{}", if last { "    " } else { "│   " });
+        flatten(&n.children, &deeper, out);
+    }
+}
+
+/// The plain tree: each service no other service reaches, with what it reaches (services
+/// expanded once), then its permissions by AWS service.
+pub(crate) fn tree(plan: &Plan) -> Vec<TreeLine> {
+    let reached: Vec<&str> = plan
+        .services
+        .iter()
+        .flat_map(|s| s.grants.iter().filter(|g| !g.implied))
+        .flat_map(|g| &g.targets)
+        .filter_map(|t| match t {
+            Reach::Service { name, .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    let roots = plan
+        .services
+        .iter()
+        .filter(|s| !reached.contains(&s.name.as_str()));
+    let rest = plan.services.iter();
+    for s in roots.chain(rest) {
+        if seen.contains(&s.name) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(TreeLine {
+                prefix: String::new(),
+                text: String::new(),
+            });
+        }
+        out.push(TreeLine {
+            prefix: String::new(),
+            text: format!("{} ({})", s.name, s.kind.noun()),
+        });
+        let children = service_tree(plan, s, &mut seen);
+        flatten(&children, "", &mut out);
+    }
+    out
+}

@@ -206,6 +206,7 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
     let options = WriteOptions {
         check: args.check,
         force: args.force,
+        ..WriteOptions::default()
     };
     let report = write_modules(&dir, &files, options)
         .map_err(|e| Failure::invalid(format!("iamgen: error: {e}")))?;

@@ -47,7 +47,7 @@ fn modules_out_is_current() {
         &files,
         WriteOptions {
             check: true,
-            force: false,
+            ..WriteOptions::default()
         },
     )
     .unwrap();

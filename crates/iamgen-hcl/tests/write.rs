@@ -471,3 +471,45 @@ fn a_manifest_pointing_outside_the_directory_is_refused() {
     );
     assert!(outside.exists());
 }
+
+#[cfg(unix)]
+#[test]
+fn a_special_file_is_never_read_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    write_modules(dir.path(), &tree("v1", &["a"]), WRITE).unwrap();
+    fs::remove_file(dir.path().join("modules/a/main.tf")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("modules/a/main.tf"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let before = snapshot(dir.path());
+    // Reading a FIFO would block for ever: it is refused instead, even with --force.
+    let err = write_modules(dir.path(), &tree("v2", &["a"]), FORCE).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_journal_cut_short_by_a_power_failure_is_undone() {
+    let (dir, v1, v2) = v1_v2();
+    let before = snapshot(dir.path());
+    // Crash after the journal, a directory and a few staged files and backups.
+    let (r, _) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAt(6)), false);
+    assert!(r.is_err());
+    let journal = fs::read_to_string(dir.path().join(JOURNAL)).unwrap();
+    assert!(journal.ends_with("end\n"), "{journal}");
+    // The power failed while the journal was written: it ends in the middle of an entry.
+    let cut = &journal[..journal.len() - 20];
+    fs::write(dir.path().join(JOURNAL), cut).unwrap();
+    let report = write_modules(dir.path(), &v1, WRITE).unwrap();
+    assert_eq!(report.recovered, Some(Recovered::RolledBack));
+    assert!(report.is_clean());
+    assert_eq!(snapshot(dir.path()), before);
+    // An empty journal: created, then nothing reached the disk.
+    fs::write(dir.path().join(JOURNAL), "").unwrap();
+    let report = write_modules(dir.path(), &v1, WRITE).unwrap();
+    assert_eq!(report.recovered, Some(Recovered::RolledBack));
+    assert_eq!(snapshot(dir.path()), before);
+}

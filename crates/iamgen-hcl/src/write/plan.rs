@@ -76,6 +76,15 @@ pub(super) enum Found {
     Missing,
     File(fs::Metadata),
     Dir,
+    /// A FIFO, socket or device: never read (a FIFO would block), never written or removed.
+    Special,
+}
+
+fn not_regular(what: &str) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("{what}, not a regular file: iamgen neither reads nor replaces it"),
+    )
 }
 
 /// Looks paths up below the root, never following a link, remembering directories.
@@ -135,7 +144,8 @@ impl<'r> Walker<'r> {
                 path: self.root.shown(rel),
             }),
             Ok(m) if m.is_dir() => Ok(Found::Dir),
-            Ok(m) => Ok(Found::File(m)),
+            Ok(m) if m.is_file() => Ok(Found::File(m)),
+            Ok(_) => Ok(Found::Special),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Found::Missing),
             Err(e) => Err(self.root.io_err(rel, e)),
         }
@@ -177,12 +187,8 @@ pub(super) fn read_manifest(root: &Root, walker: &mut Walker) -> Result<Manifest
     };
     match walker.find(MANIFEST)? {
         Found::Missing => return Ok(empty),
-        Found::Dir => {
-            return Err(root.io_err(
-                MANIFEST,
-                io::Error::new(io::ErrorKind::IsADirectory, "the manifest is a directory"),
-            ))
-        }
+        Found::Dir => return Err(root.io_err(MANIFEST, not_regular("a directory"))),
+        Found::Special => return Err(root.io_err(MANIFEST, not_regular("a special file"))),
         Found::File(_) => {}
     }
     let bytes = fs::read(root.real(MANIFEST)).map_err(|e| root.io_err(MANIFEST, e))?;
@@ -273,15 +279,8 @@ pub(super) fn plan<'a>(
                 plan.report.created.push(name.clone());
                 None
             }
-            Found::Dir => {
-                return Err(root.io_err(
-                    name,
-                    io::Error::new(
-                        io::ErrorKind::IsADirectory,
-                        "a directory is where iamgen writes a file",
-                    ),
-                ))
-            }
+            Found::Dir => return Err(root.io_err(name, not_regular("a directory"))),
+            Found::Special => return Err(root.io_err(name, not_regular("a special file"))),
             Found::File(meta) => {
                 let existing = fs::read(root.real(name)).map_err(|e| root.io_err(name, e))?;
                 if existing == content.as_bytes() {

@@ -71,8 +71,14 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
             if meta.is_dir() {
                 out.push((rel + "/", Vec::new(), mode));
                 walk(root, &p, out);
-            } else {
+            } else if meta.is_file() {
                 out.push((rel, std::fs::read(&p).unwrap_or_default(), mode));
+            } else if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&p).unwrap_or_default();
+                out.push((rel, format!("-> {}", target.display()).into_bytes(), 0));
+            } else {
+                // A FIFO (never read: it would block), a socket, a device.
+                out.push((rel, format!("{:?}", meta.file_type()).into_bytes(), mode));
             }
         }
     }

@@ -178,12 +178,10 @@ fn check(
         shown: dir.to_path_buf(),
         real,
     };
-    if exists {
-        if let Found::File(_) | Found::Dir = Walker::new(&root).find(JOURNAL)? {
-            return Err(OutputError::Interrupted {
-                dir: root.shown.clone(),
-            });
-        }
+    if exists && !matches!(Walker::new(&root).find(JOURNAL)?, Found::Missing) {
+        return Err(OutputError::Interrupted {
+            dir: root.shown.clone(),
+        });
     }
     let mut manifest = String::new();
     Ok(plan::plan(&root, files, options, &mut manifest)?.report)
@@ -304,6 +302,8 @@ struct Journal {
     dirs: Vec<String>,
     writes: Vec<JWrite>,
     removals: Vec<JRemove>,
+    /// The journal was written to its end (`end`): before that, the swap cannot have started.
+    complete: bool,
     committed: bool,
 }
 
@@ -358,6 +358,7 @@ impl Journal {
             dirs: plan.new_dirs.clone(),
             writes,
             removals,
+            complete: true,
             committed: false,
         }
     }
@@ -377,6 +378,7 @@ impl Journal {
         for r in &self.removals {
             t.push_str(&format!("R\t{}\t{}\n", r.target, r.backup));
         }
+        t.push_str("end\n");
         t
     }
 
@@ -388,7 +390,23 @@ impl Journal {
             line,
             why: why.to_string(),
         };
+        // A journal cut short by a power failure may end in part of a line: drop it.
+        let text = match text.lines().any(|l| l == "end") || text.ends_with('\n') {
+            true => text,
+            false => text.rsplit_once('\n').map_or("", |(whole, _)| whole),
+        };
         let mut lines = text.lines().enumerate();
+        if text.is_empty() {
+            // Created, and lost to a power failure before anything was written in it.
+            return Ok(Journal {
+                run: String::new(),
+                dirs: Vec::new(),
+                writes: Vec::new(),
+                removals: Vec::new(),
+                complete: false,
+                committed: false,
+            });
+        }
         let run = lines
             .next()
             .and_then(|(_, l)| l.strip_prefix(JOURNAL_MAGIC))
@@ -401,6 +419,7 @@ impl Journal {
             dirs: Vec::new(),
             writes: Vec::new(),
             removals: Vec::new(),
+            complete: false,
             committed: false,
         };
         let own = |target: &str, name: &str, ext: &str| {
@@ -415,6 +434,7 @@ impl Journal {
         let mut writes = Vec::new();
         let mut removals = Vec::new();
         let mut dirs = Vec::new();
+        let mut complete = false;
         let mut committed = false;
         for (i, line) in lines {
             let fields: Vec<&str> = line.split('\t').collect();
@@ -423,7 +443,9 @@ impl Journal {
                 .all(|f| *f == "-" || plan::plain_relative(f));
             match fields[..] {
                 _ if committed => return Err(bad(i + 1, "text after the commit mark")),
-                ["commit"] => committed = true,
+                ["commit"] if complete => committed = true,
+                _ if complete => return Err(bad(i + 1, "text after the end mark")),
+                ["end"] => complete = true,
                 _ if !plain => return Err(bad(i + 1, "not a plain relative path")),
                 ["D", d] => dirs.push(d.to_string()),
                 ["W", target, staged, backup, hash] => {
@@ -456,6 +478,7 @@ impl Journal {
         j.dirs = dirs;
         j.writes = writes;
         j.removals = removals;
+        j.complete = complete;
         j.committed = committed;
         Ok(j)
     }
@@ -732,7 +755,12 @@ fn undo(root: &Root, journal: &Journal) -> Result<(), (String, io::Error)> {
                 }
             }
             None => {
-                if !was_staged && fs::read(&target).is_ok_and(|c| fnv(&c) == w.hash) {
+                // A new file the swap put in place (the swap starts only after the whole journal
+                // is written and synced).
+                if journal.complete
+                    && !was_staged
+                    && fs::read(&target).is_ok_and(|c| fnv(&c) == w.hash)
+                {
                     ignore_missing(fs::remove_file(&target)).map_err(at(&w.target))?;
                 }
             }
@@ -779,11 +807,11 @@ fn recover(root: &Root, lock: &Lock, hooks: &Hooks) -> Result<Option<Recovered>,
     let mut walker = Walker::new(root);
     match walker.find(JOURNAL)? {
         Found::Missing => return Ok(None),
-        Found::Dir => {
+        Found::Dir | Found::Special => {
             return Err(OutputError::BadJournal {
                 path: root.shown(JOURNAL),
                 line: 0,
-                why: "it is a directory".into(),
+                why: "not a regular file".into(),
             })
         }
         Found::File(_) => {}

@@ -175,35 +175,22 @@ fn v1_v2() -> (
 
 #[test]
 fn a_failure_at_any_operation_leaves_the_directory_exactly_as_it_was() {
-    for per_file_sync in [false, true] {
-        let (dir, _, v2) = v1_v2();
-        let before = snapshot(dir.path());
-        let (ok, ops) = testing::write_modules_with(
-            dir.path(),
-            &v2,
-            WRITE,
-            Some(Fault::FailAt(usize::MAX)),
-            per_file_sync,
+    let (dir, _, v2) = v1_v2();
+    let before = snapshot(dir.path());
+    let (ok, ops) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(usize::MAX)));
+    ok.unwrap();
+    assert!(ops > 20, "{ops} operations");
+    let (dir, _, v2) = v1_v2();
+    for k in 1..=ops {
+        let (r, _) = testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(k)));
+        let err = r.unwrap_err();
+        assert!(err.to_string().contains("injected failure"), "{k}: {err}");
+        assert_eq!(
+            snapshot(dir.path()),
+            before,
+            "failure at operation {k} of {ops}"
         );
-        ok.unwrap();
-        assert!(ops > 20, "{ops} operations");
-        let (dir, _, v2) = v1_v2();
-        for k in 1..=ops {
-            let (r, _) = testing::write_modules_with(
-                dir.path(),
-                &v2,
-                WRITE,
-                Some(Fault::FailAt(k)),
-                per_file_sync,
-            );
-            let err = r.unwrap_err();
-            assert!(err.to_string().contains("injected failure"), "{k}: {err}");
-            assert_eq!(
-                snapshot(dir.path()),
-                before,
-                "failure at operation {k} of {ops}"
-            );
-        }
     }
 }
 
@@ -211,19 +198,14 @@ fn a_failure_at_any_operation_leaves_the_directory_exactly_as_it_was() {
 fn a_crash_at_any_operation_is_finished_by_the_next_run() {
     let (dir, v1, v2) = v1_v2();
     let before = snapshot(dir.path());
-    let (_, ops) = testing::write_modules_with(
-        dir.path(),
-        &v2,
-        WRITE,
-        Some(Fault::FailAt(usize::MAX)),
-        false,
-    );
+    let (_, ops) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(usize::MAX)));
     let v2_state = snapshot(dir.path());
     for k in 1..=ops {
         for next in [&v1, &v2] {
             let (dir, _, _) = v1_v2();
             let (r, _) =
-                testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAt(k)), false);
+                testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAt(k)));
             assert!(r.is_err(), "{k}");
             let check = write_modules(
                 dir.path(),
@@ -270,16 +252,11 @@ fn a_crash_at_any_operation_is_finished_by_the_next_run() {
 fn a_directory_this_run_created_is_removed_when_it_fails() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("new/out");
-    let (_, ops) = testing::write_modules_with(&dir, &tree("v1", &["a"]), WRITE, None, false);
+    let (_, ops) = testing::write_modules_with(&dir, &tree("v1", &["a"]), WRITE, None);
     fs::remove_dir_all(parent.path().join("new")).unwrap();
     for k in 1..=ops {
-        let (r, _) = testing::write_modules_with(
-            &dir,
-            &tree("v1", &["a"]),
-            WRITE,
-            Some(Fault::FailAt(k)),
-            false,
-        );
+        let (r, _) =
+            testing::write_modules_with(&dir, &tree("v1", &["a"]), WRITE, Some(Fault::FailAt(k)));
         assert!(r.is_err());
         assert_eq!(
             snapshot(parent.path()),
@@ -495,8 +472,7 @@ fn a_journal_cut_short_by_a_power_failure_is_undone() {
     let (dir, v1, v2) = v1_v2();
     let before = snapshot(dir.path());
     // Crash after the journal, a directory and a few staged files and backups.
-    let (r, _) =
-        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAt(6)), false);
+    let (r, _) = testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAt(6)));
     assert!(r.is_err());
     let journal = fs::read_to_string(dir.path().join(JOURNAL)).unwrap();
     assert!(journal.ends_with("end\n"), "{journal}");

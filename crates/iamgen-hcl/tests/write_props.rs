@@ -34,26 +34,22 @@ fn step() -> impl Strategy<Value = Step> {
             2 => (1..40usize).prop_map(|k| Some(Fault::FailAt(k))),
             2 => (1..40usize).prop_map(|k| Some(Fault::CrashAt(k))),
         ],
-        any::<bool>(),
         proptest::option::weighted(0.3, 0..FOREIGN.len()),
         any::<bool>(),
     )
-        .prop_map(
-            |(files, force, fault, per_file_sync, foreign, recover_with_previous)| {
-                let files: IndexMap<String, String> = files
-                    .into_iter()
-                    .map(|(p, v)| (PATHS[p].to_string(), format!("# {} v{v}\n", PATHS[p])))
-                    .collect();
-                Step {
-                    files,
-                    force,
-                    fault,
-                    per_file_sync,
-                    foreign: foreign.map(|f| FOREIGN[f].to_string()),
-                    recover_with_previous,
-                }
-            },
-        )
+        .prop_map(|(files, force, fault, foreign, recover_with_previous)| {
+            let files: IndexMap<String, String> = files
+                .into_iter()
+                .map(|(p, v)| (PATHS[p].to_string(), format!("# {} v{v}\n", PATHS[p])))
+                .collect();
+            Step {
+                files,
+                force,
+                fault,
+                foreign: foreign.map(|f| FOREIGN[f].to_string()),
+                recover_with_previous,
+            }
+        })
 }
 
 fn cases() -> u32 {

@@ -47,12 +47,13 @@
 //! path without links, and staged and backup names must be this run's, beside their target.
 //!
 //! **Durability.** When `write_modules` returns `Ok`, every file it wrote, every removal, and the
-//! manifest are on stable storage, as far as the operating system's sync calls promise it. After a
-//! crash at any moment, the next run finds either the old tree or the new one (after recovery),
-//! never a mix, never a missing file. The cost is two barriers per run, whatever the number of
-//! files: on Linux each is one `syncfs` of the file system holding `dir`; elsewhere, one `fsync`
-//! per staged file and per touched directory, issued together after staging rather than one per
-//! file as it is written. A run that changes nothing syncs nothing.
+//! manifest are on stable storage, as far as `fsync` promises it. After a crash at any moment, the
+//! next run finds either the old tree or the new one (after recovery), never a mix, never a missing
+//! or truncated file. The cost is two barriers per run instead of one `fsync` per file as it is
+//! written: the first syncs every staged file, backup and the journal, then each directory holding
+//! them; the second each directory a rename or removal touched, and the journal. Each barrier's
+//! syncs are issued together from a few threads, so the file system commits them in groups rather
+//! than one commit per file. A run that changes nothing syncs nothing.
 //!
 //! **Modes.** A new file gets `0666` less the process umask, like any file an editor creates; a
 //! rewritten file keeps its mode. New directories get `0777` less the umask.

@@ -18,16 +18,14 @@ pub enum Fault {
     CrashAt(usize),
 }
 
-/// [`super::write_modules`] with a fault, and optionally the portable sync (one `fsync` per file
-/// and directory) instead of Linux's `syncfs`. Also returns how many operations the run counted.
+/// [`super::write_modules`] with a fault. Also returns how many operations the run counted.
 pub fn write_modules_with(
     dir: &Path,
     files: &IndexMap<String, String>,
     options: WriteOptions,
     fault: Option<Fault>,
-    per_file_sync: bool,
 ) -> (Result<WriteReport, OutputError>, usize) {
-    let hooks = tx::Hooks::new(None, fault, per_file_sync);
+    let hooks = tx::Hooks::new(None, fault);
     let result = tx::run(dir, files, &options, &hooks);
     (result, hooks.ops())
 }
@@ -41,8 +39,6 @@ pub struct Step {
     pub force: bool,
     /// A fault to inject.
     pub fault: Option<Fault>,
-    /// Use the portable per-file sync.
-    pub per_file_sync: bool,
     /// Before the run, a file iamgen did not generate, written at this path (if free).
     pub foreign: Option<String>,
     /// After a crash, recover with the previous files (true) or this step's (false).
@@ -127,8 +123,7 @@ pub fn check_sequence(dir: &Path, steps: &[Step]) -> Result<(), String> {
             force: step.force,
             ..WriteOptions::default()
         };
-        let (result, _) =
-            write_modules_with(dir, &step.files, options, step.fault, step.per_file_sync);
+        let (result, _) = write_modules_with(dir, &step.files, options, step.fault);
         match result {
             Ok(_) => {
                 settled(dir, &step.files, &current, &mut foreign).map_err(at)?;
@@ -145,7 +140,7 @@ pub fn check_sequence(dir: &Path, steps: &[Step]) -> Result<(), String> {
                     force: true,
                     ..WriteOptions::default()
                 };
-                let (result, _) = write_modules_with(dir, &files, options, None, false);
+                let (result, _) = write_modules_with(dir, &files, options, None);
                 let report = result.map_err(|e| at(format!("recovery: {e}")))?;
                 if report.recovered.is_none() {
                     return Err(at("the crash was not recovered".into()));

@@ -16,25 +16,19 @@ pub(super) struct Hooks {
     fault: Option<super::testing::Fault>,
     ops: Cell<usize>,
     crashed: Cell<bool>,
-    pub per_file_sync: bool,
 }
 
 impl Hooks {
     pub fn from_env() -> Self {
-        Hooks::new(std::env::var("IAMGEN_TEST_PAUSE").ok(), None, false)
+        Hooks::new(std::env::var("IAMGEN_TEST_PAUSE").ok(), None)
     }
 
-    pub fn new(
-        pause: Option<String>,
-        fault: Option<super::testing::Fault>,
-        per_file_sync: bool,
-    ) -> Self {
+    pub fn new(pause: Option<String>, fault: Option<super::testing::Fault>) -> Self {
         Hooks {
             pause,
             fault,
             ops: Cell::new(0),
             crashed: Cell::new(false),
-            per_file_sync,
         }
     }
 
@@ -113,9 +107,10 @@ fn changing(dir: &Path) -> OutputError {
     }
 }
 
+/// The run proper; `_lock` is the proof that the directory is locked.
 fn locked_run(
     dir: &Path,
-    lock: &Lock,
+    _lock: &Lock,
     files: &IndexMap<String, String>,
     options: &WriteOptions,
     hooks: &Hooks,
@@ -129,7 +124,7 @@ fn locked_run(
         real,
     };
     hooks.pause("locked");
-    let recovered = recover(&root, lock, hooks)?;
+    let recovered = recover(&root)?;
     let mut manifest = String::new();
     let plan = plan::plan(&root, files, options, &mut manifest)?;
     let mut report = plan.report.clone();
@@ -142,7 +137,7 @@ fn locked_run(
             dir: root.shown.clone(),
         });
     }
-    transaction(&root, lock, &plan, options, hooks)?;
+    transaction(&root, &plan, options, hooks)?;
     Ok(report)
 }
 
@@ -220,7 +215,8 @@ fn create_dir_chain(dir: &Path) -> Result<Vec<PathBuf>, OutputError> {
 
 /// An advisory lock on the output directory itself, held while the value lives.
 struct Lock {
-    file: File,
+    /// The lock is the open file description: closing it (drop) releases the lock.
+    _file: File,
 }
 
 impl Lock {
@@ -250,7 +246,7 @@ impl Lock {
             }
             Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
         }
-        Ok(same_file(&file, dir).then_some(Lock { file }))
+        Ok(same_file(&file, dir).then_some(Lock { _file: file }))
     }
 }
 
@@ -505,7 +501,6 @@ impl Journal {
 
 fn transaction(
     root: &Root,
-    lock: &Lock,
     plan: &Plan,
     options: &WriteOptions,
     hooks: &Hooks,
@@ -521,13 +516,13 @@ fn transaction(
         }
         return Err(root.io_err(JOURNAL, e));
     }
-    match forward(root, lock, plan, &journal, options, hooks) {
+    match forward(root, plan, &journal, options, hooks) {
         Ok(()) => {}
         Err(e) if hooks.crashed.get() => return Err(e),
         Err(error) => {
             return Err(match undo(root, &journal) {
                 Ok(()) => {
-                    let _ = barrier(root, lock, &journal, hooks, false);
+                    let _ = barrier(root, &journal, hooks, false);
                     let _ = fs::remove_file(&journal_path);
                     error
                 }
@@ -550,7 +545,6 @@ fn transaction(
 /// Everything up to and including the commit mark; an error means: undo.
 fn forward(
     root: &Root,
-    lock: &Lock,
     plan: &Plan,
     journal: &Journal,
     options: &WriteOptions,
@@ -584,7 +578,7 @@ fn forward(
         cancel()?;
     }
     hooks.pause("staged");
-    barrier(root, lock, journal, hooks, true)?;
+    barrier(root, journal, hooks, true)?;
     cancel()?;
     for (n, jw) in journal.writes.iter().enumerate() {
         hooks
@@ -610,7 +604,7 @@ fn forward(
             f.write_all(b"commit\n")
         })
         .map_err(|e| root.io_err(JOURNAL, e))?;
-    barrier(root, lock, journal, hooks, false)
+    barrier(root, journal, hooks, false)
 }
 
 /// Creates `path` (which must not exist), writes `content` and closes it. A new file gets 0666
@@ -644,26 +638,15 @@ fn back_up(target: &Path, backup: &Path) -> io::Result<()> {
 }
 
 /// Makes the run's work durable. Before the swap (`staging`): staged files, backups, new
-/// directories and the journal; after it: the renames, removals and the commit mark. On Linux one
-/// `syncfs`; elsewhere each of those files and directories, once.
+/// directories and the journal; after it: the renames, removals and the commit mark. Each of those
+/// files and directories is synced once, all together.
 fn barrier(
     root: &Root,
-    lock: &Lock,
     journal: &Journal,
     hooks: &Hooks,
     staging: bool,
 ) -> Result<(), OutputError> {
     hooks.op().map_err(|e| root.io_err(JOURNAL, e))?;
-    #[cfg(target_os = "linux")]
-    if !hooks.per_file_sync {
-        use std::os::fd::AsRawFd;
-        // SAFETY: syncfs only reads the descriptor, which `lock.file` keeps open.
-        if unsafe { libc::syncfs(lock.file.as_raw_fd()) } == 0 {
-            return Ok(());
-        }
-        // A file system without syncfs: sync each file instead.
-    }
-    let _ = lock;
     let mut files: Vec<&str> = vec![JOURNAL];
     let mut dirs: Vec<String> = vec![String::new()];
     let parent = |p: &str| {
@@ -693,16 +676,43 @@ fn barrier(
     }
     dirs.sort();
     dirs.dedup();
-    for f in files {
-        File::open(root.real(f))
-            .and_then(|f| f.sync_all())
-            .map_err(|e| root.io_err(f, e))?;
+    sync_together(root, &files, |p| File::open(p)?.sync_all())?;
+    // A directory an undo removed needs no sync.
+    let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
+    sync_together(root, &dirs, |p| ignore_missing(sync_dir(p)))
+}
+
+/// Runs `sync` on every path from a few threads at once: the file system commits concurrent
+/// syncs together, where one after the other each would wait for its own commit. Each thread
+/// opens one file at a time, so few descriptors are used.
+fn sync_together(
+    root: &Root,
+    paths: &[&str],
+    sync: impl Fn(&Path) -> io::Result<()> + Sync,
+) -> Result<(), OutputError> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    const THREADS: usize = 8;
+    let next = AtomicUsize::new(0);
+    let failed: Mutex<Option<OutputError>> = Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS.min(paths.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(rel) = paths.get(i) else { break };
+                if let Err(e) = sync(&root.real(rel)) {
+                    let mut failed = failed.lock().unwrap_or_else(|p| p.into_inner());
+                    failed.get_or_insert(root.io_err(rel, e));
+                    next.store(paths.len(), Ordering::Relaxed);
+                    break;
+                }
+            });
+        }
+    });
+    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
     }
-    for d in &dirs {
-        // A directory an undo removed needs no sync.
-        ignore_missing(sync_dir(&root.real(d))).map_err(|e| root.io_err(d, e))?;
-    }
-    Ok(())
 }
 
 #[cfg(unix)]
@@ -803,7 +813,7 @@ fn complete(root: &Root, journal: &Journal) -> Result<(), (String, io::Error)> {
 }
 
 /// Finishes an interrupted run, if the directory holds its journal.
-fn recover(root: &Root, lock: &Lock, hooks: &Hooks) -> Result<Option<Recovered>, OutputError> {
+fn recover(root: &Root) -> Result<Option<Recovered>, OutputError> {
     let mut walker = Walker::new(root);
     match walker.find(JOURNAL)? {
         Found::Missing => return Ok(None),
@@ -830,13 +840,7 @@ fn recover(root: &Root, lock: &Lock, hooks: &Hooks) -> Result<Option<Recovered>,
         path: root.shown(&path),
         source,
     })?;
-    barrier(
-        root,
-        lock,
-        &journal,
-        &Hooks::new(None, None, hooks.per_file_sync),
-        false,
-    )?;
+    barrier(root, &journal, &Hooks::new(None, None), false)?;
     fs::remove_file(root.real(JOURNAL)).map_err(|e| root.io_err(JOURNAL, e))?;
     Ok(Some(how))
 }

@@ -695,19 +695,28 @@ fn sync_together(
     const THREADS: usize = 8;
     let next = AtomicUsize::new(0);
     let failed: Mutex<Option<OutputError>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..THREADS.min(paths.len()) {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(rel) = paths.get(i) else { break };
-                if let Err(e) = sync(&root.real(rel)) {
-                    let mut failed = failed.lock().unwrap_or_else(|p| p.into_inner());
-                    failed.get_or_insert(root.io_err(rel, e));
-                    next.store(paths.len(), Ordering::Relaxed);
-                    break;
-                }
-            });
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(rel) = paths.get(i) else { break };
+        if let Err(e) = sync(&root.real(rel)) {
+            let mut failed = failed.lock().unwrap_or_else(|p| p.into_inner());
+            failed.get_or_insert(root.io_err(rel, e));
+            next.store(paths.len(), Ordering::Relaxed);
+            break;
         }
+    };
+    std::thread::scope(|scope| {
+        // This thread works too, so a thread that cannot be started (a process limit) costs
+        // only speed.
+        for _ in 1..THREADS.min(paths.len()) {
+            if std::thread::Builder::new()
+                .spawn_scoped(scope, work)
+                .is_err()
+            {
+                break;
+            }
+        }
+        work();
     });
     match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
         Some(e) => Err(e),

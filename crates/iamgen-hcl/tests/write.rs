@@ -249,6 +249,29 @@ fn a_crash_at_any_operation_is_finished_by_the_next_run() {
 }
 
 #[test]
+fn a_crash_while_undoing_a_failure_is_undone_by_the_next_run() {
+    // Even a failure of the very last operation, the sync after the commit mark: the mark is
+    // taken back before undoing, so the next run undoes rather than completes.
+    let (dir, v1, v2) = v1_v2();
+    let before = snapshot(dir.path());
+    let (_, ops) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(usize::MAX)));
+    for k in 2..=ops {
+        let (dir, _, _) = v1_v2();
+        let (r, _) =
+            testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailThenCrashAt(k)));
+        assert!(r.is_err(), "{k}");
+        let report = write_modules(dir.path(), &v1, WRITE).unwrap();
+        assert_eq!(
+            report.recovered,
+            Some(Recovered::RolledBack),
+            "{k} of {ops}"
+        );
+        assert_eq!(snapshot(dir.path()), before, "failure at {k} of {ops}");
+    }
+}
+
+#[test]
 fn a_directory_this_run_created_is_removed_when_it_fails() {
     let parent = tempfile::tempdir().unwrap();
     let dir = parent.path().join("new/out");

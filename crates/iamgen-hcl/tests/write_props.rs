@@ -33,6 +33,7 @@ fn step() -> impl Strategy<Value = Step> {
             3 => Just(None),
             2 => (1..40usize).prop_map(|k| Some(Fault::FailAt(k))),
             2 => (1..40usize).prop_map(|k| Some(Fault::CrashAt(k))),
+            1 => (1..40usize).prop_map(|k| Some(Fault::FailThenCrashAt(k))),
         ],
         proptest::option::weighted(0.3, 0..FOREIGN.len()),
         any::<bool>(),

@@ -16,6 +16,9 @@ pub enum Fault {
     /// The process "dies" there: the run stops without undoing anything, as after kill -9; the
     /// next run must recover.
     CrashAt(usize),
+    /// The operation fails, the run does what it does on a failure before undoing, and then
+    /// "dies": the next run must undo it.
+    FailThenCrashAt(usize),
 }
 
 /// [`super::write_modules`] with a fault. Also returns how many operations the run counted.
@@ -129,7 +132,12 @@ pub fn check_sequence(dir: &Path, steps: &[Step]) -> Result<(), String> {
                 settled(dir, &step.files, &current, &mut foreign).map_err(at)?;
                 current = step.files.clone();
             }
-            Err(e) if matches!(step.fault, Some(Fault::CrashAt(_))) && journal_exists(dir) => {
+            Err(e)
+                if matches!(
+                    step.fault,
+                    Some(Fault::CrashAt(_) | Fault::FailThenCrashAt(_))
+                ) && journal_exists(dir) =>
+            {
                 explained(dir, &current, &step.files, &foreign)
                     .map_err(|w| at(format!("{e}: {w}")))?;
                 let files = match step.recover_with_previous {

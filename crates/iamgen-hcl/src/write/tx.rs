@@ -15,7 +15,10 @@ pub(super) struct Hooks {
     pause: Option<String>,
     fault: Option<super::testing::Fault>,
     ops: Cell<usize>,
+    /// The process "died" (an injected crash): nothing more may be done, not even undoing.
     crashed: Cell<bool>,
+    /// An injected failure after which the process "dies" before undoing.
+    dying: Cell<bool>,
 }
 
 impl Hooks {
@@ -29,6 +32,7 @@ impl Hooks {
             fault,
             ops: Cell::new(0),
             crashed: Cell::new(false),
+            dying: Cell::new(false),
         }
     }
 
@@ -44,6 +48,12 @@ impl Hooks {
             Some(Fault::CrashAt(k)) if k == n => {
                 self.crashed.set(true);
                 Err(io::Error::other(format!("injected crash at operation {n}")))
+            }
+            Some(Fault::FailThenCrashAt(k)) if k == n => {
+                self.dying.set(true);
+                Err(io::Error::other(format!(
+                    "injected failure at operation {n}"
+                )))
             }
             _ => Ok(()),
         }
@@ -90,7 +100,7 @@ pub(super) fn run(
         }
     };
     let result = locked_run(dir, &lock, files, options, hooks);
-    if result.is_err() && !hooks.crashed.get() {
+    if result.is_err() && !hooks.crashed.get() && !hooks.dying.get() {
         // Rolled back: the directories this run created go too (rmdir: only while empty).
         for d in created.iter().rev() {
             let _ = fs::remove_dir(d);
@@ -386,8 +396,9 @@ impl Journal {
             line,
             why: why.to_string(),
         };
-        // A journal cut short by a power failure may end in part of a line: drop it.
-        let text = match text.lines().any(|l| l == "end") || text.ends_with('\n') {
+        // A journal cut short by a power failure may end in part of a line (of an entry, of `end`
+        // or of `commit`): drop it. iamgen ends every line it writes.
+        let text = match text.ends_with('\n') {
             true => text,
             false => text.rsplit_once('\n').map_or("", |(whole, _)| whole),
         };
@@ -518,7 +529,7 @@ fn transaction(
     }
     match forward(root, plan, &journal, options, hooks) {
         Ok(()) => {}
-        Err(e) if hooks.crashed.get() => return Err(e),
+        Err(e) if hooks.crashed.get() || hooks.dying.get() => return Err(e),
         Err(error) => {
             return Err(match undo(root, &journal) {
                 Ok(()) => {
@@ -597,14 +608,23 @@ fn forward(
     }
     hooks.pause("swapped");
     cancel()?;
-    hooks
+    let committed = hooks
         .op()
         .and_then(|_| {
             let mut f = OpenOptions::new().append(true).open(root.real(JOURNAL))?;
             f.write_all(b"commit\n")
         })
-        .map_err(|e| root.io_err(JOURNAL, e))?;
-    barrier(root, journal, hooks, false)
+        .map_err(|e| root.io_err(JOURNAL, e))
+        .and_then(|_| barrier(root, journal, hooks, false));
+    if committed.is_err() && !hooks.crashed.get() {
+        // Not durable: take the mark back before undoing, so that a crash during the undo is
+        // undone by the next run rather than completed.
+        let _ = OpenOptions::new()
+            .write(true)
+            .open(root.real(JOURNAL))
+            .and_then(|f| f.set_len(journal.text().len() as u64));
+    }
+    committed
 }
 
 /// Creates `path` (which must not exist), writes `content` and closes it. A new file gets 0666

@@ -50,7 +50,8 @@ struct GenArgs {
     /// With --out: write nothing; exit 1 listing the files that are not up to date.
     #[arg(long, requires = "out")]
     check: bool,
-    /// With --out: overwrite files that iamgen did not generate.
+    /// With --out: overwrite files that iamgen did not generate, and replace a tree generated from
+    /// another spec (another project or environment, or the built-in example).
     #[arg(long, requires = "out")]
     force: bool,
     /// Output format.

@@ -127,11 +127,16 @@ fn is_root() -> bool {
 }
 
 /// The binary, as an unprivileged user when the tests run as root (root ignores permission bits).
-fn unprivileged() -> Command {
+/// It runs from a copy in `dir` (which that user owns): the build directory may be out of its reach.
+fn unprivileged(dir: &Path) -> Command {
     if is_root() {
+        let copy = dir.join("iamgen-bin");
+        if !copy.exists() {
+            fs::copy(bin(), &copy).unwrap();
+        }
         let mut c = Command::new("setpriv");
         c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
-            .arg(bin());
+            .arg(copy);
         c
     } else {
         iamgen()
@@ -175,7 +180,7 @@ fn an_unreadable_iamgen_yaml_is_an_error_not_the_example() {
     let dir = shared_tempdir();
     let spec = write_spec(dir.path(), "iamgen.yaml", "mine", &["a"]);
     // Generated from the user's spec, as the user.
-    let o = unprivileged()
+    let o = unprivileged(dir.path())
         .current_dir(dir.path())
         .args(["gen", "--out", "tf"])
         .output()
@@ -183,7 +188,7 @@ fn an_unreadable_iamgen_yaml_is_an_error_not_the_example() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let before = snapshot(dir.path());
     fs::set_permissions(&spec, fs::Permissions::from_mode(0o000)).unwrap();
-    let o = unprivileged()
+    let o = unprivileged(dir.path())
         .current_dir(dir.path())
         .args(["gen", "--out", "tf"])
         .output()
@@ -366,7 +371,7 @@ fn a_failed_removal_leaves_the_directory_exactly_as_it_was() {
     let ab = write_spec(dir.path(), "ab.yaml", "p", &["a", "b"]);
     let a = write_spec(dir.path(), "a.yaml", "p", &["a"]);
     let out = dir.path().join("tf");
-    let o = unprivileged()
+    let o = unprivileged(dir.path())
         .args(["gen"])
         .arg(&ab)
         .arg("--out")
@@ -378,7 +383,7 @@ fn a_failed_removal_leaves_the_directory_exactly_as_it_was() {
     let b = out.join("modules/b");
     fs::set_permissions(&b, fs::Permissions::from_mode(0o555)).unwrap();
     let before = snapshot(&out);
-    let o = unprivileged()
+    let o = unprivileged(dir.path())
         .args(["gen"])
         .arg(&a)
         .arg("--out")
@@ -386,7 +391,7 @@ fn a_failed_removal_leaves_the_directory_exactly_as_it_was() {
         .output()
         .unwrap();
     let after = snapshot(&out);
-    let check = unprivileged()
+    let check = unprivileged(dir.path())
         .args(["gen"])
         .arg(&a)
         .args(["--check", "--out"])

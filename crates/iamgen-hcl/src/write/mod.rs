@@ -13,7 +13,10 @@
 //! - **Never through a link.** `dir` itself may be a symbolic link (it is resolved once), but no
 //!   path below it that iamgen writes, reads for comparison or removes may be one, at any component:
 //!   such a run is refused before anything changes, naming the link. A manifest entry or journal
-//!   entry that is not a plain relative path inside `dir` is refused too.
+//!   entry that is not a plain relative path inside `dir` is refused too, and so is a FIFO, socket
+//!   or device where a file is read or written. The paths are checked when the run plans (under the
+//!   lock, so no other iamgen run changes them); a program that swaps a directory for a link while
+//!   the run is writing is not defended against.
 //! - **One run at a time.** The run holds an advisory lock (`flock`) on `dir` itself (no lock file);
 //!   a second run, or a `check` during a write, fails at once with [`OutputError::Busy`] and writes
 //!   nothing.
@@ -34,8 +37,10 @@
 //!   8. cleanup: backups deleted, directories emptied by removals removed, journal deleted.
 //!
 //!   An error or a cancellation (SIGINT/SIGTERM in the CLI, see [`Cancel`]) before the commit mark
-//!   rolls everything back — files, manifest, removals, and the directories the run created
-//!   (`dir` included, if it created it) — and the directory is exactly as it was.
+//!   is durable rolls everything back — files, manifest, removals, and the directories the run
+//!   created (`dir` included, if it created it) — and the directory is exactly as it was. (A mark
+//!   written but not synced is taken back first, so that a crash during the rollback is rolled
+//!   back too.)
 //!
 //! **Recovery.** A run killed outright (kill -9, power loss) leaves the journal. The next write run
 //! into the directory finishes it under the lock before doing its own work: without the commit

@@ -347,6 +347,16 @@ fn another_origin_needs_force_and_no_origin_keeps_the_recorded_one() {
         manifest.contains("# origin: project mine, environment dev\n"),
         "{manifest}"
     );
+    // An origin is one line: control characters cannot break the manifest.
+    let fresh = tempfile::tempdir().unwrap();
+    let odd = WRITE.with_origin("project x\n../../etc/passwd");
+    write_modules(fresh.path(), &tree("v1", &["a"]), odd.clone()).unwrap();
+    let manifest = fs::read_to_string(fresh.path().join(MANIFEST)).unwrap();
+    assert!(
+        manifest.contains("\n# origin: project x ../../etc/passwd\nmain.tf\n"),
+        "{manifest}"
+    );
+    write_modules(fresh.path(), &tree("v1", &["a"]), odd).unwrap();
     let r = write_modules(dir.path(), &tree("v3", &["b"]), other.with_force(true)).unwrap();
     assert_eq!(r.removed, ["modules/a/main.tf", "modules/a/outputs.tf"]);
     let manifest = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();

@@ -252,7 +252,15 @@ pub(super) fn plan<'a>(
     }
     let mut walker = Walker::new(root);
     let previous = read_manifest(root, &mut walker)?;
-    if let (Some(origin), Some(recorded)) = (&options.origin, &previous.origin) {
+    // The origin is one line of the manifest.
+    let origin: Option<String> = options.origin.as_ref().map(|o| {
+        o.chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect::<String>()
+            .trim()
+            .to_string()
+    });
+    if let (Some(origin), Some(recorded)) = (&origin, &previous.origin) {
         if origin != recorded && !options.force {
             return Err(OutputError::OtherOrigin {
                 dir: root.shown.clone(),
@@ -261,7 +269,7 @@ pub(super) fn plan<'a>(
             });
         }
     }
-    let origin = options.origin.as_deref().or(previous.origin.as_deref());
+    let origin = origin.as_deref().or(previous.origin.as_deref());
     *new_manifest = manifest_text(files, origin);
     let generated_before: HashSet<&str> = previous.entries.iter().map(String::as_str).collect();
 

@@ -33,16 +33,18 @@ fn decode(data: &[u8]) -> Vec<Step> {
                 .filter(|(i, _)| mask & (1 << i) != 0)
                 .map(|(i, p)| (p.to_string(), format!("# {p} v{}\n", (version >> (i % 4)) & 3)))
                 .collect();
-            let k = usize::from(fault & 0x3f) + 1;
+            let k = usize::from(fault & 0x1f) + 1;
             Step {
                 files,
                 force: flags & 1 != 0,
                 recover_with_previous: flags & 4 != 0,
                 foreign: (flags & 8 != 0).then(|| FOREIGN[usize::from(flags >> 4) % FOREIGN.len()].to_string()),
-                fault: match fault >> 6 {
-                    0 | 1 => None,
-                    2 => Some(Fault::FailAt(k)),
-                    _ => Some(Fault::CrashAt(k)),
+                fault: match fault >> 5 {
+                    0..=2 => None,
+                    3 | 4 => Some(Fault::FailAt(k)),
+                    5 => Some(Fault::CrashAt(k)),
+                    6 => Some(Fault::FailThenCrashAt(k)),
+                    _ => Some(Fault::CrashAfterCommit),
                 },
             }
         })

@@ -34,6 +34,7 @@ fn step() -> impl Strategy<Value = Step> {
             2 => (1..40usize).prop_map(|k| Some(Fault::FailAt(k))),
             2 => (1..40usize).prop_map(|k| Some(Fault::CrashAt(k))),
             1 => (1..40usize).prop_map(|k| Some(Fault::FailThenCrashAt(k))),
+            1 => Just(Some(Fault::CrashAfterCommit)),
         ],
         proptest::option::weighted(0.3, 0..FOREIGN.len()),
         any::<bool>(),

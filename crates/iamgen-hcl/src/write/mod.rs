@@ -32,8 +32,8 @@
 //!      not supported), so the target itself never disappears;
 //!   5. **barrier**: staged files, backups, directories and journal are made durable together;
 //!   6. swap: each staged file is renamed over its target, each removed file renamed to its backup;
-//!   7. commit: `commit` is appended to the journal, and a second **barrier** makes the renames and
-//!      that mark durable;
+//!   7. commit: a second **barrier** makes the renames durable, then `commit` is appended to the
+//!      journal and synced (so a mark that survives a power failure always finds the renames done);
 //!   8. cleanup: backups deleted, directories emptied by removals removed, journal deleted.
 //!
 //!   An error or a cancellation (SIGINT/SIGTERM in the CLI, see [`Cancel`]) before the commit mark
@@ -56,7 +56,7 @@
 //! next run finds either the old tree or the new one (after recovery), never a mix, never a missing
 //! or truncated file. The cost is two barriers per run instead of one `fsync` per file as it is
 //! written: the first syncs every staged file, backup and the journal, then each directory holding
-//! them; the second each directory a rename or removal touched, and the journal. Each barrier's
+//! them; the second each directory a rename or removal touched; then the commit mark. Each barrier's
 //! syncs are issued together from a few threads, so the file system commits them in groups rather
 //! than one commit per file. A run that changes nothing syncs nothing.
 //!

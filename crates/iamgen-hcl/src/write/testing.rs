@@ -6,9 +6,9 @@ use indexmap::IndexMap;
 
 use super::{tx, OutputError, WriteOptions, WriteReport};
 
-/// A fault at the n-th operation (1-based) that changes the directory on the way forward:
-/// creating the journal, a directory or a staged file, a backup, a rename, a barrier, the commit
-/// mark.
+/// A fault at the n-th operation (1-based) that changes the directory on the way forward
+/// (creating the journal, a directory or a staged file, a backup, a rename, a barrier, the commit
+/// mark), or right after the commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
     /// The operation fails with an I/O error: the run must roll back.
@@ -19,6 +19,8 @@ pub enum Fault {
     /// The operation fails, the run does what it does on a failure before undoing, and then
     /// "dies": the next run must undo it.
     FailThenCrashAt(usize),
+    /// The run "dies" right after its commit mark is durable: the next run must complete it.
+    CrashAfterCommit,
 }
 
 /// [`super::write_modules`] with a fault. Also returns how many operations the run counted.
@@ -135,7 +137,7 @@ pub fn check_sequence(dir: &Path, steps: &[Step]) -> Result<(), String> {
             Err(e)
                 if matches!(
                     step.fault,
-                    Some(Fault::CrashAt(_) | Fault::FailThenCrashAt(_))
+                    Some(Fault::CrashAt(_) | Fault::FailThenCrashAt(_) | Fault::CrashAfterCommit)
                 ) && journal_exists(dir) =>
             {
                 explained(dir, &current, &step.files, &foreign)

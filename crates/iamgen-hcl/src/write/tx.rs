@@ -546,6 +546,10 @@ fn transaction(
         }
     }
     hooks.pause("committed");
+    if hooks.fault == Some(super::testing::Fault::CrashAfterCommit) {
+        hooks.crashed.set(true);
+        return Err(root.io_err(JOURNAL, io::Error::other("injected crash after the commit")));
+    }
     // Cleanup: past the commit mark, a failure here only leaves debris the next run removes.
     if complete(root, &journal).is_ok() {
         let _ = fs::remove_file(&journal_path);
@@ -608,17 +612,20 @@ fn forward(
     }
     hooks.pause("swapped");
     cancel()?;
+    // The renames are durable before the mark is: a mark that survives a power failure always
+    // finds them done.
+    barrier(root, journal, hooks, false)?;
     let committed = hooks
         .op()
         .and_then(|_| {
             let mut f = OpenOptions::new().append(true).open(root.real(JOURNAL))?;
-            f.write_all(b"commit\n")
+            f.write_all(b"commit\n")?;
+            f.sync_all()
         })
-        .map_err(|e| root.io_err(JOURNAL, e))
-        .and_then(|_| barrier(root, journal, hooks, false));
+        .map_err(|e| root.io_err(JOURNAL, e));
     if committed.is_err() && !hooks.crashed.get() {
-        // Not durable: take the mark back before undoing, so that a crash during the undo is
-        // undone by the next run rather than completed.
+        // Not durable (or half written): take the mark back before undoing, so that a crash
+        // during the undo is undone by the next run rather than completed.
         let _ = OpenOptions::new()
             .write(true)
             .open(root.real(JOURNAL))
@@ -657,8 +664,9 @@ fn back_up(target: &Path, backup: &Path) -> io::Result<()> {
     }
 }
 
-/// Makes the run's work durable. Before the swap (`staging`): staged files, backups, new
-/// directories and the journal; after it: the renames, removals and the commit mark. Each of those
+/// Makes the run's work durable. Before the swap (`staging`): staged files, backups and the
+/// journal, then the directories holding them and the new directories; after it: the directories
+/// of the renames and removals (the commit mark is synced after that, on its own). Each of those
 /// files and directories is synced once, all together.
 fn barrier(
     root: &Root,
@@ -667,7 +675,7 @@ fn barrier(
     staging: bool,
 ) -> Result<(), OutputError> {
     hooks.op().map_err(|e| root.io_err(JOURNAL, e))?;
-    let mut files: Vec<&str> = vec![JOURNAL];
+    let mut files: Vec<&str> = Vec::new();
     let mut dirs: Vec<String> = vec![String::new()];
     let parent = |p: &str| {
         p.rsplit_once('/')
@@ -675,6 +683,7 @@ fn barrier(
             .unwrap_or_default()
     };
     if staging {
+        files.push(JOURNAL);
         for w in &journal.writes {
             files.push(&w.staged);
             files.extend(w.backup.as_deref());

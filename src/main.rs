@@ -3,13 +3,15 @@
 //! A thin shell over [`iamgen_core`] (load, plan, check) and [`iamgen_hcl`] (render, write).
 //! Exit codes: 0 success, 1 invalid spec or out-of-date output, 2 usage.
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::fmt::Display;
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use iamgen_core::{compile, Compiled, Settings, Values};
 use iamgen_hcl::docs::Docs;
+use iamgen_hcl::write::{Cancel, OutputError, Recovered};
 use iamgen_hcl::{json, single_file, Output, WriteOptions};
 
 /// Least-privilege AWS IAM, written as Terraform, from a short YAML description of a platform.
@@ -35,7 +37,8 @@ enum Command {
 
 #[derive(Args)]
 struct SpecArgs {
-    /// The spec. Default: ./iamgen.yaml if present, else the built-in example platform.
+    /// The spec (`-`: standard input). Default: ./iamgen.yaml if present, else the built-in example
+    /// platform.
     spec: Option<PathBuf>,
     /// Treat warnings (wildcards nobody accepted in writing) as errors: for production.
     #[arg(long)]
@@ -52,7 +55,8 @@ struct GenArgs {
     /// With --out: write nothing; exit 1 listing the files that are not up to date.
     #[arg(long, requires = "out")]
     check: bool,
-    /// With --out: overwrite files that iamgen did not generate.
+    /// With --out: overwrite files that iamgen did not generate, and replace a tree generated from
+    /// another spec (another project or environment, or the built-in example).
     #[arg(long, requires = "out")]
     force: bool,
     /// Output format.
@@ -154,50 +158,114 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if !f.message.is_empty() {
-                eprintln!("{}", f.message);
+                say(&f.message);
             }
             ExitCode::from(f.code)
         }
     }
 }
 
-/// Reads and compiles the spec, printing warnings on stderr.
-fn load(args: &SpecArgs) -> Result<Compiled, Failure> {
-    let (name, text) = match &args.spec {
-        Some(path) => {
-            let text = std::fs::read(path).map_err(|e| {
-                Failure::invalid(format!(
-                    "{}: error: cannot read the spec: {e}",
-                    path.display()
-                ))
-            })?;
-            let text = String::from_utf8(text).map_err(|e| {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-                let column = String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or_default()).chars().count() + 1;
-                Failure::invalid(format!("{}:{line}:{column}: error: the spec is not UTF-8 text: a YAML spec must be UTF-8", path.display()))
-            })?;
-            (path.display().to_string(), text)
-        }
-        None if Path::new("iamgen.yaml").is_file() => {
-            let text = std::fs::read_to_string("iamgen.yaml")
-                .map_err(|e| Failure::invalid(format!("iamgen.yaml: error: {e}")))?;
-            ("iamgen.yaml".to_string(), text)
-        }
-        None => {
-            eprintln!("iamgen: no SPEC given and no ./iamgen.yaml here: using the built-in example platform ({})", iamgen_core::EXAMPLE_FILE);
-            (
-                iamgen_core::EXAMPLE_FILE.to_string(),
-                iamgen_core::EXAMPLE_SPEC.to_string(),
-            )
-        }
+/// Writes a line to stderr. A closed or full stderr is ignored, like a closed stdout: the exit
+/// code still says how the run went (`eprintln!` would panic, exit 101).
+fn say(message: impl Display) {
+    let _ = writeln!(io::stderr().lock(), "{message}");
+}
+
+/// The largest spec iamgen reads, in bytes: the limit of `iamgen_core`'s loader (which does not
+/// export it yet). Reading stops one byte past it, so `/dev/zero` or an endless pipe costs 1 MiB.
+const MAX_SPEC_BYTES: u64 = 1 << 20;
+
+/// Reads at most [`MAX_SPEC_BYTES`] + 1 bytes; more is an error. `size` is the file's size when
+/// known, for the message.
+fn read_bounded(name: &str, reader: impl Read, size: Option<u64>) -> Result<Vec<u8>, Failure> {
+    let too_big = |size: Option<u64>| {
+        let size = match size {
+            Some(n) => format!("{n} bytes"),
+            None => format!("larger than {MAX_SPEC_BYTES} bytes"),
+        };
+        Failure::invalid(format!(
+            "{name}:1:1: error: the spec is {size}; iamgen reads specs of at most {MAX_SPEC_BYTES} bytes"
+        ))
     };
+    if size.is_some_and(|n| n > MAX_SPEC_BYTES) {
+        return Err(too_big(size));
+    }
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::invalid(format!("{name}: error: cannot read the spec: {e}")))?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(too_big(None));
+    }
+    Ok(bytes)
+}
+
+/// Reads the spec file at `path` (bounded).
+fn read_spec_file(name: &str, path: &std::path::Path) -> Result<Vec<u8>, Failure> {
+    let cannot =
+        |e: io::Error| Failure::invalid(format!("{name}: error: cannot read the spec: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    read_bounded(name, file, meta.is_file().then_some(meta.len()))
+}
+
+/// Reads and compiles the spec, printing warnings on stderr. Also returns the spec's origin, as the
+/// output directory's manifest records it.
+fn load(args: &SpecArgs) -> Result<(Compiled, String), Failure> {
+    let (name, bytes, example) = match &args.spec {
+        Some(path) if path.as_os_str() == "-" => {
+            let name = "<stdin>".to_string();
+            let bytes = read_bounded(&name, io::stdin().lock(), None)?;
+            (name, bytes, false)
+        }
+        Some(path) => {
+            let name = path.display().to_string();
+            let bytes = read_spec_file(&name, path)?;
+            (name, bytes, false)
+        }
+        // Anything named iamgen.yaml here, even a broken link or an unreadable file, is the
+        // user's spec: an error to read it, never a reason to fall back to the example.
+        None => match std::fs::symlink_metadata("iamgen.yaml") {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                say(format_args!("iamgen: no SPEC given and no ./iamgen.yaml here: using the built-in example platform ({})", iamgen_core::EXAMPLE_FILE));
+                let name = iamgen_core::EXAMPLE_FILE.to_string();
+                (name, iamgen_core::EXAMPLE_SPEC.as_bytes().to_vec(), true)
+            }
+            _ => {
+                let name = "iamgen.yaml".to_string();
+                let bytes = read_spec_file(&name, "iamgen.yaml".as_ref())?;
+                (name, bytes, false)
+            }
+        },
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        let column =
+            String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or_default())
+                .chars()
+                .count()
+                + 1;
+        Failure::invalid(format!(
+            "{name}:{line}:{column}: error: the spec is not UTF-8 text: a YAML spec must be UTF-8"
+        ))
+    })?;
     let settings = Settings::default().with_strict(args.strict);
     let compiled = compile(&name, &text, &settings).map_err(|e| Failure::invalid(e.to_string()))?;
     for w in &compiled.warnings {
-        eprintln!("{name}:{w}");
+        say(format_args!("{name}:{w}"));
     }
-    Ok(compiled)
+    let spec = &compiled.spec;
+    let mut origin = format!(
+        "project {}, environment {}",
+        spec.project(),
+        spec.environment()
+    );
+    if example {
+        origin = format!("the built-in example ({origin})");
+    }
+    Ok((compiled, origin))
 }
 
 /// Writes to stdout; a closed pipe (`iamgen gen | head`) is not an error.
@@ -218,7 +286,7 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
             "error: --format json prints to stdout; it cannot be combined with --out",
         ));
     }
-    let compiled = load(&args.spec)?;
+    let (compiled, origin) = load(&args.spec)?;
     if args.format == Format::Json {
         let account = args.account.expect("clap requires it");
         if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
@@ -236,76 +304,189 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
     let Some(dir) = args.out else {
         return print(&single_file(&compiled.plan));
     };
-    let options = WriteOptions {
-        check: args.check,
-        force: args.force,
-    };
     let templates = args.templates.docs()?;
     let output = Output::modules_with(&compiled.plan, &templates)
         .map_err(|e| Failure::invalid(e.to_string()))?;
-    let report = output
-        .write_to(&dir, options)
-        .map_err(|e| Failure::invalid(format!("iamgen: error: {e}")))?;
-    if args.check {
-        if report.is_clean() {
-            eprintln!(
-                "iamgen: {} is up to date ({} files)",
-                dir.display(),
-                report.unchanged.len()
-            );
-            return Ok(());
+    let mut options = WriteOptions {
+        check: args.check,
+        force: args.force,
+        origin: Some(origin),
+        ..WriteOptions::default()
+    };
+    let signals = (!args.check).then(Signals::catch);
+    options.cancel = signals.as_ref().map(|s| s.cancel.clone());
+    let report = match output.write_to(&dir, options) {
+        Ok(report) => report,
+        Err(e @ OutputError::Cancelled { .. }) => {
+            say(format_args!("iamgen: {e}"));
+            return Err(signals.expect("cancelled by a signal").die());
         }
-        let mut lines = vec![format!(
-            "iamgen: {} is out of date; run `iamgen gen SPEC --out {}`:",
-            dir.display(),
+        Err(e) => return Err(Failure::invalid(format!("iamgen: error: {e}"))),
+    };
+    match report.recovered {
+        Some(Recovered::RolledBack) => say(format_args!(
+            "iamgen: {}: an earlier run into this directory was interrupted; its changes were rolled back",
             dir.display()
-        )];
-        lines.extend(report.written.iter().map(|f| format!("  differs: {f}")));
-        lines.extend(
-            report
-                .removed
-                .iter()
-                .map(|f| format!("  no longer generated: {f}")),
-        );
-        return Err(Failure::invalid(lines.join("\n")));
+        )),
+        Some(Recovered::Completed) => say(format_args!(
+            "iamgen: {}: an earlier run into this directory was interrupted after it committed; it was completed",
+            dir.display()
+        )),
+        _ => {}
+    }
+    if args.check {
+        return check_report(&dir, &report);
     }
     // Say which modules changed, one line each: `wrote out/modules/predict: main.tf, outputs.tf`.
-    let mut by_module: Vec<(String, Vec<&str>)> = Vec::new();
+    let mut by_module: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut index = std::collections::HashMap::new();
     for f in &report.written {
         let (module, file) = f.rsplit_once('/').unwrap_or(("", f));
-        match by_module.iter_mut().find(|(m, _)| m == module) {
-            Some((_, files)) => files.push(file),
-            None => by_module.push((module.to_string(), vec![file])),
-        }
+        let i = *index.entry(module).or_insert_with(|| {
+            by_module.push((module, Vec::new()));
+            by_module.len() - 1
+        });
+        by_module[i].1.push(file);
     }
     for (module, files) in by_module {
         let place = if module.is_empty() {
             dir.clone()
         } else {
-            dir.join(&module)
+            dir.join(module)
         };
-        eprintln!("iamgen: wrote {}: {}", place.display(), files.join(", "));
+        say(format_args!(
+            "iamgen: wrote {}: {}",
+            place.display(),
+            files.join(", ")
+        ));
     }
     for f in &report.removed {
-        eprintln!(
+        say(format_args!(
             "iamgen: removed {} (no longer generated)",
             dir.join(f).display()
-        );
+        ));
     }
-    eprintln!(
+    say(format_args!(
         "iamgen: {}: {} written, {} unchanged, {} removed",
         dir.display(),
         report.written.len(),
         report.unchanged.len(),
         report.removed.len()
-    );
+    ));
     Ok(())
+}
+
+/// `--check`'s verdict: up to date, or each file that is not, and the command that fixes it.
+fn check_report(dir: &std::path::Path, report: &iamgen_hcl::WriteReport) -> Result<(), Failure> {
+    if report.is_clean() {
+        say(format_args!(
+            "iamgen: {} is up to date ({} files)",
+            dir.display(),
+            report.unchanged.len()
+        ));
+        return Ok(());
+    }
+    let mut lines = vec![format!(
+        "iamgen: {} is out of date; run `{}`:",
+        dir.display(),
+        command_without_check()
+    )];
+    for f in &report.written {
+        let what = match report.created.contains(f) {
+            true => "missing",
+            false => "differs",
+        };
+        lines.push(format!("  {what}: {f}"));
+    }
+    lines.extend(
+        report
+            .removed
+            .iter()
+            .map(|f| format!("  no longer generated: {f}")),
+    );
+    Err(Failure::invalid(lines.join("\n")))
+}
+
+/// This very command line without `--check`: what writes the files `--check` found out of date.
+fn command_without_check() -> String {
+    let mut words = vec!["iamgen".to_string()];
+    for arg in std::env::args_os().skip(1) {
+        let arg = arg.to_string_lossy();
+        if arg != "--check" {
+            words.push(shell_quote(&arg));
+        }
+    }
+    words.join(" ")
+}
+
+/// `arg` as a POSIX shell word.
+fn shell_quote(arg: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./=:@%+,".contains(c);
+    if !arg.is_empty() && arg.chars().all(plain) {
+        arg.to_string()
+    } else {
+        format!("'{}'", arg.replace('\'', "'\\''"))
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP during a write: the first asks the writer to roll back (it then
+/// returns `Cancelled`, and the process dies of that signal); a second ends the process at once
+/// (the next run into the directory finishes the rollback from the writer's journal).
+struct Signals {
+    cancel: Cancel,
+    #[cfg(unix)]
+    which: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn catch() -> Signals {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        use signal_hook::flag;
+        use std::sync::Arc;
+        let cancel = Cancel::new();
+        let which = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            // Registration order matters: the shutdown check sees the flag as it was before this
+            // signal set it.
+            let _ = flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(cancel.flag()));
+            let _ = flag::register_usize(sig, Arc::clone(&which), sig as usize);
+            let _ = flag::register(sig, Arc::clone(cancel.flag()));
+        }
+        Signals { cancel, which }
+    }
+
+    #[cfg(not(unix))]
+    fn catch() -> Signals {
+        Signals {
+            cancel: Cancel::new(),
+        }
+    }
+
+    /// After the rollback: dies of the signal that asked for it, as the shell expects.
+    #[cfg(unix)]
+    fn die(self) -> Failure {
+        let sig = self.which.load(std::sync::atomic::Ordering::SeqCst) as i32;
+        let _ = signal_hook::low_level::emulate_default_handler(sig);
+        Failure {
+            message: String::new(),
+            code: (128 + sig) as u8,
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn die(self) -> Failure {
+        Failure {
+            message: String::new(),
+            code: 130,
+        }
+    }
 }
 
 /// `iamgen docs`: the permissions document on stdout. A template error is a located error, exit 1.
 fn docs(args: DocsArgs) -> Result<(), Failure> {
     let templates = args.templates.docs()?;
-    let compiled = load(&SpecArgs {
+    let (compiled, _) = load(&SpecArgs {
         spec: args.spec,
         strict: false,
     })?;
@@ -316,7 +497,7 @@ fn docs(args: DocsArgs) -> Result<(), Failure> {
 }
 
 fn check(args: CheckArgs) -> Result<(), Failure> {
-    let compiled = load(&args.spec)?;
+    let (compiled, _) = load(&args.spec)?;
     let statements: usize = compiled
         .plan
         .services
@@ -325,11 +506,11 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
         .flat_map(|r| &r.policies)
         .map(|p| p.document.statements.len())
         .sum();
-    eprintln!(
+    say(format_args!(
         "iamgen: {} services, {} roles, {statements} statements checked against the AWS catalog: {} warnings",
         compiled.plan.services.len(),
         compiled.plan.services.iter().map(|s| s.roles.len()).sum::<usize>(),
         compiled.warnings.len()
-    );
+    ));
     Ok(())
 }

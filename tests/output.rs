@@ -41,7 +41,7 @@ fn modules_out_is_current() {
             dir,
             WriteOptions {
                 check: true,
-                force: false,
+                ..WriteOptions::default()
             },
         )
         .unwrap();

@@ -1,10 +1,12 @@
 //! `write_modules`: atomic (all files or none), only what changed, manifest-driven removal, never a
-//! stranger's file.
+//! stranger's file, never through a link, recoverable after a crash at any operation.
+//! The same with real processes, signals and permissions: `tests/cli_fs.rs` at the workspace root.
 
 use std::fs;
 use std::path::Path;
 
-use iamgen_hcl::write::{write_modules, OutputError, WriteOptions, MANIFEST};
+use iamgen_hcl::write::testing::{self, Fault};
+use iamgen_hcl::write::{write_modules, OutputError, Recovered, WriteOptions, JOURNAL, MANIFEST};
 use indexmap::IndexMap;
 
 fn tree(version: &str, services: &[&str]) -> IndexMap<String, String> {
@@ -20,34 +22,22 @@ fn tree(version: &str, services: &[&str]) -> IndexMap<String, String> {
     files
 }
 
-/// Every file under `dir`, with its content, for before/after comparisons.
-fn snapshot(dir: &Path) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push((
-                    p.strip_prefix(dir).unwrap().display().to_string(),
-                    fs::read_to_string(&p).unwrap_or_default(),
-                ));
-            }
-        }
-    }
-    out.sort();
-    out
+/// Every entry under `dir` (directories too), with content and mode.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>, u32)> {
+    testing::snapshot(dir)
 }
 
 const WRITE: WriteOptions = WriteOptions {
     check: false,
     force: false,
+    origin: None,
+    cancel: None,
 };
 const FORCE: WriteOptions = WriteOptions {
     check: false,
     force: true,
+    origin: None,
+    cancel: None,
 };
 
 #[test]
@@ -71,7 +61,7 @@ fn check_mode_reports_and_writes_nothing() {
         &tree("v1", &["a"]),
         WriteOptions {
             check: true,
-            force: false,
+            ..WriteOptions::default()
         },
     )
     .unwrap();
@@ -112,7 +102,7 @@ fn a_removed_service_folder_with_a_foreign_file_keeps_that_file() {
     write_modules(dir.path(), &tree("v1", &["a"]), WRITE).unwrap();
     assert_eq!(
         snapshot(&dir.path().join("modules/b")),
-        [("README.md".to_string(), "kept".to_string())]
+        [("README.md".to_string(), b"kept".to_vec(), 0o644)]
     );
 }
 
@@ -154,25 +144,346 @@ fn a_failure_while_staging_changes_nothing() {
 }
 
 #[test]
-fn a_failure_while_swapping_in_restores_every_file() {
+fn a_directory_where_a_file_goes_is_refused_before_anything_changes() {
     let dir = tempfile::tempdir().unwrap();
     write_modules(dir.path(), &tree("v1", &["a", "b"]), WRITE).unwrap();
-    // The last file to be written is now a non-empty directory: its rename fails after the
-    // earlier files were already swapped in, and they must be rolled back.
     fs::remove_file(dir.path().join("modules/b/outputs.tf")).unwrap();
     fs::create_dir_all(dir.path().join("modules/b/outputs.tf/inner")).unwrap();
     let before = snapshot(dir.path());
     let err = write_modules(dir.path(), &tree("v2", &["a", "b"]), FORCE).unwrap_err();
     assert!(matches!(err, OutputError::Io { .. }), "{err}");
-    assert_eq!(
-        snapshot(dir.path()),
-        before,
-        "v1 restored, no temporary or backup files left"
+    assert!(err.to_string().contains("modules/b/outputs.tf"), "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+/// v1 (services a, b, c) is on disk; v2 rewrites the root and a, removes b, adds d (a new
+/// directory), keeps c.
+fn v1_v2() -> (
+    tempfile::TempDir,
+    IndexMap<String, String>,
+    IndexMap<String, String>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let v1 = tree("v1", &["a", "b", "c"]);
+    write_modules(dir.path(), &v1, WRITE).unwrap();
+    let mut v2 = tree("v2", &["a", "d"]);
+    v2.insert("modules/c/main.tf".into(), "# c v1\n".into());
+    v2.insert("modules/c/outputs.tf".into(), "# c outputs v1\n".into());
+    fs::write(dir.path().join("notes.md"), "mine").unwrap();
+    (dir, v1, v2)
+}
+
+#[test]
+fn a_failure_at_any_operation_leaves_the_directory_exactly_as_it_was() {
+    let (dir, _, v2) = v1_v2();
+    let before = snapshot(dir.path());
+    let (ok, ops) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(usize::MAX)));
+    ok.unwrap();
+    assert!(ops > 20, "{ops} operations");
+    let (dir, _, v2) = v1_v2();
+    for k in 1..=ops {
+        let (r, _) = testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(k)));
+        let err = r.unwrap_err();
+        assert!(err.to_string().contains("injected failure"), "{k}: {err}");
+        assert_eq!(
+            snapshot(dir.path()),
+            before,
+            "failure at operation {k} of {ops}"
+        );
+    }
+}
+
+#[test]
+fn a_crash_at_any_operation_is_finished_by_the_next_run() {
+    let (dir, v1, v2) = v1_v2();
+    let before = snapshot(dir.path());
+    let (_, ops) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(usize::MAX)));
+    let v2_state = snapshot(dir.path());
+    for k in 1..=ops {
+        for next in [&v1, &v2] {
+            let (dir, _, _) = v1_v2();
+            let (r, _) =
+                testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAt(k)));
+            assert!(r.is_err(), "{k}");
+            let check = write_modules(
+                dir.path(),
+                &v2,
+                WriteOptions {
+                    check: true,
+                    ..WRITE
+                },
+            );
+            if dir.path().join(JOURNAL).exists() {
+                assert!(
+                    matches!(check, Err(OutputError::Interrupted { .. })),
+                    "{k}: {check:?}"
+                );
+            }
+            let report = write_modules(dir.path(), next, WRITE).unwrap();
+            let expected = if std::ptr::eq(next, &v1) {
+                &before
+            } else {
+                &v2_state
+            };
+            assert_eq!(
+                &snapshot(dir.path()),
+                expected,
+                "crash at operation {k} of {ops}, then {:?}",
+                report.recovered
+            );
+            // Operation 1 creates the journal; the last one writes and syncs the commit mark:
+            // a crash at any of them is undone.
+            let expected = match k {
+                1 => None,
+                _ => Some(Recovered::RolledBack),
+            };
+            assert_eq!(
+                report.recovered, expected,
+                "crash at operation {k} of {ops}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_crash_after_the_commit_is_completed_by_the_next_run() {
+    for next_is_v1 in [true, false] {
+        let (dir, v1, v2) = v1_v2();
+        let before = snapshot(dir.path());
+        let (r, _) =
+            testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAfterCommit));
+        assert!(r.is_err());
+        let next = if next_is_v1 { &v1 } else { &v2 };
+        let report = write_modules(dir.path(), next, WRITE).unwrap();
+        assert_eq!(report.recovered, Some(Recovered::Completed));
+        // Completed, then the next run's own work on top: nothing of the crashed run is left over.
+        if next_is_v1 {
+            assert_eq!(snapshot(dir.path()), before);
+        } else {
+            assert!(report.is_clean(), "v2 was already complete: {report:?}");
+            assert!(!dir.path().join("modules/b").exists());
+        }
+    }
+}
+
+#[test]
+fn a_crash_while_undoing_a_failure_is_undone_by_the_next_run() {
+    // Even a failure of the very last operation, the sync after the commit mark: the mark is
+    // taken back before undoing, so the next run undoes rather than completes.
+    let (dir, v1, v2) = v1_v2();
+    let before = snapshot(dir.path());
+    let (_, ops) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(usize::MAX)));
+    for k in 2..=ops {
+        let (dir, _, _) = v1_v2();
+        let (r, _) =
+            testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailThenCrashAt(k)));
+        assert!(r.is_err(), "{k}");
+        let report = write_modules(dir.path(), &v1, WRITE).unwrap();
+        assert_eq!(
+            report.recovered,
+            Some(Recovered::RolledBack),
+            "{k} of {ops}"
+        );
+        assert_eq!(snapshot(dir.path()), before, "failure at {k} of {ops}");
+    }
+}
+
+#[test]
+fn a_directory_this_run_created_is_removed_when_it_fails() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("new/out");
+    let (_, ops) = testing::write_modules_with(&dir, &tree("v1", &["a"]), WRITE, None);
+    fs::remove_dir_all(parent.path().join("new")).unwrap();
+    for k in 1..=ops {
+        let (r, _) =
+            testing::write_modules_with(&dir, &tree("v1", &["a"]), WRITE, Some(Fault::FailAt(k)));
+        assert!(r.is_err());
+        assert_eq!(
+            snapshot(parent.path()),
+            [],
+            "failure at {k}: no empty directory left"
+        );
+    }
+}
+
+#[test]
+fn a_second_writer_or_checker_finds_the_directory_busy() {
+    let dir = tempfile::tempdir().unwrap();
+    write_modules(dir.path(), &tree("v1", &["a"]), WRITE).unwrap();
+    let before = snapshot(dir.path());
+    let held = fs::File::open(dir.path()).unwrap();
+    held.lock().unwrap();
+    let err = write_modules(dir.path(), &tree("v2", &["a"]), WRITE).unwrap_err();
+    assert!(matches!(err, OutputError::Busy { .. }), "{err}");
+    assert!(
+        err.to_string().contains("another iamgen run is writing"),
+        "{err}"
+    );
+    let err = write_modules(
+        dir.path(),
+        &tree("v1", &["a"]),
+        WriteOptions {
+            check: true,
+            ..WRITE
+        },
+    )
+    .unwrap_err();
+    assert!(matches!(err, OutputError::Busy { .. }), "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+    held.unlock().unwrap();
+    write_modules(dir.path(), &tree("v2", &["a"]), WRITE).unwrap();
+}
+
+#[test]
+fn another_origin_needs_force_and_no_origin_keeps_the_recorded_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mine = WRITE.with_origin("project mine, environment dev");
+    write_modules(dir.path(), &tree("v1", &["a"]), mine.clone()).unwrap();
+    let before = snapshot(dir.path());
+    let other = WRITE.with_origin("project other, environment dev");
+    let err = write_modules(dir.path(), &tree("v2", &["b"]), other.clone()).unwrap_err();
+    assert!(
+        matches!(&err, OutputError::OtherOrigin { recorded, .. } if recorded == "project mine, environment dev"),
+        "{err}"
+    );
+    let err = write_modules(
+        dir.path(),
+        &tree("v2", &["b"]),
+        other.clone().with_check(true),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, OutputError::OtherOrigin { .. }),
+        "--check says so too: {err}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+    // Without an origin (an embedder that does not track it): no check, the record is kept.
+    write_modules(dir.path(), &tree("v2", &["a"]), WRITE).unwrap();
+    let manifest = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+    assert!(
+        manifest.contains("# origin: project mine, environment dev\n"),
+        "{manifest}"
+    );
+    // An origin is one line: control characters cannot break the manifest.
+    let fresh = tempfile::tempdir().unwrap();
+    let odd = WRITE.with_origin("project x\n../../etc/passwd");
+    write_modules(fresh.path(), &tree("v1", &["a"]), odd.clone()).unwrap();
+    let manifest = fs::read_to_string(fresh.path().join(MANIFEST)).unwrap();
+    assert!(
+        manifest.contains("\n# origin: project x ../../etc/passwd\nmain.tf\n"),
+        "{manifest}"
+    );
+    write_modules(fresh.path(), &tree("v1", &["a"]), odd).unwrap();
+    let r = write_modules(dir.path(), &tree("v3", &["b"]), other.with_force(true)).unwrap();
+    assert_eq!(r.removed, ["modules/a/main.tf", "modules/a/outputs.tf"]);
+    let manifest = fs::read_to_string(dir.path().join(MANIFEST)).unwrap();
+    assert!(
+        manifest.contains("# origin: project other, environment dev\n"),
+        "{manifest}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_below_the_directory_are_never_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let elsewhere = dir.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    fs::write(elsewhere.join("passwd"), "precious").unwrap();
+    write_modules(&out, &tree("v1", &["a"]), WRITE).unwrap();
+    // A manifest entry through a linked directory.
+    symlink(&elsewhere, out.join("etc")).unwrap();
+    fs::write(out.join(MANIFEST), "main.tf\netc/passwd\n").unwrap();
+    let err = write_modules(&out, &tree("v1", &["a"]), FORCE).unwrap_err();
+    assert!(
+        matches!(&err, OutputError::Symlink { path } if path.ends_with("etc")),
+        "{err}"
     );
     assert_eq!(
-        fs::read_to_string(dir.path().join("main.tf")).unwrap(),
-        "# root v1\n"
+        fs::read_to_string(elsewhere.join("passwd")).unwrap(),
+        "precious"
     );
+    fs::remove_file(out.join("etc")).unwrap();
+    // A linked module directory.
+    fs::rename(out.join("modules"), dir.path().join("moved")).unwrap();
+    symlink(&elsewhere, out.join("modules")).unwrap();
+    let err = write_modules(&out, &tree("v1", &["a"]), FORCE).unwrap_err();
+    assert!(
+        matches!(&err, OutputError::Symlink { path } if path.ends_with("modules")),
+        "{err}"
+    );
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 1);
+    // The directory itself may be a link.
+    fs::remove_file(out.join("modules")).unwrap();
+    let link = dir.path().join("link");
+    symlink(&out, &link).unwrap();
+    write_modules(&link, &tree("v1", &["a"]), FORCE).unwrap();
+    assert!(out.join("modules/a/main.tf").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_planted_journal_cannot_reach_outside_the_directory() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    write_modules(&out, &tree("v1", &["a"]), WRITE).unwrap();
+    let victim = dir.path().join("victim.txt");
+    fs::write(&victim, "precious").unwrap();
+    symlink(dir.path(), out.join("up")).unwrap();
+    for (journal, why) in [
+        ("garbage\n", "no header"),
+        (
+            "iamgen-journal 1 ab\nW\t../victim.txt\t.iamgen-ab-1.tmp\t-\t0\n",
+            "not a plain relative path",
+        ),
+        (
+            "iamgen-journal 1 ab\nW\tmain.tf\tvictim.txt\t-\t0\n",
+            "not a name iamgen stages",
+        ),
+        (
+            "iamgen-journal 1 ab\nR\tmain.tf\t../victim.txt\n",
+            "not a plain relative path",
+        ),
+    ] {
+        fs::write(out.join(JOURNAL), journal).unwrap();
+        let err = write_modules(&out, &tree("v1", &["a"]), WRITE).unwrap_err();
+        assert!(matches!(err, OutputError::BadJournal { .. }), "{err}");
+        assert!(err.to_string().contains(why), "{err}");
+    }
+    // Plain names, through a link: refused too.
+    fs::write(
+        out.join(JOURNAL),
+        "iamgen-journal 1 ab\nW\tup/victim.txt\tup/.iamgen-ab-1.tmp\t-\t0\n",
+    )
+    .unwrap();
+    let err = write_modules(&out, &tree("v1", &["a"]), WRITE).unwrap_err();
+    assert!(matches!(err, OutputError::Symlink { .. }), "{err}");
+    assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
+}
+
+#[test]
+fn check_says_which_files_are_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    write_modules(dir.path(), &tree("v1", &["a"]), WRITE).unwrap();
+    fs::remove_file(dir.path().join("modules/a/main.tf")).unwrap();
+    fs::write(dir.path().join("main.tf"), "edited").unwrap();
+    let r = write_modules(
+        dir.path(),
+        &tree("v1", &["a"]),
+        WriteOptions {
+            check: true,
+            ..WRITE
+        },
+    )
+    .unwrap();
+    assert_eq!(r.written, ["main.tf", "modules/a/main.tf"]);
+    assert_eq!(r.created, ["modules/a/main.tf"]);
 }
 
 #[test]
@@ -189,4 +500,45 @@ fn a_manifest_pointing_outside_the_directory_is_refused() {
         "{err}"
     );
     assert!(outside.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_special_file_is_never_read_or_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    write_modules(dir.path(), &tree("v1", &["a"]), WRITE).unwrap();
+    fs::remove_file(dir.path().join("modules/a/main.tf")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("modules/a/main.tf"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let before = snapshot(dir.path());
+    // Reading a FIFO would block for ever: it is refused instead, even with --force.
+    let err = write_modules(dir.path(), &tree("v2", &["a"]), FORCE).unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn a_journal_cut_short_by_a_power_failure_is_undone() {
+    let (dir, v1, v2) = v1_v2();
+    let before = snapshot(dir.path());
+    // Crash after the journal, a directory and a few staged files and backups.
+    let (r, _) = testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::CrashAt(6)));
+    assert!(r.is_err());
+    let journal = fs::read_to_string(dir.path().join(JOURNAL)).unwrap();
+    assert!(journal.ends_with("end\n"), "{journal}");
+    // The power failed while the journal was written: it ends in the middle of an entry.
+    let cut = &journal[..journal.len() - 20];
+    fs::write(dir.path().join(JOURNAL), cut).unwrap();
+    let report = write_modules(dir.path(), &v1, WRITE).unwrap();
+    assert_eq!(report.recovered, Some(Recovered::RolledBack));
+    assert!(report.is_clean());
+    assert_eq!(snapshot(dir.path()), before);
+    // An empty journal: created, then nothing reached the disk.
+    fs::write(dir.path().join(JOURNAL), "").unwrap();
+    let report = write_modules(dir.path(), &v1, WRITE).unwrap();
+    assert_eq!(report.recovered, Some(Recovered::RolledBack));
+    assert_eq!(snapshot(dir.path()), before);
 }

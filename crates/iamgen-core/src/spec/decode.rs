@@ -42,8 +42,14 @@ pub(crate) struct Decoded {
     pub(crate) readable: bool,
 }
 
+/// The UTF-8 byte-order mark, which YAML allows before a document.
+const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// Decodes `text`. Problems are in `diagnostics`; the input holds what could be read.
 pub(crate) fn decode(text: &str) -> Decoded {
+    // YAML 1.2 (5.2) allows a byte-order mark at the start; it is not part of the first key, and
+    // positions are those of the text after it, as an editor shows them.
+    let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
     let mut d = Decoder::default();
     if text.len() > MAX_SPEC_BYTES {
         d.error(

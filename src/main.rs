@@ -275,11 +275,12 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
         .flat_map(|r| &r.policies)
         .map(|p| p.document.statements.len())
         .sum();
+    let warnings = compiled.warnings.len();
     eprintln!(
-        "iamgen: {} services, {} roles, {statements} statements checked against the AWS catalog: {} warnings",
+        "iamgen: {} services, {} roles, {statements} statements checked against the AWS catalog: {warnings} warning{}",
         compiled.plan.services.len(),
         compiled.plan.services.iter().map(|s| s.roles.len()).sum::<usize>(),
-        compiled.warnings.len()
+        if warnings == 1 { "" } else { "s" }
     );
     Ok(())
 }

@@ -43,3 +43,31 @@ fn issue_9_17_a_byte_order_mark_is_accepted() {
         refused(bad)
     );
 }
+
+/// Item 23: wording. No `'api''s`, no "1 warnings", and an empty string is called one.
+#[test]
+fn issue_9_23_wording() {
+    let example = build(iamgen_core::EXAMPLE_SPEC).unwrap();
+    for s in &example.plan.services {
+        for setting in &s.account_settings {
+            let d = &setting.switch.global_description;
+            assert!(!d.contains("''"), "{d}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.yaml");
+    std::fs::write(&spec, format!("{BASE}services:\n  f: {{ kind: lambda, grants: [ xray.write ] }}\n")).unwrap();
+    let out = assert_cmd::Command::cargo_bin("iamgen")
+        .unwrap()
+        .arg("check")
+        .arg(&spec)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.ends_with(": 1 warning\n"), "{stderr}");
+    let empty = format!("{BASE}services:\n  f: {{ kind: \"\" }}\n");
+    assert_eq!(
+        refused(&empty),
+        "spec.yaml:4:14: error: expected a text value, found an empty string in services.f.kind"
+    );
+}

@@ -319,7 +319,7 @@ fn account_setting(kind: AccountSettingKind, service: &str) -> AccountSetting {
         AccountSettingKind::ApiGatewayCloudWatchRole => (
             naming::SET_API_GATEWAY_ACCOUNT,
             "Make this role API Gateway's CloudWatch role for the region (aws_api_gateway_account is one setting per region: leave false if another stack manages it)".to_string(),
-            format!("Make service '{service}''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"),
+            format!("Make the role of service '{service}' API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"),
         ),
     };
     AccountSetting {

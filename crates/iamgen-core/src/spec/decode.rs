@@ -154,6 +154,14 @@ impl Decoder {
     fn string(&mut self, node: &Node, path: &str) -> Option<String> {
         match &node.value {
             Value::Scalar { text, .. } if !node.is_null() && !text.is_empty() => Some(text.clone()),
+            Value::Scalar { .. } if !node.is_null() => {
+                self.error(
+                    node.span,
+                    path,
+                    "expected a text value, found an empty string",
+                );
+                None
+            }
             _ => {
                 self.error(
                     node.span,
@@ -292,8 +300,15 @@ impl Decoder {
                 let logical = key_of(k);
                 let path = join(&gpath, &logical);
                 self.key(&path, k.span);
-                if let Some(resource) = self.resource(v, &path) {
-                    declared.insert(logical, resource);
+                match self.resource(v, &path) {
+                    Some(resource) => {
+                        declared.insert(logical, resource);
+                    }
+                    // Declared, if unreadable: grants naming it are not reported again.
+                    None => {
+                        self.out.source.reported(&path);
+                        declared.insert(logical, ResourceInput::Convention(String::new()));
+                    }
                 }
             }
             self.out.input.resources.insert(kind, declared);

@@ -203,6 +203,12 @@ impl Validator<'_> {
                     ResourceInput::Convention(n) => (n, false),
                     ResourceInput::Exact { name } => (name, true),
                 };
+                if self.source.was_reported(&path) {
+                    // The decoder reported its value: declared, so grants naming it are not
+                    // reported again, but there is no name to check.
+                    group.insert(logical.clone(), Resource { name: name.clone() });
+                    continue;
+                }
                 let physical = if exact || !kind.uses_naming() {
                     name.clone()
                 } else {

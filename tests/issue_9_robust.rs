@@ -56,7 +56,11 @@ fn issue_9_23_wording() {
     }
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("spec.yaml");
-    std::fs::write(&spec, format!("{BASE}services:\n  f: {{ kind: lambda, grants: [ xray.write ] }}\n")).unwrap();
+    std::fs::write(
+        &spec,
+        format!("{BASE}services:\n  f: {{ kind: lambda, grants: [ xray.write ] }}\n"),
+    )
+    .unwrap();
     let out = assert_cmd::Command::cargo_bin("iamgen")
         .unwrap()
         .arg("check")
@@ -70,4 +74,69 @@ fn issue_9_23_wording() {
         refused(&empty),
         "spec.yaml:4:14: error: expected a text value, found an empty string in services.f.kind"
     );
+}
+
+/// Item 15: text from the spec is quoted and escaped in messages: a key or a name holding a newline
+/// or an ANSI escape cannot forge a line or drive the terminal.
+#[test]
+fn issue_9_15_spec_text_in_messages_is_escaped() {
+    let yaml = format!(
+        "{BASE}\"naming\\nspec.yaml:1:1: error: forged\": x\nservices:\n  \"f\\nspec.yaml:1:1: error: forged\\e[31m\": {{ kind: lambda }}\n  \
+         g: {{ kind: lambda, grants: [ s3.read: \"x\\ny\\e[2J\" ] }}\n"
+    );
+    let text = refused(&yaml);
+    assert!(!text.contains('\u{1b}'), "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("spec.yaml:") && !l.starts_with("spec.yaml:1:1")),
+        "{text}"
+    );
+    assert_eq!(
+        lines[0],
+        r"spec.yaml:3:1: error: unknown key 'naming\nspec.yaml:1:1: error: forged'; known keys: project, environment, naming, tags, resources, profiles, services"
+    );
+    assert_eq!(
+        lines[1],
+        r"spec.yaml:5:3: error: 'f\nspec.yaml:1:1: error: forged\u{1b}[31m' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter in services.f\nspec.yaml:1:1: error: forged\u{1b}[31m"
+    );
+    assert_eq!(
+        lines[2],
+        r"spec.yaml:6:41: error: unknown bucket 'x\ny\u{1b}[2J' in services.g.grants[0]; declare it under resources.buckets"
+    );
+}
+
+/// Item 16: thousands of problems stay cheap to print: lists of known names are bounded and the same
+/// problem repeated is summarized.
+#[test]
+fn issue_9_16_many_errors_print_little() {
+    let mut yaml = format!("{BASE}resources:\n  buckets:\n");
+    for i in 0..4000 {
+        yaml.push_str(&format!("    b{i:04}: b{i:04}\n"));
+    }
+    yaml.push_str("services:\n  f:\n    kind: lambda\n    grants:\n");
+    for i in 0..6000 {
+        yaml.push_str(&format!("      - s3.read: nope{i:05}\n"));
+    }
+    for _ in 0..6000 {
+        yaml.push_str("      - s3.read: missing\n");
+    }
+    let start = std::time::Instant::now();
+    let text = refused(&yaml);
+    let took = start.elapsed();
+    assert!(text.len() < 2_000_000, "{} bytes of messages", text.len());
+    let first = text.lines().next().unwrap();
+    assert_eq!(
+        first,
+        "spec.yaml:4009:18: error: unknown bucket 'nope00000' in services.f.grants[0]; known buckets: b0000, b0001, b0002, b0003, b0004, b0005, b0006, b0007, b0008, b0009, and 3990 more"
+    );
+    let missing: Vec<&str> = text.lines().filter(|l| l.contains("'missing'")).collect();
+    assert_eq!(missing.len(), 4, "{missing:#?}");
+    assert_eq!(
+        missing[3],
+        "spec.yaml:10012:18: error: unknown bucket 'missing' in services.f.grants[6003]; the same problem 5997 more times, up to line 16008"
+    );
+    assert!(took.as_secs() < 60, "took {took:?}");
 }

@@ -6,7 +6,7 @@
 use std::fmt;
 
 use crate::aws::Template;
-use crate::diag::did_you_mean;
+use crate::diag::{did_you_mean, quote};
 use crate::kinds::{RolePurpose, ServiceKind};
 
 /// The naming convention, `{project}-{name}-{environment}` by default.
@@ -59,7 +59,10 @@ impl Naming {
             }
             let after = &rest[open + 1..];
             let close = after.find('}').ok_or_else(|| {
-                NamingError::from(format!("unclosed '{{' in naming template '{template}'"))
+                NamingError::from(format!(
+                    "unclosed '{{' in naming template {}",
+                    quote(template)
+                ))
             })?;
             parts.push(match &after[..close] {
                 "project" => Part::Project,
@@ -73,7 +76,7 @@ impl Naming {
                         None => String::new(),
                     };
                     return Err(NamingError {
-                        message: format!("unknown placeholder '{{{other}}}'"),
+                        message: format!("unknown placeholder {}", quote(&format!("{{{other}}}"))),
                         hint: Some(format!("{hint}known placeholders: {}", known.join(", "))),
                     });
                 }
@@ -81,7 +84,7 @@ impl Naming {
             rest = &after[close + 1..];
         }
         if rest.contains('}') {
-            return Err(format!("unmatched '}}' in naming template '{template}'").into());
+            return Err(format!("unmatched '}}' in naming template {}", quote(template)).into());
         }
         if !rest.is_empty() {
             parts.push(Part::Text(rest.to_string()));
@@ -92,7 +95,8 @@ impl Naming {
         if let Some(Part::Text(t)) = parts.iter().find(|p| matches!(p, Part::Text(t) if !t.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')))
         {
             return Err(NamingError::from(format!(
-                "the naming template's fixed text '{t}' may only hold lowercase letters, digits and '-', which every AWS name accepts"
+                "the naming template's fixed text {} may only hold lowercase letters, digits and '-', which every AWS name accepts",
+                quote(t)
             )));
         }
         Ok(Naming {
@@ -145,7 +149,8 @@ pub(crate) fn check_logical(name: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "'{name}' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter"
+            "{} is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter",
+            quote(name)
         ))
     }
 }
@@ -156,7 +161,8 @@ pub(crate) fn check_name_part(what: &str, value: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "{what} '{value}' must be 1 to 32 lowercase letters, digits and '-', starting with a letter (it goes into S3 bucket names)"
+            "{what} {} must be 1 to 32 lowercase letters, digits and '-', starting with a letter (it goes into S3 bucket names)",
+            quote(value)
         ))
     }
 }

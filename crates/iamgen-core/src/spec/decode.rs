@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use super::input::{Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
 use super::yaml::{self, Node, Value};
-use crate::diag::{did_you_mean, hint_unknown, Diagnostic, Loc, SourceMap, Span};
+use crate::diag::{did_you_mean, hint_unknown, quote, Diagnostic, Loc, SourceMap, Span};
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{join_keys, Finding, ResourceKind, ServiceKind};
 
@@ -145,7 +145,7 @@ impl Decoder {
                 let hint = hint_unknown(key, allowed, |known| {
                     format!("known keys: {}", known.join(", "))
                 });
-                self.error_hint(k.span, path, format!("unknown key '{key}'"), hint);
+                self.error_hint(k.span, path, format!("unknown key {}", quote(key)), hint);
             }
         }
     }
@@ -436,7 +436,12 @@ impl Decoder {
             let hint = hint_unknown(key, &known, |known| {
                 format!("known grants: {}", known.join(", "))
             });
-            self.error_hint(key_node.span, path, format!("unknown grant '{key}'"), hint);
+            self.error_hint(
+                key_node.span,
+                path,
+                format!("unknown grant {}", quote(key)),
+                hint,
+            );
             return None;
         };
         self.key(path, key_node.span);
@@ -563,7 +568,7 @@ impl Decoder {
             self.error_hint(
                 kind_node.span,
                 &join(path, "kind"),
-                format!("unknown service kind '{kind_text}'"),
+                format!("unknown service kind {}", quote(&kind_text)),
                 hint,
             );
             return None;

@@ -6,6 +6,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::diag::quote;
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{ResourceKind, ServiceKind};
 
@@ -336,7 +337,7 @@ impl<'de> Deserialize<'de> for GrantInput {
 }
 
 fn grant_from_value(value: Value) -> Result<GrantInput, String> {
-    let kind = |key: &str| GrantKind::from_key(key).ok_or(format!("unknown grant '{key}'"));
+    let kind = |key: &str| GrantKind::from_key(key).ok_or(format!("unknown grant {}", quote(key)));
     match value {
         Value::String(key) => Ok(GrantInput::flag(kind(&key)?)),
         Value::Object(entries) => {
@@ -360,7 +361,9 @@ fn grant_from_value(value: Value) -> Result<GrantInput, String> {
                             other => Err(format!("expected a name, found {other}")),
                         })
                         .collect::<Result<_, _>>()?,
-                    other => return Err(format!("grant '{key}' takes names, found {other}")),
+                    other => {
+                        return Err(format!("grant {} takes names, found {other}", quote(&key)))
+                    }
                 };
                 grant = Some(GrantInput::new(kind(&key)?, targets));
             }

@@ -9,7 +9,7 @@ use super::input::{GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInp
 use super::model::{Container, GrantUse, Reached, Resource, Service, ServiceRef, Spec};
 use crate::aws::limits::TAGS_PER_ROLE_MAX;
 use crate::aws::names::{self as aws_names, NameRule, TagPart};
-use crate::diag::{hint_unknown, Diagnostic, Loc, SourceMap};
+use crate::diag::{hint_unknown, listing, quote, Diagnostic, Loc, SourceMap};
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{join_keys, Finding, ResourceKind, RolePurpose, ServiceKind};
 use crate::naming::{check_logical, check_name_part, Names, Naming};
@@ -154,7 +154,8 @@ impl Validator<'_> {
                     Loc::Key(path.clone()),
                     &path,
                     format!(
-                        "tag '{key}' is set by iamgen itself (Project, Environment, ManagedBy)"
+                        "tag {} is set by iamgen itself (Project, Environment, ManagedBy)",
+                        quote(key)
                     ),
                 );
                 continue;
@@ -218,7 +219,7 @@ impl Validator<'_> {
                 if let Err(e) = NameRule::Resource(kind).check(&physical, pattern) {
                     let mut d = Diagnostic::error_at(Loc::Value(path.clone()), &path, e);
                     if !exact && kind.uses_naming() {
-                        d = d.with_hint(format!("the naming convention '{}' made this name; give an exact one with `{{ name: ... }}`", names.naming));
+                        d = d.with_hint(format!("the naming convention {} made this name; give an exact one with `{{ name: ... }}`", quote(&names.naming.to_string())));
                     }
                     // Still declared, so grants naming it are not reported again.
                     self.push(d);
@@ -298,12 +299,12 @@ impl Validator<'_> {
                             .unwrap_or_default();
                         let hint = hint_unknown(name, &known, |known| match known {
                             [] => format!("declare it under resources.{}", kind.key()),
-                            _ => format!("known {}s: {}", kind.noun(), known.join(", ")),
+                            _ => format!("known {}s: {}", kind.noun(), listing(known)),
                         });
                         self.error_hint(
                             at(j),
                             &path,
-                            format!("unknown {} '{name}'", kind.noun()),
+                            format!("unknown {} {}", kind.noun(), quote(name)),
                             hint,
                         );
                     }
@@ -381,8 +382,9 @@ impl Validator<'_> {
                 self.grant_error(
                     d,
                     format!(
-                        "grant '{}' cannot be used by service '{name}' of kind {}",
+                        "grant '{}' cannot be used by service {} of kind {}",
                         d.kind.key(),
+                        quote(name),
                         kind.key()
                     ),
                     Some(format!("it is for kinds: {}", join_keys(callers, ", "))),
@@ -420,7 +422,7 @@ impl Validator<'_> {
                 Loc::Key(path.to_string()),
                 path,
                 e,
-                format!("the naming convention '{}' made this name; shorten the service name or the convention", names.naming),
+                format!("the naming convention {} made this name; shorten the service name or the convention", quote(&names.naming.to_string())),
             );
         }
     }
@@ -475,7 +477,7 @@ impl Validator<'_> {
                 None => self.error(
                     Loc::Value(format!("{spath}[{i}]")),
                     &spath,
-                    format!("unknown secret '{secret}'"),
+                    format!("unknown secret {}", quote(secret)),
                 ),
             }
         }
@@ -518,7 +520,7 @@ impl Validator<'_> {
         self.error_hint(
             Loc::Value(kpath.clone()),
             &kpath,
-            format!("unknown {} '{name}'", kind.noun()),
+            format!("unknown {} {}", kind.noun(), quote(name)),
             hint,
         );
         None
@@ -536,7 +538,12 @@ impl Validator<'_> {
         let Some(items) = profiles.get(profile) else {
             let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
             let hint = hint_unknown(profile, &known, |_| "declare it under profiles".into());
-            self.error_hint(at, path, format!("unknown profile '{profile}'"), hint);
+            self.error_hint(
+                at,
+                path,
+                format!("unknown profile {}", quote(profile)),
+                hint,
+            );
             return;
         };
         if stack.iter().any(|p| p == profile) {
@@ -589,7 +596,7 @@ impl Validator<'_> {
                                 && target == &p.service.name
                                 && d.kind == GrantKind::LambdaInvoke
                             {
-                                self.grant_error(d, format!("service '{target}' grants itself lambda.invoke; a function needs no permission to be itself"), None);
+                                self.grant_error(d, format!("service {} grants itself lambda.invoke; a function needs no permission to be itself", quote(target)), None);
                             }
                             targets.push(Reached::Service(ServiceRef {
                                 name: target.clone(),
@@ -602,9 +609,10 @@ impl Validator<'_> {
                             self.grant_error(
                                 d,
                                 format!(
-                                    "grant '{}' needs a service of kind {}, but '{target}' is {}",
+                                    "grant '{}' needs a service of kind {}, but {} is {}",
                                     d.kind.key(),
                                     join_keys(kinds, " or "),
+                                    quote(target),
                                     kind.key()
                                 ),
                                 None,
@@ -618,9 +626,13 @@ impl Validator<'_> {
                                 .collect();
                             let hint = hint_unknown(target, &fitting, |fitting| match fitting {
                                 [] => "no service of a kind it can reach is declared".to_string(),
-                                _ => format!("services it can reach: {}", fitting.join(", ")),
+                                _ => format!("services it can reach: {}", listing(fitting)),
                             });
-                            self.grant_error(d, format!("unknown service '{target}'"), Some(hint));
+                            self.grant_error(
+                                d,
+                                format!("unknown service {}", quote(target)),
+                                Some(hint),
+                            );
                         }
                     }
                 }

@@ -140,3 +140,21 @@ fn issue_9_16_many_errors_print_little() {
     );
     assert!(took.as_secs() < 60, "took {took:?}");
 }
+
+/// Item 21: a Lambda function that invokes itself (recursion, fan-out to itself) needs
+/// `lambda:InvokeFunction` on its own ARN: allowed.
+#[test]
+fn issue_9_21_a_function_may_invoke_itself() {
+    let yaml = format!("{BASE}services:\n  f: {{ kind: lambda, grants: [ lambda.invoke: f ] }}\n");
+    let compiled = build(&yaml).unwrap_or_else(|e| panic!("{e}"));
+    let statements = &compiled.plan.services[0].roles[0].policies[0].document.statements;
+    let invoke = statements.iter().find(|s| s.sid == "LambdaInvoke").unwrap();
+    let arns: Vec<String> = invoke.resources.iter().map(|r| r.to_string()).collect();
+    assert_eq!(
+        arns,
+        [
+            "arn:${partition}:lambda:${region}:${account}:function:shop-f-dev",
+            "arn:${partition}:lambda:${region}:${account}:function:shop-f-dev:*"
+        ]
+    );
+}

@@ -77,9 +77,15 @@ pub struct Compiled {
 /// ```
 pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, SpecError> {
     let decoded = spec::decode(text);
-    let fail = |d| SpecError::located(Some(file), d, &decoded.source);
-    let spec = spec::validate_decoded(&decoded).map_err(fail)?;
-    finish(spec, settings, Some(file), &decoded.source)
+    let fail = |d| {
+        SpecError::located(
+            Some(file),
+            spec::errors_only(d, settings.strict),
+            &decoded.source,
+        )
+    };
+    let (spec, warnings) = spec::validate_decoded(&decoded).map_err(fail)?;
+    finish(spec, warnings, settings, Some(file), &decoded.source)
 }
 
 /// Validates, plans and checks a spec built in code (or read from JSON with serde): the same checks
@@ -97,19 +103,23 @@ pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, 
 /// ```
 pub fn compile_input(input: &SpecInput, settings: &Settings) -> Result<Compiled, SpecError> {
     let none = SourceMap::default();
-    let spec = spec::validate(input, &none).map_err(|d| SpecError::located(None, d, &none))?;
-    finish(spec, settings, None, &none)
+    let fail = |d| SpecError::located(None, spec::errors_only(d, settings.strict), &none);
+    let (spec, warnings) = spec::validate(input, &none).map_err(fail)?;
+    finish(spec, warnings, settings, None, &none)
 }
 
+/// Plans and checks a validated spec; `warnings` are validation's.
 fn finish(
     spec: Spec,
+    warnings: Vec<Diagnostic>,
     settings: &Settings,
     file: Option<&str>,
     source: &SourceMap,
 ) -> Result<Compiled, SpecError> {
     let fail = |d| SpecError::located(file, d, source);
     let plan = Plan::build(&spec).map_err(fail)?;
-    let mut diagnostics = check::check(&spec, &plan);
+    let mut diagnostics = warnings;
+    diagnostics.extend(check::check(&spec, &plan));
     if settings.strict {
         for d in &mut diagnostics {
             d.severity = Severity::Error;

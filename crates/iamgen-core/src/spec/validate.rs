@@ -17,16 +17,23 @@ use crate::naming::{check_logical, check_name_part, Names, Naming};
 /// Tags iamgen sets itself on everything.
 pub(crate) const RESERVED_TAGS: &[&str] = &["Project", "Environment", "ManagedBy"];
 
+/// A spec that validated, with the warnings found on the way.
+pub(crate) type Validated = (Spec, Vec<Diagnostic>);
+
 /// Validates `input`; `source` tells which paths the YAML decoder already reported, and how it
-/// numbered list items (empty for input built in code).
-pub(crate) fn validate(input: &SpecInput, source: &SourceMap) -> Result<Spec, Vec<Diagnostic>> {
+/// numbered list items (empty for input built in code). On failure, the problems include the
+/// warnings.
+pub(crate) fn validate(
+    input: &SpecInput,
+    source: &SourceMap,
+) -> Result<Validated, Vec<Diagnostic>> {
     let mut v = Validator {
         source,
         diags: Vec::new(),
     };
     let spec = v.spec(input);
     match spec {
-        Some(spec) if !v.diags.iter().any(Diagnostic::is_error) => Ok(spec),
+        Some(spec) if !v.diags.iter().any(Diagnostic::is_error) => Ok((spec, v.diags)),
         _ => Err(v.diags),
     }
 }
@@ -591,13 +598,8 @@ impl Validator<'_> {
                 let report = seen.insert((d.path.clone(), p.service.name.clone()));
                 for target in &d.services {
                     match known.get(target.as_str()) {
+                        // A function invoking itself needs lambda:InvokeFunction like any caller.
                         Some(&(kind, cluster)) if kinds.contains(&kind) => {
-                            if report
-                                && target == &p.service.name
-                                && d.kind == GrantKind::LambdaInvoke
-                            {
-                                self.grant_error(d, format!("service {} grants itself lambda.invoke; a function needs no permission to be itself", quote(target)), None);
-                            }
                             targets.push(Reached::Service(ServiceRef {
                                 name: target.clone(),
                                 kind,

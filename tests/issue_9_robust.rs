@@ -147,7 +147,9 @@ fn issue_9_16_many_errors_print_little() {
 fn issue_9_21_a_function_may_invoke_itself() {
     let yaml = format!("{BASE}services:\n  f: {{ kind: lambda, grants: [ lambda.invoke: f ] }}\n");
     let compiled = build(&yaml).unwrap_or_else(|e| panic!("{e}"));
-    let statements = &compiled.plan.services[0].roles[0].policies[0].document.statements;
+    let statements = &compiled.plan.services[0].roles[0].policies[0]
+        .document
+        .statements;
     let invoke = statements.iter().find(|s| s.sid == "LambdaInvoke").unwrap();
     let arns: Vec<String> = invoke.resources.iter().map(|r| r.to_string()).collect();
     assert_eq!(
@@ -156,5 +158,23 @@ fn issue_9_21_a_function_may_invoke_itself() {
             "arn:${partition}:lambda:${region}:${account}:function:shop-f-dev",
             "arn:${partition}:lambda:${region}:${account}:function:shop-f-dev:*"
         ]
+    );
+}
+
+/// Item 9: IAM does not tell a role's tag keys apart by case ("you cannot have separate Department
+/// and department tag keys"), so keys that differ only in case are refused where they are written.
+#[test]
+fn issue_9_9_tag_keys_differing_only_in_case_are_refused() {
+    let reserved =
+        format!("{BASE}tags: {{ environment: staging }}\nservices:\n  f: {{ kind: lambda }}\n");
+    assert_eq!(
+        refused(&reserved),
+        "spec.yaml:3:9: error: tag key 'environment' differs only in case from iamgen's own tag 'Environment' in tags.environment; IAM does not tell a role's tag keys apart by case, so one would replace the other"
+    );
+    let twice =
+        format!("{BASE}tags:\n  Owner: a\n  owner: b\nservices:\n  f: {{ kind: lambda }}\n");
+    assert_eq!(
+        refused(&twice),
+        "spec.yaml:5:3: error: tag key 'owner' differs only in case from tag key 'Owner' (tags.Owner, line 4) in tags.owner; IAM does not tell a role's tag keys apart by case, so one would replace the other"
     );
 }

@@ -98,6 +98,15 @@ impl SourceMap {
     fn span(&self, loc: &Loc) -> Option<Span> {
         self.spans.get(loc).copied()
     }
+
+    /// Where `loc` is, for a message naming a second place: `tags.Owner, line 4` (the line only
+    /// for a spec read from YAML).
+    pub(crate) fn place(&self, loc: &Loc) -> String {
+        match self.span(loc) {
+            Some(span) => format!("{}, line {}", escape(loc.path()), span.line),
+            None => escape(loc.path()),
+        }
+    }
 }
 
 /// One problem in a spec.

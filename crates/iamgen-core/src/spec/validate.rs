@@ -154,8 +154,29 @@ impl Validator<'_> {
 
     fn tags(&mut self, input: &IndexMap<String, String>) -> IndexMap<String, String> {
         let mut tags = IndexMap::new();
+        // IAM does not tell a role's tag keys apart by case (IAM User Guide, "Tagging IAM
+        // resources", Case sensitivity): `Owner` and `owner` would be one tag.
+        let mut folded: IndexMap<String, &str> = IndexMap::new();
         for (key, value) in input {
             let path = format!("tags.{key}");
+            let same = |other: &str| other != key && other.to_lowercase() == key.to_lowercase();
+            let clash = match RESERVED_TAGS.iter().find(|r| same(r)) {
+                Some(reserved) => Some(format!("iamgen's own tag {}", quote(reserved))),
+                None => folded.get(&key.to_lowercase()).map(|first| {
+                    let at = self.source.place(&Loc::Key(format!("tags.{first}")));
+                    format!("tag key {} ({at})", quote(first))
+                }),
+            };
+            if let Some(other) = clash {
+                self.error_hint(
+                    Loc::Key(path.clone()),
+                    &path,
+                    format!("tag key {} differs only in case from {other}", quote(key)),
+                    "IAM does not tell a role's tag keys apart by case, so one would replace the other".into(),
+                );
+                continue;
+            }
+            folded.insert(key.to_lowercase(), key);
             if RESERVED_TAGS.contains(&key.as_str()) {
                 self.error(
                     Loc::Key(path.clone()),

@@ -178,3 +178,29 @@ fn issue_9_9_tag_keys_differing_only_in_case_are_refused() {
         "spec.yaml:5:3: error: tag key 'owner' differs only in case from tag key 'Owner' (tags.Owner, line 4) in tags.owner; IAM does not tell a role's tag keys apart by case, so one would replace the other"
     );
 }
+
+/// Item 10: the role description iamgen writes (the spec's text, then what the role is) fits IAM's
+/// 1,000 characters (CreateRole, Description: "Maximum length of 1000").
+#[test]
+fn issue_9_10_the_final_role_description_fits_iam() {
+    let spec = |n: usize| {
+        format!("{BASE}services:\n  f:\n    kind: ecs_task\n    description: {}\n    image: r\n    cluster: c\nresources:\n  ecr_repositories: {{ r: r }}\n  ecs_clusters: {{ c: c }}\n", "a".repeat(n))
+    };
+    assert_eq!(
+        refused(&spec(1000)),
+        "spec.yaml:6:18: error: the description of role 'shop-f-dev' would be 1029 characters with what iamgen adds (': role of ECS task shop-f-dev'); IAM allows 1000 in services.f.description; shorten it by 29 characters"
+    );
+    let longest_accepted = 1000 - ": execution role of ECS task shop-f-dev".len();
+    let err = refused(&spec(longest_accepted + 1));
+    assert!(
+        err.contains("role 'shop-f-execution-dev' would be 1001 characters"),
+        "{err}"
+    );
+    let compiled = build(&spec(longest_accepted)).unwrap_or_else(|e| panic!("{e}"));
+    let longest = compiled.plan.services[0]
+        .roles
+        .iter()
+        .map(|r| r.description.chars().count())
+        .max();
+    assert_eq!(longest, Some(1000));
+}

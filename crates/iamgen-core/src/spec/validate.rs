@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::input::{GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
 use super::model::{Container, GrantUse, Reached, Resource, Service, ServiceRef, Spec};
-use crate::aws::limits::TAGS_PER_ROLE_MAX;
+use crate::aws::limits::{ROLE_DESCRIPTION_MAX, TAGS_PER_ROLE_MAX};
 use crate::aws::names::{self as aws_names, NameRule, TagPart};
 use crate::diag::{hint_unknown, listing, quote, Diagnostic, Loc, SourceMap};
 use crate::grants::{GrantKind, Target};
@@ -383,7 +383,10 @@ impl Validator<'_> {
         if let Some(text) = &s.description {
             let dpath = join(&path, "description");
             match aws_names::check_description(text) {
-                Ok(()) => description = Some(text.clone()),
+                Ok(()) => {
+                    self.role_descriptions(names, name, kind, text, &dpath);
+                    description = Some(text.clone());
+                }
                 Err((message, hint)) => self.push(
                     Diagnostic::error_at(Loc::Value(dpath.clone()), &dpath, message)
                         .with_hint_opt(hint),
@@ -429,6 +432,37 @@ impl Validator<'_> {
                 container,
             },
             drafts,
+        }
+    }
+
+    /// The role descriptions iamgen writes from the service's `description` (followed by what each
+    /// role is) must fit IAM's limit; the first that does not is reported.
+    fn role_descriptions(
+        &mut self,
+        names: Names<'_>,
+        name: &str,
+        kind: ServiceKind,
+        text: &str,
+        dpath: &str,
+    ) {
+        for &purpose in kind.roles() {
+            let full = names.role_description(name, kind, purpose, Some(text), "");
+            let len = full.chars().count();
+            if len <= ROLE_DESCRIPTION_MAX {
+                continue;
+            }
+            let added = &full[text.len()..];
+            self.error_hint(
+                Loc::Value(dpath.to_string()),
+                dpath,
+                format!(
+                    "the description of role {} would be {len} characters with what iamgen adds ({}); IAM allows {ROLE_DESCRIPTION_MAX}",
+                    quote(&names.role(name, purpose)),
+                    quote(added)
+                ),
+                format!("shorten it by {} characters", len - ROLE_DESCRIPTION_MAX),
+            );
+            return;
         }
     }
 

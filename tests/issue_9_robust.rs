@@ -204,3 +204,31 @@ fn issue_9_10_the_final_role_description_fits_iam() {
         .max();
     assert_eq!(longest, Some(1000));
 }
+
+/// Item 20: everything that can be checked is checked, even after an error: the grants of a
+/// service without a (valid) kind, references to such a service, profiles no service uses, and the
+/// services of a spec without a project.
+#[test]
+fn issue_9_20_everything_checkable_is_checked_after_an_error() {
+    let no_kind = format!("{BASE}services:\n  f:\n    grants: [ s3.read: nope, s3.raed: x ]\n  g: {{ kind: sqs }}\n  h: {{ kind: lambda, grants: [ lambda.invoke: [g, f] ] }}\n");
+    assert_eq!(
+        refused(&no_kind),
+        "spec.yaml:5:5: error: missing key 'kind' in services.f; kinds: lambda, step_functions, ecs_task, bedrock_knowledge_base, bedrock_agent, api_gateway\n\
+         spec.yaml:5:24: error: unknown bucket 'nope' in services.f.grants[0]; declare it under resources.buckets\n\
+         spec.yaml:5:30: error: unknown grant 's3.raed' in services.f.grants[1]; did you mean 's3.read'?\n\
+         spec.yaml:6:14: error: unknown service kind 'sqs' in services.g.kind; known kinds: lambda, step_functions, ecs_task, bedrock_knowledge_base, bedrock_agent, api_gateway"
+    );
+    let unused_cycle = format!("{BASE}profiles:\n  a: [ use: b ]\n  b: [ use: a, use: missing ]\nservices:\n  f: {{ kind: lambda }}\n");
+    assert_eq!(
+        refused(&unused_cycle),
+        "spec.yaml:5:13: error: profile cycle: a -> b -> a in profiles.b[0].use\n\
+         spec.yaml:5:21: error: unknown profile 'missing' in profiles.b[1].use; declare it under profiles"
+    );
+    let no_project =
+        "environment: dev\nservices:\n  f: { kind: lambda, grants: [ s3.read: nope ] }\n";
+    assert_eq!(
+        refused(no_project),
+        "spec.yaml:1:1: error: missing key 'project'\n\
+         spec.yaml:3:41: error: unknown bucket 'nope' in services.f.grants[0]; declare it under resources.buckets"
+    );
+}

@@ -536,21 +536,19 @@ impl Decoder {
             let name = key_of(k);
             let path = join("services", &name);
             self.key(&path, k.span);
-            match self.service(v, &path) {
-                Some(service) => {
-                    self.out.input.services.insert(name, service);
-                }
-                // Declared, if unreadable: the spec does not lack services.
-                None => self.out.source.reported("services"),
-            }
+            let service = self.service(v, &path).unwrap_or_else(|| {
+                // Declared, if unreadable: the spec does not lack services, and grants naming
+                // it are not reported again.
+                self.out.source.reported(&join(&path, "kind"));
+                ServiceInput::new(ServiceKind::Lambda)
+            });
+            self.out.input.services.insert(name, service);
         }
     }
 
-    fn service(&mut self, node: &Node, path: &str) -> Option<ServiceInput> {
-        self.value(path, node.span);
-        let entries = self.map(node, path)?;
-        self.known_keys(entries, path, SERVICE_KEYS);
-        let kinds: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.key()).collect();
+    /// The service's kind; `None` (reported) when it is missing or unknown, and then the
+    /// service's other keys are still read, under a stand-in kind, for what validation can check.
+    fn kind(&mut self, node: &Node, entries: &[(Node, Node)], path: &str) -> Option<ServiceKind> {
         let Some(kind_node) = get(entries, "kind") else {
             self.error_hint(
                 node.span,
@@ -561,7 +559,9 @@ impl Decoder {
             return None;
         };
         let kind_text = self.string(kind_node, &join(path, "kind"))?;
-        let Some(kind) = ServiceKind::from_key(&kind_text) else {
+        let kind = ServiceKind::from_key(&kind_text);
+        if kind.is_none() {
+            let kinds: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.key()).collect();
             let hint = hint_unknown(&kind_text, &kinds, |known| {
                 format!("known kinds: {}", known.join(", "))
             });
@@ -571,8 +571,20 @@ impl Decoder {
                 format!("unknown service kind {}", quote(&kind_text)),
                 hint,
             );
-            return None;
-        };
+        }
+        kind
+    }
+
+    fn service(&mut self, node: &Node, path: &str) -> Option<ServiceInput> {
+        self.value(path, node.span);
+        let entries = self.map(node, path)?;
+        self.known_keys(entries, path, SERVICE_KEYS);
+        let kind = self.kind(node, entries, path).unwrap_or_else(|| {
+            // Validation skips what depends on the kind: the stand-in is never judged.
+            self.out.source.reported(&join(path, "kind"));
+            ServiceKind::Lambda
+        });
+        let kind_known = !self.out.source.was_reported(&join(path, "kind"));
         let mut service = ServiceInput::new(kind);
         if let Some(d) = get(entries, "description") {
             let dpath = join(path, "description");
@@ -586,7 +598,7 @@ impl Decoder {
             if !["image", "cluster", "secrets"].contains(&key.as_str()) {
                 continue;
             }
-            if kind != ServiceKind::EcsTask {
+            if kind != ServiceKind::EcsTask && kind_known {
                 // Only their presence matters: validation refuses the key for this kind.
                 let text = v.as_str().unwrap_or_default().to_string();
                 match key.as_str() {

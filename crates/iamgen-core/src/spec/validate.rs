@@ -9,7 +9,7 @@ use super::input::{GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInp
 use super::model::{Container, GrantUse, Reached, Resource, Service, ServiceRef, Spec};
 use crate::aws::limits::{ROLE_DESCRIPTION_MAX, TAGS_PER_ROLE_MAX};
 use crate::aws::names::{self as aws_names, NameRule, TagPart};
-use crate::diag::{hint_unknown, listing, quote, Diagnostic, Loc, SourceMap};
+use crate::diag::{escape, hint_unknown, listing, quote, Diagnostic, Loc, SourceMap};
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{join_keys, Finding, ResourceKind, RolePurpose, ServiceKind};
 use crate::naming::{check_logical, check_name_part, Names, Naming};
@@ -30,6 +30,7 @@ pub(crate) fn validate(
     let mut v = Validator {
         source,
         diags: Vec::new(),
+        names_known: true,
     };
     let spec = v.spec(input);
     match spec {
@@ -41,6 +42,9 @@ pub(crate) fn validate(
 struct Validator<'a> {
     source: &'a SourceMap,
     diags: Vec<Diagnostic>,
+    /// False when the project, the environment or the naming convention is wrong (and reported):
+    /// names made by the convention are then not checked, but everything else is.
+    names_known: bool,
 }
 
 /// A grant before the services it names are known.
@@ -101,6 +105,7 @@ impl Validator<'_> {
         ] {
             if let Err(e) = check_name_part(key, value) {
                 self.error(Loc::Value(key.into()), key, e);
+                self.names_known = false;
             }
         }
         let naming = match &input.naming {
@@ -117,8 +122,9 @@ impl Validator<'_> {
             },
         };
         let tags = self.tags(&input.tags);
-        let naming =
-            naming.filter(|_| !input.project.is_empty() && !input.environment.is_empty())?;
+        // Without a usable convention, the rest is still checked with a stand-in one.
+        self.names_known &= naming.is_some();
+        let naming = naming.unwrap_or_default();
         let names = Names {
             naming: &naming,
             project: &input.project,
@@ -127,10 +133,16 @@ impl Validator<'_> {
         let declared = self.resources(names, &input.resources);
         let profiles = self.profiles(&declared, &input.profiles);
         let mut partials = Vec::new();
+        // Services whose name or kind is wrong (and reported): grants naming them are not judged.
+        let mut unjudged = HashSet::new();
         for (name, s) in &input.services {
             let path = join("services", name);
+            if self.source.was_reported(&join(&path, "kind")) {
+                unjudged.insert(name.as_str());
+            }
             if let Err(e) = check_logical(name) {
                 self.error(Loc::Key(path.clone()), &path, e);
+                unjudged.insert(name.as_str());
                 continue;
             }
             partials.push(self.service(names, &declared, &profiles, name, s, path));
@@ -142,7 +154,7 @@ impl Validator<'_> {
                 "a spec needs at least one service",
             );
         }
-        let services = self.resolve_services(partials);
+        let services = self.resolve_services(partials, &unjudged);
         Some(Spec {
             project: input.project.clone(),
             environment: input.environment.clone(),
@@ -244,7 +256,13 @@ impl Validator<'_> {
                     names.physical(name)
                 };
                 let pattern = name == "*" && kind.uses_naming();
-                if let Err(e) = NameRule::Resource(kind).check(&physical, pattern) {
+                let made = !exact && kind.uses_naming();
+                let checked = if made && !self.names_known {
+                    Ok(())
+                } else {
+                    NameRule::Resource(kind).check(&physical, pattern)
+                };
+                if let Err(e) = checked {
                     let mut d = Diagnostic::error_at(Loc::Value(path.clone()), &path, e);
                     if !exact && kind.uses_naming() {
                         d = d.with_hint(format!("the naming convention {} made this name; give an exact one with `{{ name: ... }}`", quote(&names.naming.to_string())));
@@ -282,6 +300,7 @@ impl Validator<'_> {
             }
             profiles.insert(name.clone(), out);
         }
+        self.check_profile_uses(&profiles);
         profiles
     }
 
@@ -379,12 +398,16 @@ impl Validator<'_> {
         path: String,
     ) -> Partial {
         let kind = s.kind;
+        // A missing or unknown kind is reported; what depends on it is not judged.
+        let kind_known = !self.source.was_reported(&join(&path, "kind"));
         let mut description = None;
         if let Some(text) = &s.description {
             let dpath = join(&path, "description");
             match aws_names::check_description(text) {
                 Ok(()) => {
-                    self.role_descriptions(names, name, kind, text, &dpath);
+                    if kind_known && self.names_known {
+                        self.role_descriptions(names, name, kind, text, &dpath);
+                    }
                     description = Some(text.clone());
                 }
                 Err((message, hint)) => self.push(
@@ -393,21 +416,26 @@ impl Validator<'_> {
                 ),
             }
         }
-        self.service_names(names, name, kind, &path);
-        let container = self.container(declared, s, &path);
+        if kind_known && self.names_known {
+            self.service_names(names, name, kind, &path);
+        }
+        let container = match kind_known {
+            true => self.container(declared, s, &path),
+            false => self.container_references(declared, s, &path),
+        };
         // Profiles first, in `use` order, then the service's own grants.
         let mut drafts = Vec::new();
         let upath = join(&path, "use");
         for (i, profile) in s.uses.iter().enumerate() {
             let at = Loc::Value(format!("{upath}[{i}]"));
-            self.expand_profile(profiles, profile, at, &upath, &mut Vec::new(), &mut drafts);
+            self.expand_profile(profiles, profile, at, &upath, &mut drafts);
         }
         let gpath = join(&path, "grants");
         for (i, g) in s.grants.iter().enumerate() {
             let ipath = self.source.item(&gpath, i);
             drafts.extend(self.grant(declared, g, ipath));
         }
-        for d in &drafts {
+        for d in drafts.iter().filter(|_| kind_known) {
             let callers = d.kind.callers();
             if !callers.contains(&kind) {
                 self.grant_error(
@@ -550,6 +578,27 @@ impl Validator<'_> {
         })
     }
 
+    /// For a service whose kind is unknown: the image, cluster and secrets it names must still be
+    /// declared (nothing is missing, since nothing is known to be required).
+    fn container_references(
+        &mut self,
+        declared: &Declared,
+        s: &ServiceInput,
+        path: &str,
+    ) -> Option<Container> {
+        let named = [
+            ("image", ResourceKind::EcrRepository, s.image.as_slice()),
+            ("cluster", ResourceKind::EcsCluster, s.cluster.as_slice()),
+            ("secrets", ResourceKind::Secret, s.secrets.as_slice()),
+        ];
+        for (key, kind, names) in named {
+            for name in names {
+                self.task_resource(declared, Some(name), path, key, kind);
+            }
+        }
+        None
+    }
+
     fn task_resource(
         &mut self,
         declared: &Declared,
@@ -588,49 +637,111 @@ impl Validator<'_> {
         None
     }
 
+    /// The grants of `profile`, used by a service at `at`: an unknown profile is reported here;
+    /// unknown or cyclic `use:` inside profiles were reported by [`Self::check_profile_uses`].
     fn expand_profile(
         &mut self,
         profiles: &IndexMap<String, Vec<Item>>,
         profile: &str,
         at: Loc,
         path: &str,
-        stack: &mut Vec<String>,
         out: &mut Vec<Draft>,
     ) {
-        let Some(items) = profiles.get(profile) else {
-            let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
-            let hint = hint_unknown(profile, &known, |_| "declare it under profiles".into());
-            self.error_hint(
-                at,
-                path,
-                format!("unknown profile {}", quote(profile)),
-                hint,
-            );
-            return;
-        };
-        if stack.iter().any(|p| p == profile) {
-            stack.push(profile.to_string());
-            self.error(at, path, format!("profile cycle: {}", stack.join(" -> ")));
-            stack.pop();
+        if !profiles.contains_key(profile) {
+            self.unknown_profile(profiles, profile, at, path);
             return;
         }
-        stack.push(profile.to_string());
-        for item in items {
-            match item {
-                Item::Grant(g) => out.push(g.clone()),
-                Item::Use(inner, upath) => {
-                    let at = Loc::Value(upath.clone());
-                    self.expand_profile(profiles, inner, at, upath, stack, out)
+        fn expand(
+            profiles: &IndexMap<String, Vec<Item>>,
+            profile: &str,
+            stack: &mut Vec<String>,
+            out: &mut Vec<Draft>,
+        ) {
+            let Some(items) = profiles.get(profile) else {
+                return;
+            };
+            if stack.iter().any(|p| p == profile) {
+                return;
+            }
+            stack.push(profile.to_string());
+            for item in items {
+                match item {
+                    Item::Grant(g) => out.push(g.clone()),
+                    Item::Use(inner, _) => expand(profiles, inner, stack, out),
                 }
+            }
+            stack.pop();
+        }
+        expand(profiles, profile, &mut Vec::new(), out);
+    }
+
+    fn unknown_profile(
+        &mut self,
+        profiles: &IndexMap<String, Vec<Item>>,
+        profile: &str,
+        at: Loc,
+        path: &str,
+    ) {
+        let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
+        let hint = hint_unknown(profile, &known, |_| "declare it under profiles".into());
+        let message = format!("unknown profile {}", quote(profile));
+        self.error_hint(at, path, message, hint);
+    }
+
+    /// Every profile's `use:` items, whether or not a service uses the profile: each names a
+    /// declared profile, and no chain of them comes back to where it started (each cycle is
+    /// reported once, at the item that closes it).
+    fn check_profile_uses(&mut self, profiles: &IndexMap<String, Vec<Item>>) {
+        let mut done: HashSet<&str> = HashSet::new();
+        let mut stack: Vec<&str> = Vec::new();
+        for name in profiles.keys() {
+            self.visit_profile(profiles, name, &mut stack, &mut done);
+        }
+    }
+
+    fn visit_profile<'p>(
+        &mut self,
+        profiles: &'p IndexMap<String, Vec<Item>>,
+        name: &'p str,
+        stack: &mut Vec<&'p str>,
+        done: &mut HashSet<&'p str>,
+    ) {
+        if done.contains(name) {
+            return;
+        }
+        stack.push(name);
+        for item in &profiles[name] {
+            let Item::Use(inner, upath) = item else {
+                continue;
+            };
+            let at = Loc::Value(upath.clone());
+            match profiles.get_key_value(inner.as_str()) {
+                None => self.unknown_profile(profiles, inner, at, upath),
+                Some((inner, _)) => match stack.iter().position(|p| p == inner) {
+                    Some(start) => {
+                        let mut cycle = stack[start..].to_vec();
+                        cycle.push(inner);
+                        let cycle: Vec<String> = cycle.iter().map(|p| escape(p)).collect();
+                        let message = format!("profile cycle: {}", cycle.join(" -> "));
+                        self.error(at, upath, message);
+                    }
+                    None => self.visit_profile(profiles, inner, stack, done),
+                },
             }
         }
         stack.pop();
+        done.insert(name);
     }
 
     /// Resolves the services each grant names: each must exist and be of a kind the grant reaches.
-    fn resolve_services(&mut self, partials: Vec<Partial>) -> IndexMap<String, Service> {
+    fn resolve_services(
+        &mut self,
+        partials: Vec<Partial>,
+        unjudged: &HashSet<&str>,
+    ) -> IndexMap<String, Service> {
         let known: IndexMap<&str, (ServiceKind, Option<&str>)> = partials
             .iter()
+            .filter(|p| !unjudged.contains(p.service.name.as_str()))
             .map(|p| {
                 let cluster = p
                     .service
@@ -652,6 +763,10 @@ impl Validator<'_> {
                 };
                 let report = seen.insert((d.path.clone(), p.service.name.clone()));
                 for target in &d.services {
+                    if unjudged.contains(target.as_str()) {
+                        // Its kind or name is reported already: it is declared, of no known kind.
+                        continue;
+                    }
                     match known.get(target.as_str()) {
                         // A function invoking itself needs lambda:InvokeFunction like any caller.
                         Some(&(kind, cluster)) if kinds.contains(&kind) => {

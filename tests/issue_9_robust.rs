@@ -232,3 +232,79 @@ fn issue_9_20_everything_checkable_is_checked_after_an_error() {
          spec.yaml:3:41: error: unknown bucket 'nope' in services.f.grants[0]; declare it under resources.buckets"
     );
 }
+
+/// Item 18: an `allow:` that accepts nothing (on a grant that is not wide, on a `use:` item, or
+/// empty) is a warning, an error with --strict, and stamps nothing on the output.
+#[test]
+fn issue_9_18_an_allow_that_accepts_nothing_is_a_warning() {
+    let yaml = format!(
+        "{BASE}resources:\n  buckets: {{ raw: raw }}\nprofiles:\n  p:\n    - use: q\n      allow: {{ wildcard: \"a reason for nothing\" }}\n  q:\n    - xray.write:\n      allow: {{ wildcard: \"X-Ray accepts no resource\" }}\n\
+         services:\n  f:\n    kind: lambda\n    use: [p]\n    grants:\n      - s3.read: raw\n        allow: {{ wildcard: \"not a wide grant at all\" }}\n      - logs.write: /x\n        allow: {{}}\n"
+    );
+    assert_eq!(
+        warnings(&yaml),
+        [
+            "spec.yaml:8:14: warning: `allow:` on a `use:` item accepts nothing in profiles.p[0]; put it on the grants of profile 'q' that need it",
+            "spec.yaml:18:28: warning: `allow: { wildcard }` accepts nothing here: grant 's3.read' reaches no name pattern and needs no Resource \"*\" in services.f.grants[0]; remove it",
+            "spec.yaml:20:16: warning: `allow:` names no finding, so it accepts nothing in services.f.grants[1]; remove it, or write `allow: { wildcard: \"why\" }`",
+        ]
+    );
+    let compiled = build(&yaml).unwrap();
+    let text = iamgen_hcl::single_file(&compiled.plan);
+    assert_eq!(
+        text.matches("Reviewed: accepted wildcard").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("Reviewed: accepted wildcard: X-Ray accepts no resource"));
+    let err = strict(&yaml).unwrap_err().to_string();
+    assert_eq!(err.lines().count(), 3, "{err}");
+    assert!(err.lines().all(|l| l.contains(": error: ")), "{err}");
+}
+
+/// Item 19: a resource named twice in a grant, or two logical names for one physical name, give
+/// one ARN, and the double declaration is a warning.
+#[test]
+fn issue_9_19_the_same_arn_is_listed_once() {
+    let yaml = format!(
+        "{BASE}resources:\n  buckets: {{ raw: data, raw_again: data, exact: {{ name: shop-data-dev }} }}\n\
+         services:\n  f: {{ kind: lambda, grants: [ s3.read: [raw, raw, raw_again, exact] ] }}\n  g: {{ kind: step_functions, grants: [ lambda.invoke: [f, f] ] }}\n"
+    );
+    assert_eq!(
+        warnings(&yaml),
+        [
+            "spec.yaml:4:25: warning: bucket 'raw_again' has the same name 'shop-data-dev' as bucket 'raw' (resources.buckets.raw, line 4) in resources.buckets.raw_again; declare it once and name it once",
+            "spec.yaml:4:42: warning: bucket 'exact' has the same name 'shop-data-dev' as bucket 'raw' (resources.buckets.raw, line 4) in resources.buckets.exact; declare it once and name it once",
+            "spec.yaml:6:47: warning: bucket 'raw' is named twice in this grant in services.f.grants[0]",
+            "spec.yaml:7:59: warning: service 'f' is named twice in this grant in services.g.grants[0]",
+        ]
+    );
+    let compiled = build(&yaml).unwrap();
+    let f = &compiled.plan.services[0].roles[0].policies[0]
+        .document
+        .statements;
+    let objects = f.iter().find(|s| s.sid == "S3ReadObjects").unwrap();
+    assert_eq!(objects.resources.len(), 1, "{:?}", objects.resources);
+    let g = &compiled.plan.services[1].roles[0].policies[0]
+        .document
+        .statements;
+    let invoke = g.iter().find(|s| s.sid == "LambdaInvoke").unwrap();
+    assert_eq!(invoke.resources.len(), 2, "{:?}", invoke.resources);
+}
+
+/// Item 22: a declared resource (or profile) that nothing uses is a warning: it often hides a typo.
+#[test]
+fn issue_9_22_unused_declarations_are_warnings() {
+    let yaml = format!(
+        "{BASE}resources:\n  buckets: {{ raw: raw, models: models }}\n  secrets: {{ api_key: api-key }}\nprofiles:\n  unused: [ s3.read: models ]\n\
+         services:\n  f: {{ kind: lambda, grants: [ s3.read: raw ] }}\n"
+    );
+    assert_eq!(
+        warnings(&yaml),
+        [
+            "spec.yaml:5:14: warning: secret 'api_key' is declared but nothing uses it in resources.secrets.api_key; remove it, or check the grants for a misspelled name",
+            "spec.yaml:7:3: warning: profile 'unused' is declared but no service uses it in profiles.unused; remove it, or check the services' `use:` for a misspelled name",
+        ]
+    );
+    assert!(warnings(iamgen_core::EXAMPLE_SPEC).is_empty());
+}

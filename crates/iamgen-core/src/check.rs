@@ -14,14 +14,17 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use indexmap::IndexMap;
+
 use crate::aws::catalog;
 use crate::aws::{Condition, Segment, Template, Values};
 use crate::diag::{Diagnostic, Loc};
-use crate::grants::Target;
+use crate::expand::{self, Effects};
+use crate::grants::{GrantKind, Target};
 use crate::kinds::Finding;
 use crate::plan::Plan;
 use crate::policy::Statement;
-use crate::spec::Spec;
+use crate::spec::{Resource, Spec};
 
 /// Actions that accept no resource but have a condition key that scopes them; a statement granting
 /// one must use it. (CloudWatch: `PutMetricData` is scoped by `cloudwatch:namespace`.)
@@ -203,6 +206,40 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Grants whose `allow: { wildcard }` accepts nothing: they reach no name pattern, and none of
+/// their statements needs `Resource = "*"`. Each is a warning at its reason, with the grant's path;
+/// the plan is then built without them, so their reason is written beside no statement. A grant of
+/// a profile accepts something if it does for any service using it.
+pub(crate) fn allows_accepting_nothing(spec: &Spec) -> Vec<(String, Diagnostic)> {
+    let names = spec.names();
+    let mut wide: IndexMap<&str, (GrantKind, bool)> = IndexMap::new();
+    for service in spec.services.values() {
+        for grant in &service.grants {
+            if !grant.allow.contains_key(&Finding::Wildcard) {
+                continue;
+            }
+            let is_wide = grant.resource_targets().any(Resource::is_pattern) || {
+                let mut effects = Effects::default();
+                expand::expand(names, service, grant, &mut effects);
+                effects
+                    .statements
+                    .iter()
+                    .any(|s| s.resources.iter().any(Template::is_star) && s.conditions.is_empty())
+            };
+            wide.entry(&grant.path).or_insert((grant.kind, false)).1 |= is_wide;
+        }
+    }
+    wide.into_iter()
+        .filter(|(_, (_, wide))| !wide)
+        .map(|(path, (kind, _))| {
+            let reason = format!("{path}.allow.{}", Finding::Wildcard.key());
+            let message = format!("`allow: {{ wildcard }}` accepts nothing here: grant '{}' reaches no name pattern and needs no Resource \"*\"", kind.key());
+            let d = Diagnostic::warning_at(Loc::Value(reason), path, message).with_hint("remove it");
+            (path.to_string(), d)
+        })
+        .collect()
 }
 
 /// What makes two statements the same for the checker: actions, resources, conditions.

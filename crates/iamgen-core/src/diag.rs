@@ -140,6 +140,14 @@ impl Diagnostic {
         }
     }
 
+    /// A warning at `span`.
+    pub(crate) fn warning(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
+        }
+    }
+
     /// An error at `loc`, with its key path named.
     pub(crate) fn error_at(loc: Loc, path: &str, message: impl Into<String>) -> Self {
         Diagnostic {

@@ -110,15 +110,19 @@ pub fn compile_input(input: &SpecInput, settings: &Settings) -> Result<Compiled,
 
 /// Plans and checks a validated spec; `warnings` are validation's.
 fn finish(
-    spec: Spec,
+    mut spec: Spec,
     warnings: Vec<Diagnostic>,
     settings: &Settings,
     file: Option<&str>,
     source: &SourceMap,
 ) -> Result<Compiled, SpecError> {
     let fail = |d| SpecError::located(file, d, source);
-    let plan = Plan::build(&spec).map_err(fail)?;
     let mut diagnostics = warnings;
+    let (paths, unneeded): (Vec<String>, Vec<Diagnostic>) =
+        check::allows_accepting_nothing(&spec).into_iter().unzip();
+    spec.forget_allowed(Finding::Wildcard, &paths);
+    diagnostics.extend(unneeded);
+    let plan = Plan::build(&spec).map_err(fail)?;
     diagnostics.extend(check::check(&spec, &plan));
     if settings.strict {
         for d in &mut diagnostics {

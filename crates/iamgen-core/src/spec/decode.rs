@@ -416,6 +416,17 @@ impl Decoder {
             }
         };
         let key = key_node.as_str().unwrap_or_default();
+        if let (Some(allow), "use", Some(value)) = (allow, key, value) {
+            let profile = value.as_str().unwrap_or_default();
+            self.out.diagnostics.push(
+                Diagnostic::warning(allow.span, "`allow:` on a `use:` item accepts nothing")
+                    .at(path)
+                    .with_hint(format!(
+                        "put it on the grants of profile {} that need it",
+                        quote(profile)
+                    )),
+            );
+        }
         if key == "use" {
             if !in_profile {
                 self.error_hint(
@@ -516,6 +527,17 @@ impl Decoder {
 
     fn allow(&mut self, node: &Node, path: &str) -> Option<Allow> {
         let entries = self.map(node, path)?;
+        if entries.is_empty() {
+            let grant = path.strip_suffix(".allow").unwrap_or(path);
+            self.out.diagnostics.push(
+                Diagnostic::warning(
+                    node.span,
+                    "`allow:` names no finding, so it accepts nothing",
+                )
+                .at(grant)
+                .with_hint("remove it, or write `allow: { wildcard: \"why\" }`"),
+            );
+        }
         self.known_keys(entries, path, &[Finding::Wildcard.key()]);
         let mut allow = Allow::default();
         if let Some(v) = get(entries, Finding::Wildcard.key()) {

@@ -21,7 +21,7 @@ pub use input::{
     json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput,
 };
 pub use model::Spec;
-pub(crate) use model::{GrantUse, Service};
+pub(crate) use model::{GrantUse, Resource, Service};
 pub(crate) use validate::{validate, Validated};
 
 /// The example platform of the seed document, built into iamgen as its default spec.

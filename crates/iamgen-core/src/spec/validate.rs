@@ -30,6 +30,8 @@ pub(crate) fn validate(
     let mut v = Validator {
         source,
         diags: Vec::new(),
+        used: HashSet::new(),
+        used_profiles: HashSet::new(),
         names_known: true,
     };
     let spec = v.spec(input);
@@ -42,6 +44,10 @@ pub(crate) fn validate(
 struct Validator<'a> {
     source: &'a SourceMap,
     diags: Vec<Diagnostic>,
+    /// Declared resources something names (a grant, an `ecs_task`'s image, cluster or secrets).
+    used: HashSet<(ResourceKind, String)>,
+    /// Profiles a service uses, directly or through other profiles.
+    used_profiles: HashSet<String>,
     /// False when the project, the environment or the naming convention is wrong (and reported):
     /// names made by the convention are then not checked, but everything else is.
     names_known: bool,
@@ -155,6 +161,7 @@ impl Validator<'_> {
             );
         }
         let services = self.resolve_services(partials, &unjudged);
+        self.unused(&declared, &profiles);
         Some(Spec {
             project: input.project.clone(),
             environment: input.environment.clone(),
@@ -234,6 +241,8 @@ impl Validator<'_> {
         let mut declared = Declared::new();
         for (&kind, items) in input {
             let group = declared.entry(kind).or_default();
+            // The first logical name of each physical name.
+            let mut first: IndexMap<String, &str> = IndexMap::new();
             for (logical, r) in items {
                 let path = format!("resources.{}.{logical}", kind.key());
                 if let Err(e) = check_logical(logical) {
@@ -269,6 +278,23 @@ impl Validator<'_> {
                     }
                     // Still declared, so grants naming it are not reported again.
                     self.push(d);
+                }
+                if let Some(other) = first.get(&physical) {
+                    let at = self
+                        .source
+                        .place(&Loc::Key(format!("resources.{}.{other}", kind.key())));
+                    let message = format!(
+                        "{} {} has the same name {} as {} {} ({at})",
+                        kind.noun(),
+                        quote(logical),
+                        quote(&physical),
+                        kind.noun(),
+                        quote(other)
+                    );
+                    let d = Diagnostic::warning_at(Loc::Key(path.clone()), &path, message);
+                    self.push(d.with_hint("declare it once and name it once"));
+                } else {
+                    first.insert(physical.clone(), logical);
                 }
                 group.insert(logical.clone(), Resource { name: physical });
             }
@@ -334,10 +360,30 @@ impl Validator<'_> {
             return None;
         }
         let mut ok = true;
+        let mut named = HashSet::new();
         for (j, name) in g.targets.iter().enumerate() {
+            if !named.insert(name) {
+                let noun = match target {
+                    Target::Resource(kind) => kind.noun(),
+                    Target::Service(_) => "service",
+                    Target::Namespace => "namespace",
+                    Target::LogGroup | Target::Flag => "log group",
+                };
+                let message = format!("{noun} {} is named twice in this grant", quote(name));
+                self.push(Diagnostic::warning_at(at(j), &path, message));
+                continue;
+            }
             match target {
                 Target::Resource(kind) => match declared.get(&kind).and_then(|d| d.get(name)) {
-                    Some(r) => draft.targets.push(Reached::Resource(r.clone())),
+                    Some(r) => {
+                        self.used.insert((kind, name.clone()));
+                        // Two logical names of one physical name (warned where declared) give
+                        // one ARN.
+                        let reached = Reached::Resource(r.clone());
+                        if !draft.targets.contains(&reached) {
+                            draft.targets.push(reached);
+                        }
+                    }
                     None => {
                         ok = false;
                         let known: Vec<&str> = declared
@@ -563,7 +609,10 @@ impl Validator<'_> {
                 .get(&ResourceKind::Secret)
                 .and_then(|d| d.get(secret))
             {
-                Some(r) => secrets.push(r.clone()),
+                Some(r) => {
+                    self.used.insert((ResourceKind::Secret, secret.clone()));
+                    secrets.push(r.clone());
+                }
                 None => self.error(
                     Loc::Value(format!("{spath}[{i}]")),
                     &spath,
@@ -620,6 +669,7 @@ impl Validator<'_> {
         };
         let group = declared.get(&kind);
         if let Some(r) = group.and_then(|d| d.get(name)) {
+            self.used.insert((kind, name.to_string()));
             return Some(r.clone());
         }
         let known: Vec<&str> = group
@@ -635,6 +685,37 @@ impl Validator<'_> {
             hint,
         );
         None
+    }
+
+    /// Declarations nothing uses are warnings: they often hide a misspelled name in a grant. (A
+    /// resource that only an unused profile names is covered by the profile's warning.)
+    fn unused(&mut self, declared: &Declared, profiles: &IndexMap<String, Vec<Item>>) {
+        for (kind, items) in declared {
+            for logical in items.keys() {
+                if self.used.contains(&(*kind, logical.clone())) {
+                    continue;
+                }
+                let path = format!("resources.{}.{logical}", kind.key());
+                let message = format!(
+                    "{} {} is declared but nothing uses it",
+                    kind.noun(),
+                    quote(logical)
+                );
+                let d = Diagnostic::warning_at(Loc::Key(path.clone()), &path, message);
+                self.push(d.with_hint("remove it, or check the grants for a misspelled name"));
+            }
+        }
+        for name in profiles.keys() {
+            if self.used_profiles.contains(name) {
+                continue;
+            }
+            let path = join("profiles", name);
+            let message = format!("profile {} is declared but no service uses it", quote(name));
+            let d = Diagnostic::warning_at(Loc::Key(path.clone()), &path, message);
+            self.push(
+                d.with_hint("remove it, or check the services' `use:` for a misspelled name"),
+            );
+        }
     }
 
     /// The grants of `profile`, used by a service at `at`: an unknown profile is reported here;
@@ -656,6 +737,7 @@ impl Validator<'_> {
             profile: &str,
             stack: &mut Vec<String>,
             out: &mut Vec<Draft>,
+            used: &mut HashSet<String>,
         ) {
             let Some(items) = profiles.get(profile) else {
                 return;
@@ -663,16 +745,23 @@ impl Validator<'_> {
             if stack.iter().any(|p| p == profile) {
                 return;
             }
+            used.insert(profile.to_string());
             stack.push(profile.to_string());
             for item in items {
                 match item {
                     Item::Grant(g) => out.push(g.clone()),
-                    Item::Use(inner, _) => expand(profiles, inner, stack, out),
+                    Item::Use(inner, _) => expand(profiles, inner, stack, out, used),
                 }
             }
             stack.pop();
         }
-        expand(profiles, profile, &mut Vec::new(), out);
+        expand(
+            profiles,
+            profile,
+            &mut Vec::new(),
+            out,
+            &mut self.used_profiles,
+        );
     }
 
     fn unknown_profile(

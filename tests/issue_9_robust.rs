@@ -308,3 +308,20 @@ fn issue_9_22_unused_declarations_are_warnings() {
     );
     assert!(warnings(iamgen_core::EXAMPLE_SPEC).is_empty());
 }
+
+/// Item 12: a `"*"` pattern (`shop-*-dev`) also matches the names of a project `shop-legacy` and of
+/// an environment `legacy-dev`, since `*` matches `-` too; IAM has no narrower wildcard, so the
+/// warning says so, with an example of each.
+#[test]
+fn issue_9_12_a_pattern_warning_says_it_crosses_projects() {
+    let yaml = format!(
+        "{BASE}resources:\n  dynamodb_tables: {{ all: \"*\" }}\nservices:\n  f: {{ kind: lambda, grants: [ dynamodb.read: all ] }}\n"
+    );
+    assert_eq!(
+        warnings(&yaml),
+        ["spec.yaml:6:32: warning: grant 'dynamodb.read' reaches every DynamoDB table named 'shop-*-dev', \
+          also those of other projects and environments ('*' matches '-' too: 'shop-legacy-orders-dev' of a project 'shop-legacy', \
+          'shop-orders-legacy-dev' of an environment 'legacy-dev') in services.f.grants[0]; name the resources, or accept it with \
+          `allow: { wildcard: \"why\" }`"]
+    );
+}

@@ -18,7 +18,7 @@ use indexmap::IndexMap;
 
 use crate::aws::catalog;
 use crate::aws::{Condition, Segment, Template, Values};
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::{quote, Diagnostic, Loc};
 use crate::expand::{self, Effects};
 use crate::grants::{GrantKind, Target};
 use crate::kinds::Finding;
@@ -295,15 +295,30 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                 continue;
             }
             for r in grant.resource_targets().filter(|r| r.is_pattern()) {
+                // The convention's own pattern also matches other projects' and environments'
+                // names: say so, with an example of each.
+                let beyond = match r.name == spec.names().physical("*") {
+                    true => spec.names().pattern_reaches_beyond(),
+                    false => vec![],
+                };
+                let (whats, examples): (Vec<&str>, Vec<String>) = beyond.into_iter().unzip();
+                let also = match whats.as_slice() {
+                    [] => String::new(),
+                    whats => format!(
+                        ", also those of other {}s ('*' matches '-' too: {})",
+                        whats.join("s and "),
+                        examples.join(", ")
+                    ),
+                };
                 out.push(
                     Diagnostic::warning_at(
                         Loc::Key(grant.path.clone()),
                         &grant.path,
                         format!(
-                            "grant '{}' reaches every {} named '{}'",
+                            "grant '{}' reaches every {} named {}{also}",
                             grant.kind.key(),
                             kind.noun(),
-                            r.name
+                            quote(&r.name)
                         ),
                     )
                     .with_hint(

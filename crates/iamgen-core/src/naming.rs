@@ -252,6 +252,37 @@ impl Names<'_> {
         }
     }
 
+    /// What the convention's pattern (`"*"` as the name: `shop-*-dev`) also matches beyond this
+    /// project and environment: `*` matches any characters, `-` included, and IAM has no narrower
+    /// wildcard, so `shop-*-dev` also matches `shop-legacy-orders-dev` of a project `shop-legacy`
+    /// and `shop-orders-legacy-dev` of an environment `legacy-dev`. One example of each that
+    /// applies, for messages.
+    pub(crate) fn pattern_reaches_beyond(&self) -> Vec<(&'static str, String)> {
+        let pattern = self.physical("*");
+        let project = format!("{}-legacy", self.project);
+        let environment = format!("legacy-{}", self.environment);
+        let in_project = Names {
+            project: &project,
+            ..*self
+        };
+        let in_environment = Names {
+            environment: &environment,
+            ..*self
+        };
+        let others = [
+            ("project", "a", &project, in_project),
+            ("environment", "an", &environment, in_environment),
+        ];
+        others
+            .into_iter()
+            .filter_map(|(what, article, value, names)| {
+                let name = names.physical("orders");
+                let example = format!("{} of {article} {what} {}", quote(&name), quote(value));
+                glob_matches(&pattern, &name).then_some((what, example))
+            })
+            .collect()
+    }
+
     /// The log group a service of `kind` writes by default, by the name AWS gives it.
     pub(crate) fn log_group(&self, service: &str, kind: ServiceKind) -> Option<String> {
         let name = self.service(service);
@@ -261,6 +292,26 @@ impl Names<'_> {
             _ => None,
         }
     }
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters (as in IAM).
+fn glob_matches(pattern: &str, name: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = name.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(i) => rest = &rest[i + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// API Gateway's execution log groups, `API-Gateway-Execution-Logs_{api id}/{stage}`, for the API
@@ -328,6 +379,29 @@ mod tests {
                 .unwrap()
                 .apply("p", "x", "e"),
             "e-x"
+        );
+    }
+
+    #[test]
+    fn patterns_match_like_iam() {
+        assert!(glob_matches("shop-*-dev", "shop-legacy-orders-dev"));
+        assert!(glob_matches("shop-*-dev", "shop--dev"));
+        assert!(!glob_matches("shop-*-dev", "shop-dev"));
+        assert!(!glob_matches("shop-*-dev", "other-x-dev"));
+        assert!(glob_matches("a*b*c", "abbc"));
+        assert!(!glob_matches("exact", "exactly"));
+        let naming = Naming::parse("{environment}-{project}-{name}").unwrap();
+        let names = Names {
+            naming: &naming,
+            project: "shop",
+            environment: "dev",
+        };
+        assert_eq!(
+            names.pattern_reaches_beyond(),
+            [(
+                "project",
+                "'dev-shop-legacy-orders' of a project 'shop-legacy'".to_string()
+            )]
         );
     }
 

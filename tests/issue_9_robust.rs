@@ -325,3 +325,61 @@ fn issue_9_12_a_pattern_warning_says_it_crosses_projects() {
           `allow: { wildcard: \"why\" }`"]
     );
 }
+
+/// Item 8: an object key that is an HCL keyword (`for` makes `{ for = ... }` a for expression) is
+/// quoted: services and tags named after every keyword give Terraform that a real HCL parser reads
+/// back with exactly those keys.
+#[test]
+fn issue_9_8_hcl_keywords_as_object_keys_are_quoted() {
+    const KEYWORDS: [&str; 9] = [
+        "for", "in", "if", "else", "endif", "endfor", "true", "false", "null",
+    ];
+    let mut yaml = format!("{BASE}tags:\n");
+    for k in KEYWORDS {
+        yaml.push_str(&format!("  {k}: x\n"));
+    }
+    yaml.push_str("services:\n");
+    for k in KEYWORDS {
+        yaml.push_str(&format!("  {k}: {{ kind: lambda }}\n"));
+    }
+    let plan = build(&yaml).unwrap_or_else(|e| panic!("{e}")).plan;
+    let object_keys = |text: &str, block: &str, attr: &str| -> Vec<String> {
+        let body = hcl::parse(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let value = body
+            .blocks()
+            .filter(|b| b.identifier() == block)
+            .flat_map(|b| b.body().attributes())
+            .find(|a| a.key() == attr)
+            .unwrap_or_else(|| panic!("no {block} {attr}"))
+            .expr()
+            .clone();
+        let object = match value {
+            hcl::Expression::Object(o) => o,
+            hcl::Expression::FuncCall(call) => match &call.args[0] {
+                hcl::Expression::Object(o) => o.clone(),
+                other => panic!("{attr} is {other:?}"),
+            },
+            other => panic!("{attr} is {other:?}"),
+        };
+        object
+            .keys()
+            .map(|k| match k {
+                hcl::ObjectKey::Identifier(i) => i.to_string(),
+                hcl::ObjectKey::Expression(hcl::Expression::String(s)) => s.clone(),
+                other => panic!("key {other:?}"),
+            })
+            .collect()
+    };
+    let text = iamgen_hcl::single_file(&plan);
+    assert_eq!(object_keys(&text, "output", "value"), KEYWORDS);
+    let tags = object_keys(&text, "locals", "tags");
+    assert_eq!(tags[3..], KEYWORDS);
+    let output = iamgen_hcl::Output::modules(&plan);
+    for (path, text) in &output {
+        hcl::parse(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+    assert_eq!(
+        object_keys(output.get("outputs.tf").unwrap(), "output", "value"),
+        KEYWORDS
+    );
+}

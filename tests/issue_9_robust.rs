@@ -383,3 +383,71 @@ fn issue_9_8_hcl_keywords_as_object_keys_are_quoted() {
         KEYWORDS
     );
 }
+
+/// Item 7: every AWS name (roles, policies) and every Terraform address iamgen writes is unique, or
+/// the spec is refused at load naming both services.
+#[test]
+fn issue_9_7_names_and_addresses_never_collide() {
+    let execution = format!(
+        "{BASE}resources:\n  ecr_repositories: {{ r: r }}\n  ecs_clusters: {{ c: c }}\n\
+         services:\n  training: {{ kind: ecs_task, image: r, cluster: c }}\n  training_execution: {{ kind: lambda }}\n"
+    );
+    assert_eq!(
+        refused(&execution),
+        "spec.yaml:8:3: error: service 'training_execution' makes IAM role 'shop-training-execution-dev', \
+         and so does service 'training' (services.training, line 7) in services.training_execution; rename one of the two services"
+    );
+    let trust =
+        format!("{BASE}services:\n  a: {{ kind: lambda }}\n  a_trust: {{ kind: lambda }}\n");
+    assert_eq!(
+        refused(&trust),
+        "spec.yaml:5:3: error: service 'a_trust' makes Terraform address data.aws_iam_policy_document.a_trust, \
+         and so does service 'a' (services.a, line 4) in services.a_trust; rename one of the two services"
+    );
+    let permissions = format!(
+        "{BASE}services:\n  a: {{ kind: api_gateway, grants: [ lambda.invoke: b_invoke_c ] }}\n  a_invoke_b: {{ kind: api_gateway, grants: [ lambda.invoke: c ] }}\n  \
+         b_invoke_c: {{ kind: lambda }}\n  c: {{ kind: lambda }}\n"
+    );
+    assert_eq!(
+        refused(&permissions),
+        "spec.yaml:5:3: error: service 'a_invoke_b' makes Terraform address aws_lambda_permission.a_invoke_b_invoke_c, \
+         and so does service 'a' (services.a, line 4) in services.a_invoke_b; rename one of the two services"
+    );
+    // A service whose permissions need two managed policies (`ingest`, `ingest-2`) beside a service
+    // `ingest_2`.
+    let mut split = String::from("project: bigdata\nenvironment: prod\nresources:\n  buckets:\n");
+    for i in 0..150 {
+        split.push_str(&format!(
+            "    b{i}: {{ name: bigdata-landing-zone-for-customer-events-{i:04}-prod }}\n"
+        ));
+    }
+    split.push_str("services:\n  ingest:\n    kind: lambda\n    grants:\n");
+    for i in 0..150 {
+        split.push_str(&format!("      - s3.read: b{i}\n"));
+    }
+    split.push_str("  ingest_2: { kind: lambda }\n");
+    assert_eq!(
+        refused(&split),
+        "spec.yaml:309:3: error: service 'ingest_2' makes IAM policy 'bigdata-ingest-2-prod', \
+         and so does service 'ingest' (services.ingest, line 156) in services.ingest_2; rename one of the two services"
+    );
+    // Two grants of one API on one function give one permission, not the same address twice.
+    let twice = format!(
+        "{BASE}services:\n  api: {{ kind: api_gateway, grants: [ lambda.invoke: f, lambda.invoke: f ] }}\n  f: {{ kind: lambda }}\n"
+    );
+    let plan = build(&twice).unwrap_or_else(|e| panic!("{e}")).plan;
+    assert_eq!(plan.services[0].lambda_permissions.len(), 1);
+}
+
+/// Item 7, by evaluation: the example's single file has no two blocks with one address.
+#[test]
+fn issue_9_7_the_example_has_unique_addresses() {
+    let plan = build(iamgen_core::EXAMPLE_SPEC).unwrap().plan;
+    let body = hcl::parse(&iamgen_hcl::single_file(&plan)).unwrap();
+    let mut seen = std::collections::HashSet::new();
+    for b in body.blocks() {
+        let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
+        assert!(seen.insert((b.identifier().to_string(), labels.join("."))), "{labels:?}");
+    }
+    assert!(seen.len() > 50, "{}", seen.len());
+}

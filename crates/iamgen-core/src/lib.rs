@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod check;
+mod collisions;
 mod diag;
 pub mod eval;
 mod expand;
@@ -123,6 +124,10 @@ fn finish(
     spec.forget_allowed(Finding::Wildcard, &paths);
     diagnostics.extend(unneeded);
     let plan = Plan::build(&spec).map_err(fail)?;
+    let collisions = collisions::find(&plan, source);
+    if !collisions.is_empty() {
+        return Err(fail(collisions));
+    }
     diagnostics.extend(check::check(&spec, &plan));
     if settings.strict {
         for d in &mut diagnostics {

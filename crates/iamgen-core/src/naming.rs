@@ -314,6 +314,27 @@ fn glob_matches(pattern: &str, name: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
+/// The label of a role's trust document in its service's module: `this_trust`, `execution_trust`.
+pub(crate) fn trust_label(role: &str) -> String {
+    format!("{role}_trust")
+}
+
+/// The label of the Lambda permission on the function of service `function` in the calling
+/// service's module: `invoke_predict`.
+pub(crate) fn permission_label(function: &str) -> String {
+    format!("invoke_{function}")
+}
+
+/// A label of service `service`'s module where every service's resources meet (the single file):
+/// `this` is `predict`, `this_2` is `predict_2`, `invoke_f` is `api_invoke_f`. Different services'
+/// labels can coincide (`a` with `a_trust`); the plan refuses such specs.
+pub(crate) fn file_label(service: &str, local: &str) -> String {
+    match local.strip_prefix("this") {
+        Some(rest) => format!("{service}{rest}"),
+        None => format!("{service}_{local}"),
+    }
+}
+
 /// API Gateway's execution log groups, `API-Gateway-Execution-Logs_{api id}/{stage}`, for the API
 /// whose id is module input `api_id`.
 pub(crate) fn api_execution_log_groups(api_id: &str) -> Template {

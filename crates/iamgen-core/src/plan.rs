@@ -85,6 +85,20 @@ pub struct RolePlan {
     pub policies: Vec<PolicyPlan>,
 }
 
+impl RolePlan {
+    /// The label of its trust document in its service's module: `this_trust`.
+    pub fn trust_label(&self) -> String {
+        naming::trust_label(self.label)
+    }
+}
+
+impl LambdaPermission {
+    /// The label of its `aws_lambda_permission` in the calling service's module: `invoke_predict`.
+    pub fn resource_label(&self) -> String {
+        naming::permission_label(&self.label)
+    }
+}
+
 /// One managed policy.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -172,6 +186,14 @@ impl Plan {
 }
 
 impl ServicePlan {
+    /// The label a resource labelled `local` in this service's module has where every service's
+    /// resources meet (the single file): `this` is `predict`, `this_2` is `predict_2`,
+    /// `invoke_f` is `api_invoke_f`. Unique across services: a spec where two would coincide is
+    /// refused.
+    pub fn label(&self, local: &str) -> String {
+        naming::file_label(&self.name, local)
+    }
+
     /// An input by its name inside the module.
     pub fn input(&self, name: &str) -> Option<&Input> {
         self.inputs.iter().find(|i| i.name == name)
@@ -223,7 +245,15 @@ impl ServicePlan {
                 inputs: more,
             } = effects;
             inputs.extend(more);
-            lambda_permissions.extend(perms);
+            // The same function granted twice (two grants) is one permission.
+            for p in perms {
+                if !lambda_permissions
+                    .iter()
+                    .any(|q: &LambdaPermission| q.label == p.label)
+                {
+                    lambda_permissions.push(p);
+                }
+            }
             let label = match purpose {
                 RolePurpose::Main => "this",
                 RolePurpose::Execution => "execution",

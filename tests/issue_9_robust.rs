@@ -447,7 +447,122 @@ fn issue_9_7_the_example_has_unique_addresses() {
     let mut seen = std::collections::HashSet::new();
     for b in body.blocks() {
         let labels: Vec<&str> = b.labels().iter().map(|l| l.as_str()).collect();
-        assert!(seen.insert((b.identifier().to_string(), labels.join("."))), "{labels:?}");
+        assert!(
+            seen.insert((b.identifier().to_string(), labels.join("."))),
+            "{labels:?}"
+        );
     }
     assert!(seen.len() > 50, "{}", seen.len());
+}
+
+/// Item 11: `--format json` is fully resolved or refused: every input is required and known, and the
+/// account, region and partition are checked, in the library (so embedders get it too) and the CLI.
+#[test]
+fn issue_9_11_json_export_is_fully_resolved_or_refused() {
+    use iamgen_core::{Values, ValuesError};
+    let plan = build(iamgen_core::EXAMPLE_SPEC).unwrap().plan;
+    let values = Values::new("aws", "eu-west-1", "111122223333").unwrap();
+    match iamgen_hcl::json(&plan, &values) {
+        Err(ValuesError::MissingInputs(missing)) => {
+            let names: Vec<&str> = missing.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(
+                names,
+                [
+                    "api_api_id",
+                    "assistant_agent_id",
+                    "knowledge_base_knowledge_base_id"
+                ]
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        Values::new("weird", "eu-west-1", "111122223333"),
+        Err(ValuesError::Partition(_))
+    ));
+    assert!(matches!(
+        Values::new("aws", "not a region", "111122223333"),
+        Err(ValuesError::Region { .. })
+    ));
+    assert!(matches!(
+        Values::new("aws", "cn-north-1", "111122223333"),
+        Err(ValuesError::Region { .. })
+    ));
+    assert!(matches!(
+        Values::new("aws", "eu-west-1", "1234"),
+        Err(ValuesError::Account(_))
+    ));
+    for (partition, region) in [
+        ("aws", "il-central-1"),
+        ("aws-cn", "cn-northwest-1"),
+        ("aws-us-gov", "us-gov-west-1"),
+        ("aws-iso", "us-iso-east-1"),
+        ("aws-iso-b", "us-isob-east-1"),
+        ("aws-iso-e", "eu-isoe-west-1"),
+        ("aws-iso-f", "us-isof-south-1"),
+        ("aws-eusc", "eusc-de-east-1"),
+    ] {
+        Values::new(partition, region, "111122223333").unwrap_or_else(|e| panic!("{e}"));
+    }
+
+    let run = |extra: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("iamgen")
+            .unwrap()
+            .args([
+                "gen",
+                "examples/engagement-platform.yaml",
+                "--format",
+                "json",
+                "--account",
+                "111122223333",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let all = [
+        "--input",
+        "api_api_id=a1b2c3d4e5",
+        "--input",
+        "assistant_agent_id=AGENT12345",
+        "--input",
+        "knowledge_base_knowledge_base_id=KB12345678",
+    ];
+    let (code, stdout, stderr) = run(&[&["--region", "eu-west-1"][..], &all[..]].concat());
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    assert!(!stdout.contains("${"), "{stdout}");
+    let (code, stdout, stderr) = run(&["--region", "eu-west-1"]);
+    assert_eq!((code, stdout.as_str()), (Some(2), ""));
+    assert_eq!(
+        stderr,
+        "error: no value for inputs api_api_id (Id of this service's API Gateway REST API (known after it is created)), \
+         assistant_agent_id (Id of the Bedrock agent of service 'assistant' (known after it is created)), \
+         knowledge_base_knowledge_base_id (Id of the Bedrock knowledge base of service 'knowledge_base' (known after it is created)): \
+         the documents would hold placeholders; give each with --input NAME=VALUE\n"
+    );
+    let (code, _, stderr) = run(&[
+        &["--region", "eu-west-1", "--input", "api_id=x"][..],
+        &all[..],
+    ]
+    .concat());
+    assert_eq!(code, Some(2));
+    assert_eq!(stderr, "error: unknown input 'api_id'; the inputs are api_api_id, assistant_agent_id, knowledge_base_knowledge_base_id, path\n");
+    let (code, _, stderr) = run(&[&["--region", "not a region"][..], &all[..]].concat());
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        stderr,
+        "error: region 'not a region' is not a region name of partition aws (such as us-east-1)\n"
+    );
+    let (code, _, stderr) = run(&[
+        &["--region", "eu-west-1", "--partition", "weird"][..],
+        &all[..],
+    ]
+    .concat());
+    assert_eq!(code, Some(2));
+    assert_eq!(stderr, "error: partition 'weird' is not an AWS partition: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc\n");
 }

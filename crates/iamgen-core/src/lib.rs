@@ -14,7 +14,7 @@ mod plan;
 mod policy;
 mod spec;
 
-pub use aws::{Condition, Segment, Template, Trust, Values};
+pub use aws::{Condition, Segment, Template, Trust, Values, ValuesError};
 pub use diag::{Diagnostic, Severity, Span, SpecError};
 pub use grants::{GrantKind, Target};
 pub use kinds::{AccountSettingKind, Finding, ResourceKind, RolePurpose, ServiceKind};

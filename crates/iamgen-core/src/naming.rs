@@ -341,6 +341,10 @@ pub(crate) fn api_execution_log_groups(api_id: &str) -> Template {
     Template::around("API-Gateway-Execution-Logs_", api_id, "/*")
 }
 
+/// The input holding the IAM path of every role and policy (a variable of every module, `/` by
+/// default); role ARNs are built with it.
+pub(crate) const PATH: &str = "path";
+
 /// The module input holding a service's own API id.
 pub(crate) const API_ID: &str = "api_id";
 /// The module input holding a service's own Bedrock agent id.

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 
 use crate::aws::limits::{MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX, TRUST_POLICY_MAX};
 use crate::aws::names::NameRule;
-use crate::aws::{Trust, Values};
+use crate::aws::{Trust, Values, ValuesError};
 use crate::diag::{Diagnostic, Loc};
 use crate::expand::{self, Effects};
 use crate::kinds::{AccountSettingKind, RolePurpose, ServiceKind};
@@ -167,6 +167,47 @@ impl Plan {
             })
         } else {
             Err(errors)
+        }
+    }
+
+    /// Checks that `values` resolve every document of the plan: the partition, region and account
+    /// as [`Values::check`] does, a value for every input (ids known only after apply), and no
+    /// input the plan does not have (`path`, the roles' IAM path, is optional: `/`).
+    ///
+    /// ```
+    /// use iamgen_core::{compile, Settings, Values, ValuesError};
+    ///
+    /// let plan = compile("x", iamgen_core::EXAMPLE_SPEC, &Settings::default()).unwrap().plan;
+    /// let mut values = Values::new("aws", "eu-west-1", "111122223333").unwrap();
+    /// assert!(matches!(plan.check_values(&values), Err(ValuesError::MissingInputs(_))));
+    /// for name in plan.global_inputs().keys() {
+    ///     values.inputs.insert(name.to_string(), "a1b2c3d4e5".into());
+    /// }
+    /// assert_eq!(plan.check_values(&values), Ok(()));
+    /// ```
+    pub fn check_values(&self, values: &Values) -> Result<(), ValuesError> {
+        values.check()?;
+        let inputs = self.global_inputs();
+        for name in values.inputs.keys() {
+            if name != naming::PATH && !inputs.contains_key(name.as_str()) {
+                let mut known: Vec<String> = inputs.keys().map(|k| k.to_string()).collect();
+                known.push(naming::PATH.to_string());
+                known.sort();
+                return Err(ValuesError::UnknownInput {
+                    name: name.clone(),
+                    known,
+                });
+            }
+        }
+        let missing: Vec<(String, String)> = inputs
+            .iter()
+            .filter(|(name, _)| !values.inputs.contains_key(**name))
+            .map(|(name, description)| (name.to_string(), description.to_string()))
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(ValuesError::MissingInputs(missing))
         }
     }
 

@@ -9,10 +9,11 @@ pub mod catalog;
 mod condition;
 pub mod limits;
 pub(crate) mod names;
+mod partitions;
 mod principals;
 mod template;
 
 pub(crate) use condition::conditions_json;
 pub use condition::Condition;
 pub use principals::{principal, Trust};
-pub use template::{Segment, Template, Values};
+pub use template::{Segment, Template, Values, ValuesError};

@@ -566,3 +566,61 @@ fn issue_9_11_json_export_is_fully_resolved_or_refused() {
     assert_eq!(code, Some(2));
     assert_eq!(stderr, "error: partition 'weird' is not an AWS partition: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc\n");
 }
+
+/// The newcomer's first hour: `allow:` under a bare grant, written the obvious way, is accepted
+/// (the grant's value is then only what it accepts); without the grant's colon, the YAML error says
+/// how to write it.
+#[test]
+fn issue_9_newcomer_allow_under_a_bare_grant() {
+    let spec = |item: &str| format!("{BASE}services:\n  f:\n    kind: lambda\n    grants:\n{item}");
+    let nested =
+        spec("      - xray.write:\n          allow: { wildcard: \"X-Ray accepts no resource\" }\n");
+    let compiled = strict(&nested).unwrap_or_else(|e| panic!("{e}"));
+    let text = iamgen_hcl::single_file(&compiled.plan);
+    assert!(text.contains("Reviewed: accepted wildcard: X-Ray accepts no resource"));
+    let sibling =
+        spec("      - xray.write:\n        allow: { wildcard: \"X-Ray accepts no resource\" }\n");
+    strict(&sibling).unwrap_or_else(|e| panic!("{e}"));
+    // The same in JSON.
+    let json = r#"{"project": "shop", "environment": "dev", "services": {"f": {"kind": "lambda", "grants": [
+        {"xray.write": {"allow": {"wildcard": "X-Ray accepts no resource"}}}]}}}"#;
+    let input: iamgen_core::SpecInput = serde_json::from_str(json).unwrap();
+    iamgen_core::compile_input(&input, &Settings::default().with_strict(true))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Only `allow` may be under a grant without targets.
+    let other = spec("      - xray.write:\n          colour: blue\n");
+    assert!(
+        refused(&other).contains("grant 'xray.write' takes `true`, found a mapping"),
+        "{}",
+        refused(&other)
+    );
+    // Without the colon it is a YAML error; the message says what to write.
+    let hint = "; to put `allow:` under a grant without targets, end the grant with a colon: `- xray.write:`";
+    for item in [
+        "      - xray.write\n        allow: { wildcard: \"X-Ray accepts no resource\" }\n",
+        "      - xray.write\n      allow: { wildcard: \"X-Ray accepts no resource\" }\n",
+    ] {
+        let err = refused(&spec(item));
+        assert!(
+            err.starts_with("spec.yaml:8:") && err.ends_with(hint),
+            "{err}"
+        );
+    }
+}
+
+/// The README's spec snippet is a valid spec, even with --strict.
+#[test]
+fn issue_9_newcomer_the_readme_spec_passes_strict() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("The shape:\n\n```yaml\n")
+        .expect("the README shows the spec's shape")
+        + "The shape:\n\n```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let snippet = &readme[start..end];
+    assert!(snippet.contains("xray.write"));
+    match strict(snippet) {
+        Ok(compiled) => assert!(compiled.warnings.is_empty()),
+        Err(e) => panic!("the README's spec fails --strict:\n{e}"),
+    }
+}

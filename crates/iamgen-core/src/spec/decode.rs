@@ -70,7 +70,12 @@ pub(crate) fn decode(text: &str) -> Decoded {
     } else {
         match yaml::parse(text) {
             Ok(root) => d.spec(&root),
-            Err(mut diags) => d.out.diagnostics.append(&mut diags),
+            Err(mut diags) => {
+                for diag in &mut diags {
+                    hint_allow_under_bare_grant(text, diag);
+                }
+                d.out.diagnostics.append(&mut diags)
+            }
         }
     }
     d.out
@@ -456,6 +461,22 @@ impl Decoder {
             return None;
         };
         self.key(path, key_node.span);
+        // A grant without targets may hold its `allow:` (`- xray.write:` then an indented
+        // `allow:`): its value can only be `true` otherwise, so this is unambiguous.
+        let (value, allow) = match value.map(|v| &v.value) {
+            Some(Value::Map(entries))
+                if kind.target() == Target::Flag
+                    && !entries.is_empty()
+                    && entries.iter().all(|(k, _)| k.as_str() == Some("allow")) =>
+            {
+                if let Some(sibling) = allow {
+                    self.error(sibling.span, path, "`allow:` is given twice for this grant");
+                    return None;
+                }
+                (None, get(entries, "allow"))
+            }
+            _ => (value, allow),
+        };
         let targets = self.targets(kind, key, key_node, value, path)?;
         let allow = match allow {
             Some(a) => self.allow(a, &join(path, "allow"))?,
@@ -657,6 +678,37 @@ impl Decoder {
             }
         }
         Some(service)
+    }
+}
+
+/// `- xray.write` followed by an `allow:` line is not YAML (a plain scalar cannot hold a mapping):
+/// the YAML error at the `allow:` line then says how to write it, `- xray.write:`.
+fn hint_allow_under_bare_grant(text: &str, diag: &mut Diagnostic) {
+    let Some(span) = diag.span else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let at = span.line.saturating_sub(1);
+    if !lines
+        .get(at)
+        .is_some_and(|l| l.trim_start().starts_with("allow:"))
+    {
+        return;
+    }
+    let previous = lines[..at]
+        .iter()
+        .rev()
+        .map(|l| l.split(" #").next().unwrap_or_default().trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    let grant = previous
+        .and_then(|l| l.strip_prefix("- "))
+        .and_then(|g| GrantKind::from_key(g.trim()))
+        .filter(|g| g.target() == Target::Flag);
+    if let Some(grant) = grant {
+        diag.hint = Some(format!(
+            "to put `allow:` under a grant without targets, end the grant with a colon: `- {}:`",
+            grant.key()
+        ));
     }
 }
 

@@ -624,3 +624,29 @@ fn issue_9_newcomer_the_readme_spec_passes_strict() {
         Err(e) => panic!("the README's spec fails --strict:\n{e}"),
     }
 }
+
+/// Item 20, names: a service, profile or resource whose name is not valid is still checked, and
+/// what names it is not reported again.
+#[test]
+fn issue_9_20_items_with_invalid_names_are_still_checked() {
+    let yaml = format!(
+        "{BASE}resources:\n  buckets: {{ Raw: raw }}\nprofiles:\n  Base: [ s3.read: nope ]\n\
+         services:\n  Fn: {{ kind: lambda, use: Base, grants: [ s3.read: Raw, s3.read: gone ] }}\n"
+    );
+    let text = refused(&yaml);
+    let messages: Vec<&str> = text
+        .lines()
+        .map(|l| l.split(": error: ").nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "'Raw' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter in resources.buckets.Raw",
+            "'Base' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter in profiles.Base",
+            "unknown bucket 'nope' in profiles.Base[0]; known buckets: Raw",
+            "'Fn' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter in services.Fn",
+            "unknown bucket 'gone' in services.Fn.grants[1]; known buckets: Raw",
+        ],
+        "{text}"
+    );
+}

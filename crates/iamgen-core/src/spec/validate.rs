@@ -146,12 +146,15 @@ impl Validator<'_> {
             if self.source.was_reported(&join(&path, "kind")) {
                 unjudged.insert(name.as_str());
             }
+            let names_known = self.names_known;
             if let Err(e) = check_logical(name) {
+                // Still checked, except for the names made from its own.
                 self.error(Loc::Key(path.clone()), &path, e);
                 unjudged.insert(name.as_str());
-                continue;
+                self.names_known = false;
             }
             partials.push(self.service(names, &declared, &profiles, name, s, path));
+            self.names_known = names_known;
         }
         if input.services.is_empty() {
             self.error(
@@ -246,7 +249,15 @@ impl Validator<'_> {
             for (logical, r) in items {
                 let path = format!("resources.{}.{logical}", kind.key());
                 if let Err(e) = check_logical(logical) {
+                    // Still declared, so grants naming it are not reported again; the name made
+                    // from it is not checked.
                     self.error(Loc::Key(path.clone()), &path, e);
+                    group.insert(
+                        logical.clone(),
+                        Resource {
+                            name: String::new(),
+                        },
+                    );
                     continue;
                 }
                 let (name, exact) = match r {
@@ -311,8 +322,8 @@ impl Validator<'_> {
         for (name, items) in input {
             let path = join("profiles", name);
             if let Err(e) = check_logical(name) {
+                // Still read, so its grants are checked and `use:` naming it is not reported again.
                 self.error(Loc::Key(path.clone()), &path, e);
-                continue;
             }
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {

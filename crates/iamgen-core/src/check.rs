@@ -208,6 +208,12 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
     problems
 }
 
+/// A statement on `Resource = "*"` that no condition narrows: a wide grant, to be accepted in
+/// writing.
+fn is_unnarrowed_star(s: &Statement) -> bool {
+    s.resources.iter().any(Template::is_star) && s.conditions.is_empty()
+}
+
 /// Grants whose `allow: { wildcard }` accepts nothing: they reach no name pattern, and none of
 /// their statements needs `Resource = "*"`. Each is a warning at its reason, with the grant's path;
 /// the plan is then built without them, so their reason is written beside no statement. A grant of
@@ -223,10 +229,7 @@ pub(crate) fn allows_accepting_nothing(spec: &Spec) -> Vec<(String, Diagnostic)>
             let is_wide = grant.resource_targets().any(Resource::is_pattern) || {
                 let mut effects = Effects::default();
                 expand::expand(names, service, grant, &mut effects);
-                effects
-                    .statements
-                    .iter()
-                    .any(|s| s.resources.iter().any(Template::is_star) && s.conditions.is_empty())
+                effects.statements.iter().any(is_unnarrowed_star)
             };
             wide.entry(&grant.path).or_insert((grant.kind, false)).1 |= is_wide;
         }
@@ -272,11 +275,7 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                             .with_hint("please report it; the output would be wrong"),
                         );
                     }
-                    if s.resources.iter().any(Template::is_star)
-                        && s.conditions.is_empty()
-                        && !s.origin.implied
-                        && s.notes.is_empty()
-                    {
+                    if is_unnarrowed_star(s) && !s.origin.implied && s.notes.is_empty() {
                         out.push(
                             Diagnostic::warning_at(at(), &s.origin.path, format!("grant '{}' needs Resource \"*\" for {} (AWS accepts no resource for them)", s.origin.grant.key(), s.actions.join(", ")))
                                 .with_hint("accept it with `allow: { wildcard: \"why\" }` on the grant"),
@@ -286,6 +285,8 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
             }
         }
     }
+    let names = spec.names();
+    let convention_pattern = names.physical("*");
     for service in spec.services.values() {
         for grant in &service.grants {
             let Target::Resource(kind) = grant.kind.target() else {
@@ -297,8 +298,8 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
             for r in grant.resource_targets().filter(|r| r.is_pattern()) {
                 // The convention's own pattern also matches other projects' and environments'
                 // names: say so, with an example of each.
-                let beyond = match r.name == spec.names().physical("*") {
-                    true => spec.names().pattern_reaches_beyond(),
+                let beyond = match r.name == convention_pattern {
+                    true => names.pattern_reaches_beyond(),
                     false => vec![],
                 };
                 let (whats, examples): (Vec<&str>, Vec<String>) = beyond.into_iter().unzip();

@@ -306,7 +306,6 @@ fn summarize_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             keep[i] = false;
         }
     }
-    drop(occurrences);
     diagnostics
         .into_iter()
         .enumerate()

@@ -479,7 +479,7 @@ impl Decoder {
         };
         let targets = self.targets(kind, key, key_node, value, path)?;
         let allow = match allow {
-            Some(a) => self.allow(a, &join(path, "allow"))?,
+            Some(a) => self.allow(a, path)?,
             None => Allow::default(),
         };
         let mut grant = GrantInput::new(kind, targets);
@@ -546,10 +546,11 @@ impl Decoder {
         (!names.is_empty()).then_some(names)
     }
 
-    fn allow(&mut self, node: &Node, path: &str) -> Option<Allow> {
+    /// The `allow:` of the grant at `grant`.
+    fn allow(&mut self, node: &Node, grant: &str) -> Option<Allow> {
+        let path = &join(grant, "allow");
         let entries = self.map(node, path)?;
         if entries.is_empty() {
-            let grant = path.strip_suffix(".allow").unwrap_or(path);
             self.out.diagnostics.push(
                 Diagnostic::warning(
                     node.span,
@@ -622,12 +623,13 @@ impl Decoder {
         self.value(path, node.span);
         let entries = self.map(node, path)?;
         self.known_keys(entries, path, SERVICE_KEYS);
-        let kind = self.kind(node, entries, path).unwrap_or_else(|| {
+        let kind = self.kind(node, entries, path);
+        let kind_known = kind.is_some();
+        if !kind_known {
             // Validation skips what depends on the kind: the stand-in is never judged.
             self.out.source.reported(&join(path, "kind"));
-            ServiceKind::Lambda
-        });
-        let kind_known = !self.out.source.was_reported(&join(path, "kind"));
+        }
+        let kind = kind.unwrap_or(ServiceKind::Lambda);
         let mut service = ServiceInput::new(kind);
         if let Some(d) = get(entries, "description") {
             let dpath = join(path, "description");

@@ -14,7 +14,7 @@ mod model;
 mod validate;
 pub(crate) mod yaml;
 
-use crate::diag::{Diagnostic, SourceMap, SpecError};
+use crate::diag::{Diagnostic, Severity, SourceMap, SpecError};
 
 pub(crate) use decode::{decode, Decoded};
 pub use input::{
@@ -100,7 +100,7 @@ pub(crate) fn errors_only(diagnostics: Vec<Diagnostic>, strict: bool) -> Vec<Dia
         .into_iter()
         .filter_map(|mut d| {
             if strict {
-                d.severity = crate::diag::Severity::Error;
+                d.severity = Severity::Error;
             }
             d.is_error().then_some(d)
         })

@@ -37,7 +37,7 @@ variable "knowledge_base_knowledge_base_id" {
 }
 
 variable "api_set_api_gateway_account" {
-  description = "Make service 'api''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"
+  description = "Make the role of service 'api' API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"
   type        = bool
   default     = true
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use iamgen_core::{compile, Compiled, Settings, Values};
+use iamgen_core::{compile, Compiled, Settings, Values, ValuesError};
 use iamgen_hcl::docs::Docs;
 use iamgen_hcl::write::{Cancel, OutputError, Recovered};
 use iamgen_hcl::{json, single_file, Output, WriteOptions};
@@ -289,17 +289,17 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
     let (compiled, origin) = load(&args.spec)?;
     if args.format == Format::Json {
         let account = args.account.expect("clap requires it");
-        if account.len() != 12 || !account.chars().all(|c| c.is_ascii_digit()) {
-            return Err(Failure::usage(format!(
-                "error: --account '{account}' is not a 12-digit AWS account id"
-            )));
-        }
-        let mut values = Values::sample();
-        values.partition = args.partition;
-        values.region = args.region.expect("clap requires it");
-        values.account = account;
+        let region = args.region.expect("clap requires it");
+        let usage = |e: ValuesError| {
+            let more = match e {
+                ValuesError::MissingInputs(_) => "; give each with --input NAME=VALUE",
+                _ => "",
+            };
+            Failure::usage(format!("error: {e}{more}"))
+        };
+        let mut values = Values::new(args.partition, region, account).map_err(usage)?;
         values.inputs.extend(args.inputs);
-        return print(&json(&compiled.plan, &values));
+        return print(&json(&compiled.plan, &values).map_err(usage)?);
     }
     let Some(dir) = args.out else {
         return print(&single_file(&compiled.plan));
@@ -506,11 +506,12 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
         .flat_map(|r| &r.policies)
         .map(|p| p.document.statements.len())
         .sum();
+    let warnings = compiled.warnings.len();
     say(format_args!(
-        "iamgen: {} services, {} roles, {statements} statements checked against the AWS catalog: {} warnings",
+        "iamgen: {} services, {} roles, {statements} statements checked against the AWS catalog: {warnings} warning{}",
         compiled.plan.services.len(),
         compiled.plan.services.iter().map(|s| s.roles.len()).sum::<usize>(),
-        compiled.warnings.len()
+        if warnings == 1 { "" } else { "s" }
     ));
     Ok(())
 }

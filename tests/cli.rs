@@ -160,9 +160,11 @@ fn json_export_resolves_every_arn() {
             "--account",
             "111122223333",
             "--region",
-            "eu-west-1",
+            "cn-northwest-1",
         ])
         .args(["--partition", "aws-cn", "--input", "api_api_id=abc123"])
+        .args(["--input", "assistant_agent_id=AGENT12345"])
+        .args(["--input", "knowledge_base_knowledge_base_id=KB12345678"])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -173,11 +175,9 @@ fn json_export_resolves_every_arn() {
         !text.contains("${partition}") && !text.contains("arn:aws:"),
         "every ARN uses the given partition"
     );
-    assert!(text.contains("arn:aws-cn:execute-api:eu-west-1:111122223333:abc123/*"));
-    assert!(
-        text.contains("${assistant_agent_id}"),
-        "inputs without a value stay visible"
-    );
+    assert!(text.contains("arn:aws-cn:execute-api:cn-northwest-1:111122223333:abc123/*"));
+    // Issue 9: an input without a value is refused rather than left as a placeholder.
+    assert!(!text.contains("${"), "every input is resolved");
 }
 
 /// `iamgen gen EXAMPLE --check --out DIR`.

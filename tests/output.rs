@@ -93,7 +93,7 @@ fn hcl_and_json_export_agree() {
     let docs = support::policy_documents(&text, &locals, &vars);
     let policy_docs = support::document_of(&text, "aws_iam_policy", "policy");
     let trust_docs = support::document_of(&text, "aws_iam_role", "assume_role_policy");
-    let export: Value = serde_json::from_str(&iamgen_hcl::json(&plan, &values)).unwrap();
+    let export: Value = serde_json::from_str(&iamgen_hcl::json(&plan, &values).unwrap()).unwrap();
     let mut compared = 0;
     for role in export["roles"].as_array().unwrap() {
         let name = role["role_name"].as_str().unwrap();

@@ -14,14 +14,17 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use indexmap::IndexMap;
+
 use crate::aws::catalog;
 use crate::aws::{Condition, Segment, Template, Values};
-use crate::diag::{Diagnostic, Loc};
-use crate::grants::Target;
+use crate::diag::{quote, Diagnostic, Loc};
+use crate::expand::{self, Effects};
+use crate::grants::{GrantKind, Target};
 use crate::kinds::Finding;
 use crate::plan::Plan;
 use crate::policy::Statement;
-use crate::spec::Spec;
+use crate::spec::{Resource, Spec};
 
 /// Actions that accept no resource but have a condition key that scopes them; a statement granting
 /// one must use it. (CloudWatch: `PutMetricData` is scoped by `cloudwatch:namespace`.)
@@ -205,6 +208,43 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
     problems
 }
 
+/// A statement on `Resource = "*"` that no condition narrows: a wide grant, to be accepted in
+/// writing.
+fn is_unnarrowed_star(s: &Statement) -> bool {
+    s.resources.iter().any(Template::is_star) && s.conditions.is_empty()
+}
+
+/// Grants whose `allow: { wildcard }` accepts nothing: they reach no name pattern, and none of
+/// their statements needs `Resource = "*"`. Each is a warning at its reason, with the grant's path;
+/// the plan is then built without them, so their reason is written beside no statement. A grant of
+/// a profile accepts something if it does for any service using it.
+pub(crate) fn allows_accepting_nothing(spec: &Spec) -> Vec<(String, Diagnostic)> {
+    let names = spec.names();
+    let mut wide: IndexMap<&str, (GrantKind, bool)> = IndexMap::new();
+    for service in spec.services.values() {
+        for grant in &service.grants {
+            if !grant.allow.contains_key(&Finding::Wildcard) {
+                continue;
+            }
+            let is_wide = grant.resource_targets().any(Resource::is_pattern) || {
+                let mut effects = Effects::default();
+                expand::expand(names, service, grant, &mut effects);
+                effects.statements.iter().any(is_unnarrowed_star)
+            };
+            wide.entry(&grant.path).or_insert((grant.kind, false)).1 |= is_wide;
+        }
+    }
+    wide.into_iter()
+        .filter(|(_, (_, wide))| !wide)
+        .map(|(path, (kind, _))| {
+            let reason = format!("{path}.allow.{}", Finding::Wildcard.key());
+            let message = format!("`allow: {{ wildcard }}` accepts nothing here: grant '{}' reaches no name pattern and needs no Resource \"*\"", kind.key());
+            let d = Diagnostic::warning_at(Loc::Value(reason), path, message).with_hint("remove it");
+            (path.to_string(), d)
+        })
+        .collect()
+}
+
 /// What makes two statements the same for the checker: actions, resources, conditions.
 type StatementKey<'a> = (&'a [String], &'a [Template], &'a [Condition]);
 
@@ -235,11 +275,7 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                             .with_hint("please report it; the output would be wrong"),
                         );
                     }
-                    if s.resources.iter().any(Template::is_star)
-                        && s.conditions.is_empty()
-                        && !s.origin.implied
-                        && s.notes.is_empty()
-                    {
+                    if is_unnarrowed_star(s) && !s.origin.implied && s.notes.is_empty() {
                         out.push(
                             Diagnostic::warning_at(at(), &s.origin.path, format!("grant '{}' needs Resource \"*\" for {} (AWS accepts no resource for them)", s.origin.grant.key(), s.actions.join(", ")))
                                 .with_hint("accept it with `allow: { wildcard: \"why\" }` on the grant"),
@@ -249,6 +285,8 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
             }
         }
     }
+    let names = spec.names();
+    let convention_pattern = names.physical("*");
     for service in spec.services.values() {
         for grant in &service.grants {
             let Target::Resource(kind) = grant.kind.target() else {
@@ -258,15 +296,30 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                 continue;
             }
             for r in grant.resource_targets().filter(|r| r.is_pattern()) {
+                // The convention's own pattern also matches other projects' and environments'
+                // names: say so, with an example of each.
+                let beyond = match r.name == convention_pattern {
+                    true => names.pattern_reaches_beyond(),
+                    false => vec![],
+                };
+                let (whats, examples): (Vec<&str>, Vec<String>) = beyond.into_iter().unzip();
+                let also = match whats.as_slice() {
+                    [] => String::new(),
+                    whats => format!(
+                        ", also those of other {}s ('*' matches '-' too: {})",
+                        whats.join("s and "),
+                        examples.join(", ")
+                    ),
+                };
                 out.push(
                     Diagnostic::warning_at(
                         Loc::Key(grant.path.clone()),
                         &grant.path,
                         format!(
-                            "grant '{}' reaches every {} named '{}'",
+                            "grant '{}' reaches every {} named {}{also}",
                             grant.kind.key(),
                             kind.noun(),
-                            r.name
+                            quote(&r.name)
                         ),
                     )
                     .with_hint(

@@ -98,6 +98,15 @@ impl SourceMap {
     fn span(&self, loc: &Loc) -> Option<Span> {
         self.spans.get(loc).copied()
     }
+
+    /// Where `loc` is, for a message naming a second place: `tags.Owner, line 4` (the line only
+    /// for a spec read from YAML).
+    pub(crate) fn place(&self, loc: &Loc) -> String {
+        match self.span(loc) {
+            Some(span) => format!("{}, line {}", escape(loc.path()), span.line),
+            None => escape(loc.path()),
+        }
+    }
 }
 
 /// One problem in a spec.
@@ -128,6 +137,14 @@ impl Diagnostic {
             path: None,
             hint: None,
             loc: None,
+        }
+    }
+
+    /// A warning at `span`.
+    pub(crate) fn warning(span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(span, message)
         }
     }
 
@@ -190,12 +207,14 @@ impl fmt::Display for Diagnostic {
         if let Some(span) = self.span {
             write!(f, "{}:{}: ", span.line, span.column)?;
         }
-        write!(f, "{severity}: {}", self.message)?;
+        // Spec text is quoted where the message is made; escaping what is left of line breaks and
+        // control characters here keeps every diagnostic on one line whatever reached it.
+        write!(f, "{severity}: {}", escape_controls(&self.message))?;
         if let Some(path) = &self.path {
-            write!(f, " in {path}")?;
+            write!(f, " in {}", escape(path))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "; {hint}")?;
+            write!(f, "; {}", escape_controls(hint))?;
         }
         Ok(())
     }
@@ -253,7 +272,51 @@ pub(crate) fn locate(diagnostics: Vec<Diagnostic>, source: &SourceMap) -> Vec<Di
         .collect();
     out.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
     out.dedup();
-    out
+    summarize_repeats(out)
+}
+
+/// How many times the same problem (severity, message and hint) is shown before the rest of its
+/// occurrences are summarized in one line.
+const REPEATS_SHOWN: usize = 3;
+
+/// Keeps the first [`REPEATS_SHOWN`] occurrences of each problem; the next one stands for all the
+/// others, saying how many there are and up to which line.
+fn summarize_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut occurrences: HashMap<(Severity, &str, Option<&str>), Vec<usize>> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        let key = (d.severity, d.message.as_str(), d.hint.as_deref());
+        occurrences.entry(key).or_default().push(i);
+    }
+    let mut keep = vec![true; diagnostics.len()];
+    let mut summaries: HashMap<usize, String> = HashMap::new();
+    for at in occurrences.values() {
+        if at.len() <= REPEATS_SHOWN + 1 {
+            continue;
+        }
+        let more = at.len() - REPEATS_SHOWN;
+        let summary = match diagnostics[at[at.len() - 1]].span {
+            Some(last) => format!(
+                "the same problem {more} more times, up to line {}",
+                last.line
+            ),
+            None => format!("the same problem {more} more times"),
+        };
+        summaries.insert(at[REPEATS_SHOWN], summary);
+        for &i in &at[REPEATS_SHOWN + 1..] {
+            keep[i] = false;
+        }
+    }
+    diagnostics
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep[*i])
+        .map(|(i, mut d)| {
+            if let Some(summary) = summaries.remove(&i) {
+                d.hint = Some(summary);
+            }
+            d
+        })
+        .collect()
 }
 
 /// One line per problem: `FILE:LINE:COL: error: ...`.
@@ -264,7 +327,7 @@ impl fmt::Display for SpecError {
                 writeln!(f)?;
             }
             match &self.file {
-                Some(file) => write!(f, "{file}:{d}")?,
+                Some(file) => write!(f, "{}:{d}", escape_controls(file))?,
                 None => write!(f, "{d}")?,
             }
         }
@@ -272,18 +335,110 @@ impl fmt::Display for SpecError {
     }
 }
 
+/// Text from the spec as a message shows it: in single quotes, with quotes, backslashes, line
+/// breaks, control characters (an ANSI escape) and bidirectional overrides escaped, so a name can
+/// neither forge another line nor drive the terminal. Every message quotes spec text through this.
+pub(crate) fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('\'');
+    push_escaped(&mut out, text, true, true);
+    out.push('\'');
+    out
+}
+
+/// Text from the spec without quotes (a key path): backslashes, line breaks and control
+/// characters escaped as in [`quote`].
+pub(crate) fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text, true, false);
+    out
+}
+
+/// A message's own text with only line breaks and control characters escaped: what [`quote`]
+/// already escaped is left as it is.
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    push_escaped(&mut out, text, false, false);
+    out.into()
+}
+
+/// Characters that could break a line or change how a terminal shows what follows: control
+/// characters (C0, DEL, C1), Unicode line separators and bidirectional formatting characters.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}'
+        )
+        || ('\u{202a}'..='\u{202e}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+fn push_escaped(out: &mut String, text: &str, backslash: bool, quote: bool) {
+    for c in text.chars() {
+        match c {
+            '\\' if backslash => out.push_str("\\\\"),
+            '\'' if quote => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+}
+
+/// How many names of the spec a hint lists before saying how many more there are.
+const NAMES_LISTED: usize = 10;
+
+/// Names declared in the spec, for a hint: `raw, models`, at most [`NAMES_LISTED`] of them, then
+/// `and 3990 more`.
+pub(crate) fn listing(names: &[&str]) -> String {
+    let mut out: Vec<String> = names.iter().take(NAMES_LISTED).map(|n| escape(n)).collect();
+    if names.len() > NAMES_LISTED {
+        out.push(format!("and {} more", names.len() - NAMES_LISTED));
+    }
+    out.join(", ")
+}
+
+/// Past this many known names, no typo is guessed (the hint lists names instead): comparing every
+/// unknown name with every known one would cost more than a guess is worth.
+const MAX_GUESS_AMONG: usize = 1_000;
+
 /// Suggests the closest of `known` to `wanted`, when one is close enough to be a typo.
 pub(crate) fn did_you_mean<'a>(
     wanted: &str,
     known: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (wanted.chars().count() / 3).max(1);
-    known
-        .into_iter()
-        .map(|k| (edit_distance(wanted, k), k))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
+    let known = known.into_iter();
+    if known.size_hint().0 > MAX_GUESS_AMONG {
+        return None;
+    }
+    let wanted: Vec<char> = wanted.chars().collect();
+    let limit = (wanted.len() / 3).max(1);
+    let mut best: Option<(usize, &str)> = None;
+    let mut candidate = Vec::new();
+    for k in known {
+        // Cheap bounds first: a name whose length differs by more than the limit is no typo.
+        if k.len() + limit < wanted.len() || k.len() > (wanted.len() + limit) * 4 {
+            continue;
+        }
+        candidate.clear();
+        candidate.extend(k.chars());
+        if candidate.len().abs_diff(wanted.len()) > limit {
+            continue;
+        }
+        let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1));
+        if let Some(d) = edit_distance(&wanted, &candidate, bound) {
+            if best.is_none_or(|(b, _)| d < b) {
+                best = Some((d, k));
+            }
+        }
+    }
+    best.map(|(_, k)| k)
 }
 
 /// The hint for an unknown name: `did you mean 'raw'?` when one of `known` is a likely typo of
@@ -294,34 +449,41 @@ pub(crate) fn hint_unknown(
     otherwise: impl FnOnce(&[&str]) -> String,
 ) -> String {
     match did_you_mean(wanted, known.iter().copied()) {
-        Some(s) => format!("did you mean '{s}'?"),
+        Some(s) => format!("did you mean {}?", quote(s)),
         None => otherwise(known),
     }
 }
 
-/// Damerau-Levenshtein distance (optimal string alignment), so `rwa` is one step from `raw`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+/// Damerau-Levenshtein distance (optimal string alignment), so `rwa` is one step from `raw`; `None`
+/// as soon as it is certain to exceed `limit`. Three rows of memory, whatever the lengths.
+fn edit_distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_min = current[0];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut d = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                d = d.min(before[j - 2] + 1);
             }
+            current[j] = d;
+            row_min = row_min.min(d);
         }
+        if row_min > limit {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    d[a.len()][b.len()]
+    Some(previous[b.len()]).filter(|d| *d <= limit)
 }
 
 #[cfg(test)]
@@ -340,6 +502,34 @@ mod tests {
             hint_unknown("zzz", &["raw"], |k| format!("known: {}", k.join(", "))),
             "known: raw"
         );
+    }
+
+    #[test]
+    fn spec_text_is_quoted_and_escaped() {
+        assert_eq!(quote("raw"), "'raw'");
+        assert_eq!(quote("a'b\\c"), r"'a\'b\\c'");
+        assert_eq!(quote("x\ny\u{1b}[2J\u{202e}"), r"'x\ny\u{1b}[2J\u{202e}'");
+        assert_eq!(escape("services.a\nb"), r"services.a\nb");
+        assert_eq!(escape_controls(r"'x\ny' and \"), r"'x\ny' and \");
+        let names: Vec<String> = (0..12).map(|i| format!("b{i}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        assert_eq!(listing(&names[..2]), "b0, b1");
+        assert!(listing(&names).ends_with("b9, and 2 more"));
+    }
+
+    #[test]
+    fn the_same_problem_is_summarized() {
+        let d = |line| {
+            let mut d = Diagnostic::error(Span::new(line, 1), "unknown bucket 'x'");
+            d.hint = Some("declare it".into());
+            d
+        };
+        let out = locate((1..=10).map(d).collect(), &SourceMap::default());
+        let hints: Vec<_> = out.iter().map(|d| d.hint.clone().unwrap()).collect();
+        assert_eq!(hints.len(), 4);
+        assert_eq!(hints[3], "the same problem 7 more times, up to line 10");
+        let four = locate((1..=4).map(d).collect(), &SourceMap::default());
+        assert!(four.iter().all(|d| d.hint.as_deref() == Some("declare it")));
     }
 
     #[test]

@@ -216,7 +216,8 @@ macro_rules! serde_by_key {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let key = <std::borrow::Cow<'de, str>>::deserialize(d)?;
                 <$ty>::from_key(&key)
-                    .ok_or_else(|| serde::de::Error::custom(format!("unknown {} '{key}'", $what)))
+                    // `{:?}` escapes what would break the line (kinds depend on no other module).
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown {} {key:?}", $what)))
             }
         }
     };

@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod check;
+mod collisions;
 mod diag;
 pub mod eval;
 mod expand;
@@ -15,7 +16,7 @@ mod spec;
 mod uses;
 mod words;
 
-pub use aws::{Condition, Segment, Template, Trust, Values};
+pub use aws::{Condition, Segment, Template, Trust, Values, ValuesError};
 pub use diag::{Diagnostic, Severity, Span, SpecError};
 pub use grants::{GrantKind, Target};
 pub use kinds::{AccountSettingKind, Finding, ResourceKind, RolePurpose, ServiceKind};
@@ -81,9 +82,15 @@ pub struct Compiled {
 /// ```
 pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, SpecError> {
     let decoded = spec::decode(text);
-    let fail = |d| SpecError::located(Some(file), d, &decoded.source);
-    let spec = spec::validate_decoded(&decoded).map_err(fail)?;
-    finish(spec, settings, Some(file), &decoded.source)
+    let fail = |d| {
+        SpecError::located(
+            Some(file),
+            spec::errors_only(d, settings.strict),
+            &decoded.source,
+        )
+    };
+    let (spec, warnings) = spec::validate_decoded(&decoded).map_err(fail)?;
+    finish(spec, warnings, settings, Some(file), &decoded.source)
 }
 
 /// Validates, plans and checks a spec built in code (or read from JSON with serde): the same checks
@@ -101,19 +108,31 @@ pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, 
 /// ```
 pub fn compile_input(input: &SpecInput, settings: &Settings) -> Result<Compiled, SpecError> {
     let none = SourceMap::default();
-    let spec = spec::validate(input, &none).map_err(|d| SpecError::located(None, d, &none))?;
-    finish(spec, settings, None, &none)
+    let fail = |d| SpecError::located(None, spec::errors_only(d, settings.strict), &none);
+    let (spec, warnings) = spec::validate(input, &none).map_err(fail)?;
+    finish(spec, warnings, settings, None, &none)
 }
 
+/// Plans and checks a validated spec; `warnings` are validation's.
 fn finish(
-    spec: Spec,
+    mut spec: Spec,
+    warnings: Vec<Diagnostic>,
     settings: &Settings,
     file: Option<&str>,
     source: &SourceMap,
 ) -> Result<Compiled, SpecError> {
     let fail = |d| SpecError::located(file, d, source);
+    let mut diagnostics = warnings;
+    let (paths, unneeded): (Vec<String>, Vec<Diagnostic>) =
+        check::allows_accepting_nothing(&spec).into_iter().unzip();
+    spec.forget_allowed(Finding::Wildcard, &paths);
+    diagnostics.extend(unneeded);
     let plan = Plan::build(&spec).map_err(fail)?;
-    let mut diagnostics = check::check(&spec, &plan);
+    let collisions = collisions::find(&plan, source);
+    if !collisions.is_empty() {
+        return Err(fail(collisions));
+    }
+    diagnostics.extend(check::check(&spec, &plan));
     if settings.strict {
         for d in &mut diagnostics {
             d.severity = Severity::Error;

@@ -39,13 +39,21 @@ pub fn write_template_text(out: &mut String, text: &str) {
     }
 }
 
-/// Whether `key` can be written bare as an HCL identifier (an attribute or object key).
+/// HCL's keywords: `for`, `in`, `if`, `else`, `endif` and `endfor` of for expressions and
+/// template directives, and the literals `true`, `false` and `null`. As a bare object key, `for`
+/// starts a for expression (`{ for = ... }`) and `null` is no key at all, so they are quoted.
+const KEYWORDS: [&str; 9] = [
+    "for", "in", "if", "else", "endif", "endfor", "true", "false", "null",
+];
+
+/// Whether `key` can be written bare as an HCL object key: an identifier that is not a keyword.
 pub fn is_identifier(key: &str) -> bool {
     let mut chars = key.chars();
     chars
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !KEYWORDS.contains(&key)
 }
 
 /// Makes `text` safe for a `#` comment line: control characters (newlines included) become spaces.
@@ -82,5 +90,8 @@ mod tests {
         assert!(!is_identifier("team:name"));
         assert!(!is_identifier("9lives"));
         assert!(!is_identifier(""));
+        assert!(!is_identifier("for"));
+        assert!(!is_identifier("null"));
+        assert!(is_identifier("format"));
     }
 }

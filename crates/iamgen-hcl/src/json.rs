@@ -1,13 +1,14 @@
 //! The JSON export: every role's trust and permission documents, fully resolved, for IAM Access
 //! Analyzer, parliament and other tools.
 
-use iamgen_core::{Plan, Values};
+use iamgen_core::{Plan, Values, ValuesError};
 use serde_json::{json, Value};
 
 /// The fully resolved documents of `plan` as pretty JSON (with a final newline):
 /// `{"roles": [{"service", "role_name", "trust_policy", "policies": [{"name", "document"}]}],
 /// "resource_permissions": [...]}`. `values.inputs` are keyed by the root module's variable names
-/// (`api_api_id`); an input without a value is shown as `${NAME}`.
+/// (`api_api_id`). Refused (see [`Plan::check_values`]) unless every value is an AWS one and every
+/// input has one: the export never holds a placeholder.
 ///
 /// ```
 /// use iamgen_core::{compile_input, Settings, SpecInput, Values};
@@ -15,15 +16,15 @@ use serde_json::{json, Value};
 /// let plan = compile_input(&SpecInput::new("shop", "prod").lambda("resize"), &Settings::default())
 ///     .unwrap()
 ///     .plan;
-/// let mut values = Values::sample();
-/// values.account = "111122223333".into();
-/// let json = iamgen_hcl::json(&plan, &values);
+/// let values = Values::new("aws", "us-east-1", "111122223333").unwrap();
+/// let json = iamgen_hcl::json(&plan, &values).unwrap();
 /// assert!(json.contains("arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/shop-resize-prod"));
 /// ```
-pub fn json(plan: &Plan, values: &Values) -> String {
+pub fn json(plan: &Plan, values: &Values) -> Result<String, ValuesError> {
+    plan.check_values(values)?;
     let text = serde_json::to_string_pretty(&to_value(plan, values))
         .unwrap_or_else(|e| unreachable!("JSON values always serialize: {e}"));
-    text + "\n"
+    Ok(text + "\n")
 }
 
 fn to_value(plan: &Plan, values: &Values) -> Value {

@@ -28,12 +28,9 @@ struct Scope<'a> {
 impl Scope<'_> {
     /// A resource label: `this` in a module is `predict` in the single file, `this_2` is `predict_2`.
     fn label(&self, local: &str) -> String {
-        if !self.single_file {
-            return local.to_string();
-        }
-        match local.strip_prefix("this") {
-            Some(rest) => format!("{}{rest}", self.service.name),
-            None => format!("{}_{local}", self.service.name),
+        match self.single_file {
+            true => self.service.label(local),
+            false => local.to_string(),
         }
     }
 
@@ -244,10 +241,7 @@ fn trust_document(scope: &Scope<'_>, role: &RolePlan) -> Block {
     }
     Block::new(
         "data",
-        &[
-            "aws_iam_policy_document",
-            &scope.label(&format!("{}_trust", role.label)),
-        ],
+        &["aws_iam_policy_document", &scope.label(&role.trust_label())],
     )
     .comment(&format!("Who may assume the role: {}", trust.source))
     .block(statement)
@@ -300,7 +294,7 @@ fn role_blocks(file: &mut File, scope: &Scope<'_>, role: &RolePlan) {
                 "assume_role_policy",
                 Expr::r(format!(
                     "data.aws_iam_policy_document.{}.json",
-                    scope.label(&format!("{}_trust", role.label))
+                    scope.label(&role.trust_label())
                 )),
             )
             .attr("permissions_boundary", Expr::r("var.permissions_boundary"))
@@ -341,10 +335,7 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
         let caller = &service.physical_name;
         let mut b = Block::new(
             "resource",
-            &[
-                "aws_lambda_permission",
-                &scope.label(&format!("invoke_{}", p.label)),
-            ],
+            &["aws_lambda_permission", &scope.label(&p.resource_label())],
         )
         .comment(&format!(
             "From {} (lambda.invoke): AWS checks this call on the function's side",

@@ -12,5 +12,7 @@ pub(crate) const TAGS_PER_ROLE_MAX: usize = 50;
 pub(crate) const TAG_KEY_MAX: usize = 128;
 /// Characters of a tag value.
 pub(crate) const TAG_VALUE_MAX: usize = 256;
-/// Characters of a role description.
+/// Characters of a role description (IAM API Reference, CreateRole: `Description`, "Maximum length
+/// of 1000"), counted on the text iamgen writes, which follows the spec's description with what
+/// the role is.
 pub(crate) const ROLE_DESCRIPTION_MAX: usize = 1000;

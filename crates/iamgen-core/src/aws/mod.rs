@@ -10,6 +10,7 @@ mod condition;
 pub mod limits;
 mod models;
 pub(crate) mod names;
+mod partitions;
 mod principals;
 mod template;
 
@@ -17,4 +18,4 @@ pub(crate) use condition::conditions_json;
 pub use condition::Condition;
 pub use models::model_name;
 pub use principals::{principal, Trust};
-pub use template::{Segment, Template, Values};
+pub use template::{Segment, Template, Values, ValuesError};

@@ -2,6 +2,7 @@
 //! rules, and the characters IAM accepts in tags, descriptions, metric namespaces and log groups.
 
 use super::limits::{ROLE_DESCRIPTION_MAX, TAG_KEY_MAX, TAG_VALUE_MAX};
+use crate::diag::quote;
 use crate::kinds::{ResourceKind, ServiceKind};
 
 /// A kind of AWS name, with its length limit and alphabet.
@@ -151,19 +152,20 @@ impl NameRule {
             return Ok(());
         };
         let len = name.chars().count();
+        let quoted = quote(name);
         if len > max {
             return Err(format!(
-                "{noun} '{name}' is {len} characters; AWS allows at most {max}"
+                "{noun} {quoted} is {len} characters; AWS allows at most {max}"
             ));
         }
         if len < min {
             return Err(format!(
-                "{noun} '{name}' is {len} characters; AWS needs at least {min}"
+                "{noun} {quoted} is {len} characters; AWS needs at least {min}"
             ));
         }
         if let Some(bad) = name.chars().find(|&c| !(valid(c) || (pattern && c == '*'))) {
             return Err(format!(
-                "{noun} '{name}' contains {bad:?}; AWS allows only {alphabet}"
+                "{noun} {quoted} contains {bad:?}; AWS allows only {alphabet}"
             ));
         }
         if self == NameRule::Resource(ResourceKind::Bucket) {
@@ -175,7 +177,7 @@ impl NameRule {
 
 /// The S3 rules beyond the alphabet (general purpose bucket naming rules).
 fn check_bucket_shape(name: &str) -> Result<(), String> {
-    let fail = |why: &str| Err(format!("S3 bucket name '{name}' {why}"));
+    let fail = |why: &str| Err(format!("S3 bucket name {} {why}", quote(name)));
     let edge = |c: Option<char>| {
         c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '*')
     };
@@ -236,7 +238,7 @@ pub(crate) fn check_tag(key: &str, value: &str) -> Result<(), TagProblem> {
     if key.chars().count() > TAG_KEY_MAX || key.starts_with("aws:") {
         return Err(problem(
             TagPart::Key,
-            format!("tag key '{key}' must be at most {TAG_KEY_MAX} characters and must not start with 'aws:'"),
+            format!("tag key {} must be at most {TAG_KEY_MAX} characters and must not start with 'aws:'", quote(key)),
             None,
         ));
     }
@@ -284,7 +286,7 @@ pub(crate) fn check_description(text: &str) -> Result<(), (String, Option<String
 /// Checks a CloudWatch metric namespace.
 pub(crate) fn check_namespace(ns: &str) -> Result<(), String> {
     if ns.len() > 255 || ns.starts_with("AWS/") || ns.starts_with(':') || !ns.is_ascii() {
-        return Err(format!("CloudWatch namespace '{ns}' must be ASCII, at most 255 characters, and not start with 'AWS/' or ':'"));
+        return Err(format!("CloudWatch namespace {} must be ASCII, at most 255 characters, and not start with 'AWS/' or ':'", quote(ns)));
     }
     Ok(())
 }
@@ -297,7 +299,8 @@ pub(crate) fn check_log_group(group: &str) -> Result<(), String> {
             .all(|c| c.is_ascii_alphanumeric() || "._-/#".contains(c));
     if !valid {
         return Err(format!(
-            "log group name '{group}' must be 1 to 512 of letters, digits and '._-/#'"
+            "log group name {} must be 1 to 512 of letters, digits and '._-/#'",
+            quote(group)
         ));
     }
     Ok(())

@@ -7,6 +7,9 @@
 
 use std::fmt;
 
+use super::partitions;
+use crate::diag::quote;
+
 /// One piece of a [`Template`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Segment {
@@ -186,7 +189,117 @@ pub struct Values {
     pub inputs: std::collections::BTreeMap<String, String>,
 }
 
+/// Why values cannot resolve a plan's documents completely and correctly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ValuesError {
+    /// Not one of AWS's partitions.
+    Partition(String),
+    /// Not shaped like a region name of the partition.
+    Region {
+        /// The region given.
+        region: String,
+        /// The partition it was checked against.
+        partition: String,
+    },
+    /// Not a 12-digit account id.
+    Account(String),
+    /// An input the plan does not have, with the ones it has.
+    UnknownInput {
+        /// The input given.
+        name: String,
+        /// The plan's inputs.
+        known: Vec<String>,
+    },
+    /// Inputs without a value (name, description): the documents would hold `${NAME}`.
+    MissingInputs(Vec<(String, String)>),
+}
+
+impl fmt::Display for ValuesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValuesError::Partition(p) => {
+                let known: Vec<&str> = partitions::ids().collect();
+                write!(
+                    f,
+                    "partition {} is not an AWS partition: {}",
+                    quote(p),
+                    known.join(", ")
+                )
+            }
+            ValuesError::Region { region, partition } => write!(
+                f,
+                "region {} is not a region name of partition {partition} (such as {})",
+                quote(region),
+                partitions::example_region(partition).unwrap_or("us-east-1")
+            ),
+            ValuesError::Account(a) => {
+                write!(f, "account {} is not a 12-digit AWS account id", quote(a))
+            }
+            ValuesError::UnknownInput { name, known } => write!(
+                f,
+                "unknown input {}; the inputs are {}",
+                quote(name),
+                known.join(", ")
+            ),
+            ValuesError::MissingInputs(missing) => {
+                let list: Vec<String> = missing
+                    .iter()
+                    .map(|(name, description)| format!("{name} ({description})"))
+                    .collect();
+                let s = if missing.len() == 1 { "" } else { "s" };
+                write!(
+                    f,
+                    "no value for input{s} {}: the documents would hold placeholders",
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ValuesError {}
+
 impl Values {
+    /// Values for resolving documents, checked: `partition` is one of AWS's partitions, `region`
+    /// has the shape of that partition's region names (`eu-west-1`; `cn-north-1` only in
+    /// `aws-cn`), `account` has 12 digits. The role path input is `/` until set.
+    ///
+    /// ```
+    /// use iamgen_core::{Values, ValuesError};
+    /// assert!(Values::new("aws", "eu-west-1", "111122223333").is_ok());
+    /// assert!(matches!(Values::new("aws", "cn-north-1", "111122223333"), Err(ValuesError::Region { .. })));
+    /// ```
+    pub fn new(
+        partition: impl Into<String>,
+        region: impl Into<String>,
+        account: impl Into<String>,
+    ) -> Result<Values, ValuesError> {
+        let mut values = Values::sample();
+        values.partition = partition.into();
+        values.region = region.into();
+        values.account = account.into();
+        values.check()?;
+        Ok(values)
+    }
+
+    /// Checks the partition, the region and the account as [`Values::new`] does.
+    pub fn check(&self) -> Result<(), ValuesError> {
+        if partitions::example_region(&self.partition).is_none() {
+            return Err(ValuesError::Partition(self.partition.clone()));
+        }
+        if !partitions::is_region_of(&self.partition, &self.region) {
+            return Err(ValuesError::Region {
+                region: self.region.clone(),
+                partition: self.partition.clone(),
+            });
+        }
+        if self.account.len() != 12 || !self.account.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ValuesError::Account(self.account.clone()));
+        }
+        Ok(())
+    }
+
     /// Values as long as the longest real ones, so sizes computed with them are upper bounds:
     /// the longest partition (`aws-us-gov`), a 14-character region, a 12-digit account and
     /// 32-character ids (API Gateway, Bedrock and other ids are 10).

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use super::input::{Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
 use super::yaml::{self, Node, Value};
-use crate::diag::{did_you_mean, hint_unknown, Diagnostic, Loc, SourceMap, Span};
+use crate::diag::{did_you_mean, hint_unknown, quote, Diagnostic, Loc, SourceMap, Span};
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{join_keys, Finding, ResourceKind, ServiceKind};
 
@@ -42,8 +42,14 @@ pub(crate) struct Decoded {
     pub(crate) readable: bool,
 }
 
+/// The UTF-8 byte-order mark, which YAML allows before a document.
+const BYTE_ORDER_MARK: char = '\u{feff}';
+
 /// Decodes `text`. Problems are in `diagnostics`; the input holds what could be read.
 pub(crate) fn decode(text: &str) -> Decoded {
+    // YAML 1.2 (5.2) allows a byte-order mark at the start; it is not part of the first key, and
+    // positions are those of the text after it, as an editor shows them.
+    let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
     let mut d = Decoder::default();
     if text.len() > MAX_SPEC_BYTES {
         d.error(
@@ -64,7 +70,12 @@ pub(crate) fn decode(text: &str) -> Decoded {
     } else {
         match yaml::parse(text) {
             Ok(root) => d.spec(&root),
-            Err(mut diags) => d.out.diagnostics.append(&mut diags),
+            Err(mut diags) => {
+                for diag in &mut diags {
+                    hint_allow_under_bare_grant(text, diag);
+                }
+                d.out.diagnostics.append(&mut diags)
+            }
         }
     }
     d.out
@@ -139,7 +150,7 @@ impl Decoder {
                 let hint = hint_unknown(key, allowed, |known| {
                     format!("known keys: {}", known.join(", "))
                 });
-                self.error_hint(k.span, path, format!("unknown key '{key}'"), hint);
+                self.error_hint(k.span, path, format!("unknown key {}", quote(key)), hint);
             }
         }
     }
@@ -148,6 +159,14 @@ impl Decoder {
     fn string(&mut self, node: &Node, path: &str) -> Option<String> {
         match &node.value {
             Value::Scalar { text, .. } if !node.is_null() && !text.is_empty() => Some(text.clone()),
+            Value::Scalar { .. } if !node.is_null() => {
+                self.error(
+                    node.span,
+                    path,
+                    "expected a text value, found an empty string",
+                );
+                None
+            }
             _ => {
                 self.error(
                     node.span,
@@ -286,8 +305,15 @@ impl Decoder {
                 let logical = key_of(k);
                 let path = join(&gpath, &logical);
                 self.key(&path, k.span);
-                if let Some(resource) = self.resource(v, &path) {
-                    declared.insert(logical, resource);
+                match self.resource(v, &path) {
+                    Some(resource) => {
+                        declared.insert(logical, resource);
+                    }
+                    // Declared, if unreadable: grants naming it are not reported again.
+                    None => {
+                        self.out.source.reported(&path);
+                        declared.insert(logical, ResourceInput::Convention(String::new()));
+                    }
                 }
             }
             self.out.input.resources.insert(kind, declared);
@@ -395,6 +421,17 @@ impl Decoder {
             }
         };
         let key = key_node.as_str().unwrap_or_default();
+        if let (Some(allow), "use", Some(value)) = (allow, key, value) {
+            let profile = value.as_str().unwrap_or_default();
+            self.out.diagnostics.push(
+                Diagnostic::warning(allow.span, "`allow:` on a `use:` item accepts nothing")
+                    .at(path)
+                    .with_hint(format!(
+                        "put it on the grants of profile {} that need it",
+                        quote(profile)
+                    )),
+            );
+        }
         if key == "use" {
             if !in_profile {
                 self.error_hint(
@@ -415,13 +452,34 @@ impl Decoder {
             let hint = hint_unknown(key, &known, |known| {
                 format!("known grants: {}", known.join(", "))
             });
-            self.error_hint(key_node.span, path, format!("unknown grant '{key}'"), hint);
+            self.error_hint(
+                key_node.span,
+                path,
+                format!("unknown grant {}", quote(key)),
+                hint,
+            );
             return None;
         };
         self.key(path, key_node.span);
+        // A grant without targets may hold its `allow:` (`- xray.write:` then an indented
+        // `allow:`): its value can only be `true` otherwise, so this is unambiguous.
+        let (value, allow) = match value.map(|v| &v.value) {
+            Some(Value::Map(entries))
+                if kind.target() == Target::Flag
+                    && !entries.is_empty()
+                    && entries.iter().all(|(k, _)| k.as_str() == Some("allow")) =>
+            {
+                if let Some(sibling) = allow {
+                    self.error(sibling.span, path, "`allow:` is given twice for this grant");
+                    return None;
+                }
+                (None, get(entries, "allow"))
+            }
+            _ => (value, allow),
+        };
         let targets = self.targets(kind, key, key_node, value, path)?;
         let allow = match allow {
-            Some(a) => self.allow(a, &join(path, "allow"))?,
+            Some(a) => self.allow(a, path)?,
             None => Allow::default(),
         };
         let mut grant = GrantInput::new(kind, targets);
@@ -488,8 +546,20 @@ impl Decoder {
         (!names.is_empty()).then_some(names)
     }
 
-    fn allow(&mut self, node: &Node, path: &str) -> Option<Allow> {
+    /// The `allow:` of the grant at `grant`.
+    fn allow(&mut self, node: &Node, grant: &str) -> Option<Allow> {
+        let path = &join(grant, "allow");
         let entries = self.map(node, path)?;
+        if entries.is_empty() {
+            self.out.diagnostics.push(
+                Diagnostic::warning(
+                    node.span,
+                    "`allow:` names no finding, so it accepts nothing",
+                )
+                .at(grant)
+                .with_hint("remove it, or write `allow: { wildcard: \"why\" }`"),
+            );
+        }
         self.known_keys(entries, path, &[Finding::Wildcard.key()]);
         let mut allow = Allow::default();
         if let Some(v) = get(entries, Finding::Wildcard.key()) {
@@ -510,21 +580,19 @@ impl Decoder {
             let name = key_of(k);
             let path = join("services", &name);
             self.key(&path, k.span);
-            match self.service(v, &path) {
-                Some(service) => {
-                    self.out.input.services.insert(name, service);
-                }
-                // Declared, if unreadable: the spec does not lack services.
-                None => self.out.source.reported("services"),
-            }
+            let service = self.service(v, &path).unwrap_or_else(|| {
+                // Declared, if unreadable: the spec does not lack services, and grants naming
+                // it are not reported again.
+                self.out.source.reported(&join(&path, "kind"));
+                ServiceInput::new(ServiceKind::Lambda)
+            });
+            self.out.input.services.insert(name, service);
         }
     }
 
-    fn service(&mut self, node: &Node, path: &str) -> Option<ServiceInput> {
-        self.value(path, node.span);
-        let entries = self.map(node, path)?;
-        self.known_keys(entries, path, SERVICE_KEYS);
-        let kinds: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.key()).collect();
+    /// The service's kind; `None` (reported) when it is missing or unknown, and then the
+    /// service's other keys are still read, under a stand-in kind, for what validation can check.
+    fn kind(&mut self, node: &Node, entries: &[(Node, Node)], path: &str) -> Option<ServiceKind> {
         let Some(kind_node) = get(entries, "kind") else {
             self.error_hint(
                 node.span,
@@ -535,18 +603,33 @@ impl Decoder {
             return None;
         };
         let kind_text = self.string(kind_node, &join(path, "kind"))?;
-        let Some(kind) = ServiceKind::from_key(&kind_text) else {
+        let kind = ServiceKind::from_key(&kind_text);
+        if kind.is_none() {
+            let kinds: Vec<&str> = ServiceKind::ALL.iter().map(|k| k.key()).collect();
             let hint = hint_unknown(&kind_text, &kinds, |known| {
                 format!("known kinds: {}", known.join(", "))
             });
             self.error_hint(
                 kind_node.span,
                 &join(path, "kind"),
-                format!("unknown service kind '{kind_text}'"),
+                format!("unknown service kind {}", quote(&kind_text)),
                 hint,
             );
-            return None;
-        };
+        }
+        kind
+    }
+
+    fn service(&mut self, node: &Node, path: &str) -> Option<ServiceInput> {
+        self.value(path, node.span);
+        let entries = self.map(node, path)?;
+        self.known_keys(entries, path, SERVICE_KEYS);
+        let kind = self.kind(node, entries, path);
+        let kind_known = kind.is_some();
+        if !kind_known {
+            // Validation skips what depends on the kind: the stand-in is never judged.
+            self.out.source.reported(&join(path, "kind"));
+        }
+        let kind = kind.unwrap_or(ServiceKind::Lambda);
         let mut service = ServiceInput::new(kind);
         if let Some(d) = get(entries, "description") {
             let dpath = join(path, "description");
@@ -560,7 +643,7 @@ impl Decoder {
             if !["image", "cluster", "secrets"].contains(&key.as_str()) {
                 continue;
             }
-            if kind != ServiceKind::EcsTask {
+            if kind != ServiceKind::EcsTask && kind_known {
                 // Only their presence matters: validation refuses the key for this kind.
                 let text = v.as_str().unwrap_or_default().to_string();
                 match key.as_str() {
@@ -597,6 +680,37 @@ impl Decoder {
             }
         }
         Some(service)
+    }
+}
+
+/// `- xray.write` followed by an `allow:` line is not YAML (a plain scalar cannot hold a mapping):
+/// the YAML error at the `allow:` line then says how to write it, `- xray.write:`.
+fn hint_allow_under_bare_grant(text: &str, diag: &mut Diagnostic) {
+    let Some(span) = diag.span else {
+        return;
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let at = span.line.saturating_sub(1);
+    if !lines
+        .get(at)
+        .is_some_and(|l| l.trim_start().starts_with("allow:"))
+    {
+        return;
+    }
+    let previous = lines[..at]
+        .iter()
+        .rev()
+        .map(|l| l.split(" #").next().unwrap_or_default().trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#'));
+    let grant = previous
+        .and_then(|l| l.strip_prefix("- "))
+        .and_then(|g| GrantKind::from_key(g.trim()))
+        .filter(|g| g.target() == Target::Flag);
+    if let Some(grant) = grant {
+        diag.hint = Some(format!(
+            "to put `allow:` under a grant without targets, end the grant with a colon: `- {}:`",
+            grant.key()
+        ));
     }
 }
 

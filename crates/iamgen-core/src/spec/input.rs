@@ -6,6 +6,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::diag::quote;
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{ResourceKind, ServiceKind};
 
@@ -336,22 +337,38 @@ impl<'de> Deserialize<'de> for GrantInput {
 }
 
 fn grant_from_value(value: Value) -> Result<GrantInput, String> {
-    let kind = |key: &str| GrantKind::from_key(key).ok_or(format!("unknown grant '{key}'"));
+    let kind = |key: &str| GrantKind::from_key(key).ok_or(format!("unknown grant {}", quote(key)));
     match value {
         Value::String(key) => Ok(GrantInput::flag(kind(&key)?)),
         Value::Object(entries) => {
             let mut grant = None;
-            let mut allow = Allow::default();
+            let mut allow = None;
+            let mut set_allow = |value: Value| -> Result<(), String> {
+                if allow.is_some() {
+                    return Err("`allow` is given twice for this grant".into());
+                }
+                allow = Some(serde_json::from_value(value).map_err(|e| e.to_string())?);
+                Ok(())
+            };
             for (key, value) in entries {
                 if key == "allow" {
-                    allow = serde_json::from_value(value).map_err(|e| e.to_string())?;
+                    set_allow(value)?;
                     continue;
                 }
                 if grant.is_some() {
                     return Err("a grant item holds one grant".into());
                 }
+                let flag = kind(&key)?.target() == Target::Flag;
                 let targets = match value {
                     Value::Null | Value::Bool(true) => vec![],
+                    // A grant without targets may hold its `allow`: `{"xray.write": {"allow": ...}}`.
+                    Value::Object(inner)
+                        if flag && inner.len() == 1 && inner.contains_key("allow") =>
+                    {
+                        let nested = inner.into_iter().next().map(|(_, v)| v);
+                        set_allow(nested.unwrap_or_default())?;
+                        vec![]
+                    }
                     Value::String(s) => vec![s],
                     Value::Array(items) => items
                         .into_iter()
@@ -360,12 +377,14 @@ fn grant_from_value(value: Value) -> Result<GrantInput, String> {
                             other => Err(format!("expected a name, found {other}")),
                         })
                         .collect::<Result<_, _>>()?,
-                    other => return Err(format!("grant '{key}' takes names, found {other}")),
+                    other => {
+                        return Err(format!("grant {} takes names, found {other}", quote(&key)))
+                    }
                 };
                 grant = Some(GrantInput::new(kind(&key)?, targets));
             }
             let mut grant = grant.ok_or("this item names no grant")?;
-            grant.allow = allow;
+            grant.allow = allow.unwrap_or_default();
             Ok(grant)
         }
         other => Err(format!(
@@ -431,7 +450,18 @@ impl JsonSchema for GrantInput {
         let mut options = vec![json_schema!({ "type": "string", "enum": flags }).to_value()];
         for grant in GrantKind::all() {
             let value = match grant.target() {
-                Target::Flag => json_schema!({ "enum": [true, null] }),
+                Target::Flag => json_schema!({
+                    "anyOf": [
+                        { "enum": [true, null] },
+                        {
+                            "description": "What the grant accepts, under it.",
+                            "type": "object",
+                            "properties": { "allow": allow.clone() },
+                            "required": ["allow"],
+                            "additionalProperties": false,
+                        },
+                    ]
+                }),
                 _ => one_or_many_schema(generator),
             };
             let mut object = json_schema!({

@@ -14,15 +14,15 @@ mod model;
 mod validate;
 pub(crate) mod yaml;
 
-use crate::diag::{Diagnostic, SourceMap, SpecError};
+use crate::diag::{Diagnostic, Severity, SourceMap, SpecError};
 
 pub(crate) use decode::{decode, Decoded};
 pub use input::{
     json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput,
 };
 pub use model::Spec;
-pub(crate) use model::{GrantUse, Reached, Service};
-pub(crate) use validate::validate;
+pub(crate) use model::{GrantUse, Reached, Resource, Service};
+pub(crate) use validate::{validate, Validated};
 
 /// The example platform of the seed document, built into iamgen as its default spec.
 pub const EXAMPLE_SPEC: &str = include_str!("../../../../examples/engagement-platform.yaml");
@@ -39,13 +39,17 @@ impl Spec {
     /// ```
     pub fn from_yaml(file: &str, text: &str) -> Result<Spec, SpecError> {
         let decoded = decode(text);
-        validate_decoded(&decoded).map_err(|d| SpecError::located(Some(file), d, &decoded.source))
+        validate_decoded(&decoded)
+            .map(|(spec, _)| spec)
+            .map_err(|d| SpecError::located(Some(file), errors_only(d, false), &decoded.source))
     }
 
     /// Validates a spec built in code (or read from JSON); problems name their key path.
     pub fn from_input(input: &SpecInput) -> Result<Spec, SpecError> {
         let none = SourceMap::default();
-        validate(input, &none).map_err(|d| SpecError::located(None, d, &none))
+        validate(input, &none)
+            .map(|(spec, _)| spec)
+            .map_err(|d| SpecError::located(None, errors_only(d, false), &none))
     }
 }
 
@@ -60,12 +64,12 @@ impl SpecInput {
     /// ```
     pub fn from_yaml(file: &str, text: &str) -> Result<SpecInput, SpecError> {
         let decoded = decode(text);
-        if decoded.diagnostics.is_empty() {
+        if !decoded.diagnostics.iter().any(Diagnostic::is_error) {
             Ok(decoded.input)
         } else {
             Err(SpecError::located(
                 Some(file),
-                decoded.diagnostics,
+                errors_only(decoded.diagnostics, false),
                 &decoded.source,
             ))
         }
@@ -73,15 +77,32 @@ impl SpecInput {
 }
 
 /// Validates what the decoder read; its shape problems come first, and nothing is validated when
-/// the text is no spec at all.
-pub(crate) fn validate_decoded(decoded: &Decoded) -> Result<Spec, Vec<Diagnostic>> {
+/// the text is no spec at all. The decoder's warnings join validation's.
+pub(crate) fn validate_decoded(decoded: &Decoded) -> Result<Validated, Vec<Diagnostic>> {
     let mut diagnostics = decoded.diagnostics.clone();
     if decoded.readable {
         match validate(&decoded.input, &decoded.source) {
-            Ok(spec) if diagnostics.is_empty() => return Ok(spec),
-            Ok(_) => {}
+            Ok((spec, mut warnings)) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                diagnostics.append(&mut warnings);
+                return Ok((spec, diagnostics));
+            }
+            Ok((_, mut warnings)) => diagnostics.append(&mut warnings),
             Err(mut more) => diagnostics.append(&mut more),
         }
     }
     Err(diagnostics)
+}
+
+/// The problems of a spec that failed: its errors, and its warnings too when `strict` makes them
+/// errors (without it, warnings wait until the errors are fixed).
+pub(crate) fn errors_only(diagnostics: Vec<Diagnostic>, strict: bool) -> Vec<Diagnostic> {
+    diagnostics
+        .into_iter()
+        .filter_map(|mut d| {
+            if strict {
+                d.severity = Severity::Error;
+            }
+            d.is_error().then_some(d)
+        })
+        .collect()
 }

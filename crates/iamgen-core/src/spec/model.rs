@@ -163,6 +163,17 @@ impl Spec {
         self.services.keys().map(String::as_str)
     }
 
+    /// Drops `finding` from what the grants at `paths` accept (an acceptance of nothing).
+    pub(crate) fn forget_allowed(&mut self, finding: Finding, paths: &[String]) {
+        for service in self.services.values_mut() {
+            for grant in &mut service.grants {
+                if paths.contains(&grant.path) {
+                    grant.allow.shift_remove(&finding);
+                }
+            }
+        }
+    }
+
     /// The names the spec's convention makes.
     pub(crate) fn names(&self) -> Names<'_> {
         Names {

@@ -7,9 +7,9 @@ use indexmap::IndexMap;
 
 use super::input::{GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
 use super::model::{Container, GrantUse, Reached, Resource, Service, ServiceRef, Spec};
-use crate::aws::limits::TAGS_PER_ROLE_MAX;
+use crate::aws::limits::{ROLE_DESCRIPTION_MAX, TAGS_PER_ROLE_MAX};
 use crate::aws::names::{self as aws_names, NameRule, TagPart};
-use crate::diag::{hint_unknown, Diagnostic, Loc, SourceMap};
+use crate::diag::{escape, hint_unknown, listing, quote, Diagnostic, Loc, SourceMap};
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{join_keys, Finding, ResourceKind, RolePurpose, ServiceKind};
 use crate::naming::{check_logical, check_name_part, Names, Naming};
@@ -17,16 +17,26 @@ use crate::naming::{check_logical, check_name_part, Names, Naming};
 /// Tags iamgen sets itself on everything.
 pub(crate) const RESERVED_TAGS: &[&str] = &["Project", "Environment", "ManagedBy"];
 
+/// A spec that validated, with the warnings found on the way.
+pub(crate) type Validated = (Spec, Vec<Diagnostic>);
+
 /// Validates `input`; `source` tells which paths the YAML decoder already reported, and how it
-/// numbered list items (empty for input built in code).
-pub(crate) fn validate(input: &SpecInput, source: &SourceMap) -> Result<Spec, Vec<Diagnostic>> {
+/// numbered list items (empty for input built in code). On failure, the problems include the
+/// warnings.
+pub(crate) fn validate(
+    input: &SpecInput,
+    source: &SourceMap,
+) -> Result<Validated, Vec<Diagnostic>> {
     let mut v = Validator {
         source,
         diags: Vec::new(),
+        used: HashSet::new(),
+        used_profiles: HashSet::new(),
+        names_known: true,
     };
     let spec = v.spec(input);
     match spec {
-        Some(spec) if !v.diags.iter().any(Diagnostic::is_error) => Ok(spec),
+        Some(spec) if !v.diags.iter().any(Diagnostic::is_error) => Ok((spec, v.diags)),
         _ => Err(v.diags),
     }
 }
@@ -34,6 +44,13 @@ pub(crate) fn validate(input: &SpecInput, source: &SourceMap) -> Result<Spec, Ve
 struct Validator<'a> {
     source: &'a SourceMap,
     diags: Vec<Diagnostic>,
+    /// Declared resources something names (a grant, an `ecs_task`'s image, cluster or secrets).
+    used: HashSet<(ResourceKind, String)>,
+    /// Profiles a service uses, directly or through other profiles.
+    used_profiles: HashSet<String>,
+    /// False when the project, the environment or the naming convention is wrong (and reported):
+    /// names made by the convention are then not checked, but everything else is.
+    names_known: bool,
 }
 
 /// A grant before the services it names are known.
@@ -94,6 +111,7 @@ impl Validator<'_> {
         ] {
             if let Err(e) = check_name_part(key, value) {
                 self.error(Loc::Value(key.into()), key, e);
+                self.names_known = false;
             }
         }
         let naming = match &input.naming {
@@ -110,8 +128,9 @@ impl Validator<'_> {
             },
         };
         let tags = self.tags(&input.tags);
-        let naming =
-            naming.filter(|_| !input.project.is_empty() && !input.environment.is_empty())?;
+        // Without a usable convention, the rest is still checked with a stand-in one.
+        self.names_known &= naming.is_some();
+        let naming = naming.unwrap_or_default();
         let names = Names {
             naming: &naming,
             project: &input.project,
@@ -120,13 +139,22 @@ impl Validator<'_> {
         let declared = self.resources(names, &input.resources);
         let profiles = self.profiles(&declared, &input.profiles);
         let mut partials = Vec::new();
+        // Services whose name or kind is wrong (and reported): grants naming them are not judged.
+        let mut unjudged = HashSet::new();
         for (name, s) in &input.services {
             let path = join("services", name);
+            if self.source.was_reported(&join(&path, "kind")) {
+                unjudged.insert(name.as_str());
+            }
+            let names_known = self.names_known;
             if let Err(e) = check_logical(name) {
+                // Still checked, except for the names made from its own.
                 self.error(Loc::Key(path.clone()), &path, e);
-                continue;
+                unjudged.insert(name.as_str());
+                self.names_known = false;
             }
             partials.push(self.service(names, &declared, &profiles, name, s, path));
+            self.names_known = names_known;
         }
         if input.services.is_empty() {
             self.error(
@@ -135,7 +163,8 @@ impl Validator<'_> {
                 "a spec needs at least one service",
             );
         }
-        let services = self.resolve_services(partials);
+        let services = self.resolve_services(partials, &unjudged);
+        self.unused(&declared, &profiles);
         Some(Spec {
             project: input.project.clone(),
             environment: input.environment.clone(),
@@ -147,14 +176,36 @@ impl Validator<'_> {
 
     fn tags(&mut self, input: &IndexMap<String, String>) -> IndexMap<String, String> {
         let mut tags = IndexMap::new();
+        // IAM does not tell a role's tag keys apart by case (IAM User Guide, "Tagging IAM
+        // resources", Case sensitivity): `Owner` and `owner` would be one tag.
+        let mut folded: IndexMap<String, &str> = IndexMap::new();
         for (key, value) in input {
             let path = format!("tags.{key}");
+            let same = |other: &str| other != key && other.to_lowercase() == key.to_lowercase();
+            let clash = match RESERVED_TAGS.iter().find(|r| same(r)) {
+                Some(reserved) => Some(format!("iamgen's own tag {}", quote(reserved))),
+                None => folded.get(&key.to_lowercase()).map(|first| {
+                    let at = self.source.place(&Loc::Key(format!("tags.{first}")));
+                    format!("tag key {} ({at})", quote(first))
+                }),
+            };
+            if let Some(other) = clash {
+                self.error_hint(
+                    Loc::Key(path.clone()),
+                    &path,
+                    format!("tag key {} differs only in case from {other}", quote(key)),
+                    "IAM does not tell a role's tag keys apart by case, so one would replace the other".into(),
+                );
+                continue;
+            }
+            folded.insert(key.to_lowercase(), key);
             if RESERVED_TAGS.contains(&key.as_str()) {
                 self.error(
                     Loc::Key(path.clone()),
                     &path,
                     format!(
-                        "tag '{key}' is set by iamgen itself (Project, Environment, ManagedBy)"
+                        "tag {} is set by iamgen itself (Project, Environment, ManagedBy)",
+                        quote(key)
                     ),
                 );
                 continue;
@@ -193,29 +244,68 @@ impl Validator<'_> {
         let mut declared = Declared::new();
         for (&kind, items) in input {
             let group = declared.entry(kind).or_default();
+            // The first logical name of each physical name.
+            let mut first: IndexMap<String, &str> = IndexMap::new();
             for (logical, r) in items {
                 let path = format!("resources.{}.{logical}", kind.key());
                 if let Err(e) = check_logical(logical) {
+                    // Still declared, so grants naming it are not reported again; the name made
+                    // from it is not checked.
                     self.error(Loc::Key(path.clone()), &path, e);
+                    group.insert(
+                        logical.clone(),
+                        Resource {
+                            name: String::new(),
+                        },
+                    );
                     continue;
                 }
                 let (name, exact) = match r {
                     ResourceInput::Convention(n) => (n, false),
                     ResourceInput::Exact { name } => (name, true),
                 };
+                if self.source.was_reported(&path) {
+                    // The decoder reported its value: declared, so grants naming it are not
+                    // reported again, but there is no name to check.
+                    group.insert(logical.clone(), Resource { name: name.clone() });
+                    continue;
+                }
                 let physical = if exact || !kind.uses_naming() {
                     name.clone()
                 } else {
                     names.physical(name)
                 };
                 let pattern = name == "*" && kind.uses_naming();
-                if let Err(e) = NameRule::Resource(kind).check(&physical, pattern) {
+                let made = !exact && kind.uses_naming();
+                let checked = if made && !self.names_known {
+                    Ok(())
+                } else {
+                    NameRule::Resource(kind).check(&physical, pattern)
+                };
+                if let Err(e) = checked {
                     let mut d = Diagnostic::error_at(Loc::Value(path.clone()), &path, e);
                     if !exact && kind.uses_naming() {
-                        d = d.with_hint(format!("the naming convention '{}' made this name; give an exact one with `{{ name: ... }}`", names.naming));
+                        d = d.with_hint(format!("the naming convention {} made this name; give an exact one with `{{ name: ... }}`", quote(&names.naming.to_string())));
                     }
                     // Still declared, so grants naming it are not reported again.
                     self.push(d);
+                }
+                if let Some(other) = first.get(&physical) {
+                    let at = self
+                        .source
+                        .place(&Loc::Key(format!("resources.{}.{other}", kind.key())));
+                    let message = format!(
+                        "{} {} has the same name {} as {} {} ({at})",
+                        kind.noun(),
+                        quote(logical),
+                        quote(&physical),
+                        kind.noun(),
+                        quote(other)
+                    );
+                    let d = Diagnostic::warning_at(Loc::Key(path.clone()), &path, message);
+                    self.push(d.with_hint("declare it once and name it once"));
+                } else {
+                    first.insert(physical.clone(), logical);
                 }
                 group.insert(logical.clone(), Resource { name: physical });
             }
@@ -232,8 +322,8 @@ impl Validator<'_> {
         for (name, items) in input {
             let path = join("profiles", name);
             if let Err(e) = check_logical(name) {
+                // Still read, so its grants are checked and `use:` naming it is not reported again.
                 self.error(Loc::Key(path.clone()), &path, e);
-                continue;
             }
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
@@ -247,6 +337,7 @@ impl Validator<'_> {
             }
             profiles.insert(name.clone(), out);
         }
+        self.check_profile_uses(&profiles);
         profiles
     }
 
@@ -280,10 +371,30 @@ impl Validator<'_> {
             return None;
         }
         let mut ok = true;
+        let mut named = HashSet::new();
         for (j, name) in g.targets.iter().enumerate() {
+            if !named.insert(name) {
+                let noun = match target {
+                    Target::Resource(kind) => kind.noun(),
+                    Target::Service(_) => "service",
+                    Target::Namespace => "namespace",
+                    Target::LogGroup | Target::Flag => "log group",
+                };
+                let message = format!("{noun} {} is named twice in this grant", quote(name));
+                self.push(Diagnostic::warning_at(at(j), &path, message));
+                continue;
+            }
             match target {
                 Target::Resource(kind) => match declared.get(&kind).and_then(|d| d.get(name)) {
-                    Some(r) => draft.targets.push(Reached::Resource(r.clone())),
+                    Some(r) => {
+                        self.used.insert((kind, name.clone()));
+                        // Two logical names of one physical name (warned where declared) give
+                        // one ARN.
+                        let reached = Reached::Resource(r.clone());
+                        if !draft.targets.contains(&reached) {
+                            draft.targets.push(reached);
+                        }
+                    }
                     None => {
                         ok = false;
                         let known: Vec<&str> = declared
@@ -292,12 +403,12 @@ impl Validator<'_> {
                             .unwrap_or_default();
                         let hint = hint_unknown(name, &known, |known| match known {
                             [] => format!("declare it under resources.{}", kind.key()),
-                            _ => format!("known {}s: {}", kind.noun(), known.join(", ")),
+                            _ => format!("known {}s: {}", kind.noun(), listing(known)),
                         });
                         self.error_hint(
                             at(j),
                             &path,
-                            format!("unknown {} '{name}'", kind.noun()),
+                            format!("unknown {} {}", kind.noun(), quote(name)),
                             hint,
                         );
                     }
@@ -344,39 +455,52 @@ impl Validator<'_> {
         path: String,
     ) -> Partial {
         let kind = s.kind;
+        // A missing or unknown kind is reported; what depends on it is not judged.
+        let kind_known = !self.source.was_reported(&join(&path, "kind"));
         let mut description = None;
         if let Some(text) = &s.description {
             let dpath = join(&path, "description");
             match aws_names::check_description(text) {
-                Ok(()) => description = Some(text.clone()),
+                Ok(()) => {
+                    if kind_known && self.names_known {
+                        self.role_descriptions(names, name, kind, text, &dpath);
+                    }
+                    description = Some(text.clone());
+                }
                 Err((message, hint)) => self.push(
                     Diagnostic::error_at(Loc::Value(dpath.clone()), &dpath, message)
                         .with_hint_opt(hint),
                 ),
             }
         }
-        self.service_names(names, name, kind, &path);
-        let container = self.container(declared, s, &path);
+        if kind_known && self.names_known {
+            self.service_names(names, name, kind, &path);
+        }
+        let container = match kind_known {
+            true => self.container(declared, s, &path),
+            false => self.container_references(declared, s, &path),
+        };
         // Profiles first, in `use` order, then the service's own grants.
         let mut drafts = Vec::new();
         let upath = join(&path, "use");
         for (i, profile) in s.uses.iter().enumerate() {
             let at = Loc::Value(format!("{upath}[{i}]"));
-            self.expand_profile(profiles, profile, at, &upath, &mut Vec::new(), &mut drafts);
+            self.expand_profile(profiles, profile, at, &upath, &mut drafts);
         }
         let gpath = join(&path, "grants");
         for (i, g) in s.grants.iter().enumerate() {
             let ipath = self.source.item(&gpath, i);
             drafts.extend(self.grant(declared, g, ipath));
         }
-        for d in &drafts {
+        for d in drafts.iter().filter(|_| kind_known) {
             let callers = d.kind.callers();
             if !callers.contains(&kind) {
                 self.grant_error(
                     d,
                     format!(
-                        "grant '{}' cannot be used by service '{name}' of kind {}",
+                        "grant '{}' cannot be used by service {} of kind {}",
                         d.kind.key(),
+                        quote(name),
                         kind.key()
                     ),
                     Some(format!("it is for kinds: {}", join_keys(callers, ", "))),
@@ -393,6 +517,37 @@ impl Validator<'_> {
                 container,
             },
             drafts,
+        }
+    }
+
+    /// The role descriptions iamgen writes from the service's `description` (followed by what each
+    /// role is) must fit IAM's limit; the first that does not is reported.
+    fn role_descriptions(
+        &mut self,
+        names: Names<'_>,
+        name: &str,
+        kind: ServiceKind,
+        text: &str,
+        dpath: &str,
+    ) {
+        for &purpose in kind.roles() {
+            let full = names.role_description(name, kind, purpose, Some(text), "");
+            let len = full.chars().count();
+            if len <= ROLE_DESCRIPTION_MAX {
+                continue;
+            }
+            let added = &full[text.len()..];
+            self.error_hint(
+                Loc::Value(dpath.to_string()),
+                dpath,
+                format!(
+                    "the description of role {} would be {len} characters with what iamgen adds ({}); IAM allows {ROLE_DESCRIPTION_MAX}",
+                    quote(&names.role(name, purpose)),
+                    quote(added)
+                ),
+                format!("shorten it by {} characters", len - ROLE_DESCRIPTION_MAX),
+            );
+            return;
         }
     }
 
@@ -414,7 +569,7 @@ impl Validator<'_> {
                 Loc::Key(path.to_string()),
                 path,
                 e,
-                format!("the naming convention '{}' made this name; shorten the service name or the convention", names.naming),
+                format!("the naming convention {} made this name; shorten the service name or the convention", quote(&names.naming.to_string())),
             );
         }
     }
@@ -465,11 +620,14 @@ impl Validator<'_> {
                 .get(&ResourceKind::Secret)
                 .and_then(|d| d.get(secret))
             {
-                Some(r) => secrets.push(r.clone()),
+                Some(r) => {
+                    self.used.insert((ResourceKind::Secret, secret.clone()));
+                    secrets.push(r.clone());
+                }
                 None => self.error(
                     Loc::Value(format!("{spath}[{i}]")),
                     &spath,
-                    format!("unknown secret '{secret}'"),
+                    format!("unknown secret {}", quote(secret)),
                 ),
             }
         }
@@ -478,6 +636,27 @@ impl Validator<'_> {
             cluster: cluster?,
             secrets,
         })
+    }
+
+    /// For a service whose kind is unknown: the image, cluster and secrets it names must still be
+    /// declared (nothing is missing, since nothing is known to be required).
+    fn container_references(
+        &mut self,
+        declared: &Declared,
+        s: &ServiceInput,
+        path: &str,
+    ) -> Option<Container> {
+        let named = [
+            ("image", ResourceKind::EcrRepository, s.image.as_slice()),
+            ("cluster", ResourceKind::EcsCluster, s.cluster.as_slice()),
+            ("secrets", ResourceKind::Secret, s.secrets.as_slice()),
+        ];
+        for (key, kind, names) in named {
+            for name in names {
+                self.task_resource(declared, Some(name), path, key, kind);
+            }
+        }
+        None
     }
 
     fn task_resource(
@@ -501,6 +680,7 @@ impl Validator<'_> {
         };
         let group = declared.get(&kind);
         if let Some(r) = group.and_then(|d| d.get(name)) {
+            self.used.insert((kind, name.to_string()));
             return Some(r.clone());
         }
         let known: Vec<&str> = group
@@ -512,50 +692,156 @@ impl Validator<'_> {
         self.error_hint(
             Loc::Value(kpath.clone()),
             &kpath,
-            format!("unknown {} '{name}'", kind.noun()),
+            format!("unknown {} {}", kind.noun(), quote(name)),
             hint,
         );
         None
     }
 
+    /// Declarations nothing uses are warnings: they often hide a misspelled name in a grant. (A
+    /// resource that only an unused profile names is covered by the profile's warning.)
+    fn unused(&mut self, declared: &Declared, profiles: &IndexMap<String, Vec<Item>>) {
+        for (kind, items) in declared {
+            for logical in items.keys() {
+                if self.used.contains(&(*kind, logical.clone())) {
+                    continue;
+                }
+                let path = format!("resources.{}.{logical}", kind.key());
+                let message = format!(
+                    "{} {} is declared but nothing uses it",
+                    kind.noun(),
+                    quote(logical)
+                );
+                let d = Diagnostic::warning_at(Loc::Key(path.clone()), &path, message);
+                self.push(d.with_hint("remove it, or check the grants for a misspelled name"));
+            }
+        }
+        for name in profiles.keys() {
+            if self.used_profiles.contains(name) {
+                continue;
+            }
+            let path = join("profiles", name);
+            let message = format!("profile {} is declared but no service uses it", quote(name));
+            let d = Diagnostic::warning_at(Loc::Key(path.clone()), &path, message);
+            self.push(
+                d.with_hint("remove it, or check the services' `use:` for a misspelled name"),
+            );
+        }
+    }
+
+    /// The grants of `profile`, used by a service at `at`: an unknown profile is reported here;
+    /// unknown or cyclic `use:` inside profiles were reported by [`Self::check_profile_uses`].
     fn expand_profile(
         &mut self,
         profiles: &IndexMap<String, Vec<Item>>,
         profile: &str,
         at: Loc,
         path: &str,
-        stack: &mut Vec<String>,
         out: &mut Vec<Draft>,
     ) {
-        let Some(items) = profiles.get(profile) else {
-            let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
-            let hint = hint_unknown(profile, &known, |_| "declare it under profiles".into());
-            self.error_hint(at, path, format!("unknown profile '{profile}'"), hint);
-            return;
-        };
-        if stack.iter().any(|p| p == profile) {
-            stack.push(profile.to_string());
-            self.error(at, path, format!("profile cycle: {}", stack.join(" -> ")));
-            stack.pop();
+        if !profiles.contains_key(profile) {
+            self.unknown_profile(profiles, profile, at, path);
             return;
         }
-        stack.push(profile.to_string());
-        for item in items {
-            match item {
-                Item::Grant(g) => out.push(g.clone()),
-                Item::Use(inner, upath) => {
-                    let at = Loc::Value(upath.clone());
-                    self.expand_profile(profiles, inner, at, upath, stack, out)
+        fn expand(
+            profiles: &IndexMap<String, Vec<Item>>,
+            profile: &str,
+            stack: &mut Vec<String>,
+            out: &mut Vec<Draft>,
+            used: &mut HashSet<String>,
+        ) {
+            let Some(items) = profiles.get(profile) else {
+                return;
+            };
+            if stack.iter().any(|p| p == profile) {
+                return;
+            }
+            used.insert(profile.to_string());
+            stack.push(profile.to_string());
+            for item in items {
+                match item {
+                    Item::Grant(g) => out.push(g.clone()),
+                    Item::Use(inner, _) => expand(profiles, inner, stack, out, used),
                 }
+            }
+            stack.pop();
+        }
+        expand(
+            profiles,
+            profile,
+            &mut Vec::new(),
+            out,
+            &mut self.used_profiles,
+        );
+    }
+
+    fn unknown_profile(
+        &mut self,
+        profiles: &IndexMap<String, Vec<Item>>,
+        profile: &str,
+        at: Loc,
+        path: &str,
+    ) {
+        let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
+        let hint = hint_unknown(profile, &known, |_| "declare it under profiles".into());
+        let message = format!("unknown profile {}", quote(profile));
+        self.error_hint(at, path, message, hint);
+    }
+
+    /// Every profile's `use:` items, whether or not a service uses the profile: each names a
+    /// declared profile, and no chain of them comes back to where it started (each cycle is
+    /// reported once, at the item that closes it).
+    fn check_profile_uses(&mut self, profiles: &IndexMap<String, Vec<Item>>) {
+        let mut done: HashSet<&str> = HashSet::new();
+        let mut stack: Vec<&str> = Vec::new();
+        for name in profiles.keys() {
+            self.visit_profile(profiles, name, &mut stack, &mut done);
+        }
+    }
+
+    fn visit_profile<'p>(
+        &mut self,
+        profiles: &'p IndexMap<String, Vec<Item>>,
+        name: &'p str,
+        stack: &mut Vec<&'p str>,
+        done: &mut HashSet<&'p str>,
+    ) {
+        if done.contains(name) {
+            return;
+        }
+        stack.push(name);
+        for item in &profiles[name] {
+            let Item::Use(inner, upath) = item else {
+                continue;
+            };
+            let at = Loc::Value(upath.clone());
+            match profiles.get_key_value(inner.as_str()) {
+                None => self.unknown_profile(profiles, inner, at, upath),
+                Some((inner, _)) => match stack.iter().position(|p| p == inner) {
+                    Some(start) => {
+                        let mut cycle = stack[start..].to_vec();
+                        cycle.push(inner);
+                        let cycle: Vec<String> = cycle.iter().map(|p| escape(p)).collect();
+                        let message = format!("profile cycle: {}", cycle.join(" -> "));
+                        self.error(at, upath, message);
+                    }
+                    None => self.visit_profile(profiles, inner, stack, done),
+                },
             }
         }
         stack.pop();
+        done.insert(name);
     }
 
     /// Resolves the services each grant names: each must exist and be of a kind the grant reaches.
-    fn resolve_services(&mut self, partials: Vec<Partial>) -> IndexMap<String, Service> {
+    fn resolve_services(
+        &mut self,
+        partials: Vec<Partial>,
+        unjudged: &HashSet<&str>,
+    ) -> IndexMap<String, Service> {
         let known: IndexMap<&str, (ServiceKind, Option<&str>)> = partials
             .iter()
+            .filter(|p| !unjudged.contains(p.service.name.as_str()))
             .map(|p| {
                 let cluster = p
                     .service
@@ -577,14 +863,13 @@ impl Validator<'_> {
                 };
                 let report = seen.insert((d.path.clone(), p.service.name.clone()));
                 for target in &d.services {
+                    if unjudged.contains(target.as_str()) {
+                        // Its kind or name is reported already: it is declared, of no known kind.
+                        continue;
+                    }
                     match known.get(target.as_str()) {
+                        // A function invoking itself needs lambda:InvokeFunction like any caller.
                         Some(&(kind, cluster)) if kinds.contains(&kind) => {
-                            if report
-                                && target == &p.service.name
-                                && d.kind == GrantKind::LambdaInvoke
-                            {
-                                self.grant_error(d, format!("service '{target}' grants itself lambda.invoke; a function needs no permission to be itself"), None);
-                            }
                             targets.push(Reached::Service(ServiceRef {
                                 name: target.clone(),
                                 kind,
@@ -596,9 +881,10 @@ impl Validator<'_> {
                             self.grant_error(
                                 d,
                                 format!(
-                                    "grant '{}' needs a service of kind {}, but '{target}' is {}",
+                                    "grant '{}' needs a service of kind {}, but {} is {}",
                                     d.kind.key(),
                                     join_keys(kinds, " or "),
+                                    quote(target),
                                     kind.key()
                                 ),
                                 None,
@@ -612,9 +898,13 @@ impl Validator<'_> {
                                 .collect();
                             let hint = hint_unknown(target, &fitting, |fitting| match fitting {
                                 [] => "no service of a kind it can reach is declared".to_string(),
-                                _ => format!("services it can reach: {}", fitting.join(", ")),
+                                _ => format!("services it can reach: {}", listing(fitting)),
                             });
-                            self.grant_error(d, format!("unknown service '{target}'"), Some(hint));
+                            self.grant_error(
+                                d,
+                                format!("unknown service {}", quote(target)),
+                                Some(hint),
+                            );
                         }
                     }
                 }

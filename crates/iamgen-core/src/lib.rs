@@ -11,6 +11,7 @@ mod kinds;
 mod naming;
 mod plan;
 mod policy;
+mod resolved;
 mod spec;
 
 pub use aws::{Condition, Segment, Template, Trust, Values};
@@ -21,6 +22,7 @@ pub use plan::{
     AccountSetting, Input, LambdaPermission, Plan, PolicyPlan, RolePlan, ServicePlan, Switch,
 };
 pub use policy::{Document, Origin, Statement};
+pub use resolved::{FunctionPolicy, Resolved, ResolvedRole, ResolvedService, StatementSource};
 pub use spec::{
     json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, Spec, SpecInput,
     EXAMPLE_FILE, EXAMPLE_SPEC,
@@ -108,7 +110,8 @@ fn finish(
     source: &SourceMap,
 ) -> Result<Compiled, SpecError> {
     let fail = |d| SpecError::located(file, d, source);
-    let plan = Plan::build(&spec).map_err(fail)?;
+    let mut plan = Plan::build(&spec).map_err(fail)?;
+    plan.locate(source);
     let mut diagnostics = check::check(&spec, &plan);
     if settings.strict {
         for d in &mut diagnostics {

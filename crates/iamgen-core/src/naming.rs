@@ -172,6 +172,9 @@ pub struct Input {
     pub global: String,
     /// The variable's description.
     pub description: String,
+    /// A value of the form AWS gives such ids, used where an evaluation needs one and none is
+    /// given (`iamgen simulate` without `--input`).
+    pub example: String,
 }
 
 /// The names of one platform: its convention applied to its project and environment.

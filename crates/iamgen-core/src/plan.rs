@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use crate::aws::limits::{MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX, TRUST_POLICY_MAX};
 use crate::aws::names::NameRule;
 use crate::aws::{Trust, Values};
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::{Diagnostic, Loc, SourceMap, Span};
 use crate::expand::{self, Effects};
 use crate::kinds::{AccountSettingKind, RolePurpose, ServiceKind};
 use crate::naming;
@@ -57,6 +57,10 @@ pub struct ServicePlan {
     pub kind: ServiceKind,
     /// The service's own AWS name (function, state machine, task family...).
     pub physical_name: String,
+    /// Its key path in the spec, `services.NAME`.
+    pub path: String,
+    /// Where the service is written in the spec (for a spec read from YAML).
+    pub span: Option<Span>,
     /// Its roles: the main role first, then an `ecs_task`'s execution role.
     pub roles: Vec<RolePlan>,
     /// Resource-based permissions this service needs on Lambda functions.
@@ -153,6 +157,25 @@ impl Plan {
             })
         } else {
             Err(errors)
+        }
+    }
+
+    /// Gives every service, statement and permission the line and column of the spec path it
+    /// comes from.
+    pub(crate) fn locate(&mut self, source: &SourceMap) {
+        for service in &mut self.services {
+            service.span = source.key_span(&service.path);
+            let statements = service
+                .roles
+                .iter_mut()
+                .flat_map(|r| &mut r.policies)
+                .flat_map(|p| &mut p.document.statements);
+            for s in statements {
+                s.origin.span = source.key_span(&s.origin.path);
+            }
+            for p in &mut service.lambda_permissions {
+                p.origin.span = source.key_span(&p.origin.path);
+            }
         }
     }
 
@@ -302,6 +325,8 @@ impl ServicePlan {
                 name: service.name.clone(),
                 kind: service.kind,
                 physical_name: physical,
+                path: service.path.clone(),
+                span: None,
                 roles,
                 lambda_permissions,
                 inputs: inputs.into_values().collect(),

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::aws::limits::MANAGED_POLICY_MAX;
 use crate::aws::{conditions_json, Condition, Template, Values};
+use crate::diag::Span;
 use crate::grants::GrantKind;
 
 /// One `Allow` statement.
@@ -41,6 +42,8 @@ pub struct Origin {
     pub path: String,
     /// True when the service kind implies the grant (a Lambda writing its own log group).
     pub implied: bool,
+    /// Where `path` is written in the spec (for a spec read from YAML): its line and column.
+    pub span: Option<Span>,
 }
 
 impl Statement {
@@ -86,6 +89,7 @@ impl Statement {
                 grant: GrantKind::S3Read,
                 path: String::new(),
                 implied: false,
+                span: None,
             },
         }
     }

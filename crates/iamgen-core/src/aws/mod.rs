@@ -7,6 +7,7 @@
 pub(crate) mod arns;
 pub mod catalog;
 mod condition;
+pub(crate) mod ids;
 pub mod limits;
 pub(crate) mod names;
 mod principals;

@@ -89,5 +89,6 @@ pub use evaluate::{
     Policies, PolicyKind, Reason, StatementRef,
 };
 pub use policy::{Effect, Policy, Statement};
+pub(crate) use request::resource_has_account;
 pub use request::{Context, Principal, Request, RequestError};
 pub use value::{ValueError, ValueKind};

@@ -1,6 +1,7 @@
 //! AI: Bedrock foundation models, knowledge bases and agents.
 
 use super::builder::{Builder, Ctx};
+use crate::aws::ids::IdShape;
 use crate::aws::{arns, Template};
 use crate::naming;
 
@@ -64,6 +65,7 @@ fn by_id(
                     "Id of the Bedrock {what} of service '{}' (known after it is created)",
                     t.name
                 ),
+                IdShape::Bedrock,
             );
             arn(&input)
         })

@@ -3,6 +3,7 @@
 
 use indexmap::IndexMap;
 
+use crate::aws::ids::{example_id, IdShape};
 use crate::aws::{Condition, Template};
 use crate::naming::{self, Input, Names};
 use crate::policy::{LambdaPermission, Origin, Statement};
@@ -65,8 +66,9 @@ impl Builder<'_> {
     }
 
     /// An input owned by another service: the same name inside the module and outside.
-    pub(crate) fn input(&mut self, name: String, description: String) {
+    pub(crate) fn input(&mut self, name: String, description: String, shape: IdShape) {
         self.out.inputs.entry(name.clone()).or_insert(Input {
+            example: example_id(&name, shape),
             name: name.clone(),
             global: name,
             description,
@@ -74,10 +76,18 @@ impl Builder<'_> {
     }
 
     /// An input about the calling service itself (its own API or agent id).
-    pub(crate) fn own_input(&mut self, service: &str, name: &str, description: &str) {
+    pub(crate) fn own_input(
+        &mut self,
+        service: &str,
+        name: &str,
+        description: &str,
+        shape: IdShape,
+    ) {
+        let global = naming::global_input(service, name);
         self.out.inputs.entry(name.to_string()).or_insert(Input {
             name: name.to_string(),
-            global: naming::global_input(service, name),
+            example: example_id(&global, shape),
+            global,
             description: description.to_string(),
         });
     }

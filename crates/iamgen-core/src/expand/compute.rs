@@ -2,6 +2,7 @@
 
 use super::builder::{Builder, Ctx, API_ID_DESCRIPTION};
 use super::iam;
+use crate::aws::ids::IdShape;
 use crate::aws::{arns, principal, Condition, Template};
 use crate::kinds::ServiceKind;
 use crate::naming;
@@ -15,7 +16,12 @@ pub(super) fn lambda_invoke(b: &mut Builder<'_>, g: &Ctx<'_>) {
     let caller = g.caller;
     let (source_arn, source_account) = match caller.kind {
         ServiceKind::ApiGateway => {
-            b.own_input(&caller.name, naming::API_ID, API_ID_DESCRIPTION);
+            b.own_input(
+                &caller.name,
+                naming::API_ID,
+                API_ID_DESCRIPTION,
+                IdShape::RestApi,
+            );
             (arns::execute_api(naming::API_ID), false)
         }
         ServiceKind::BedrockAgent => {
@@ -23,6 +29,7 @@ pub(super) fn lambda_invoke(b: &mut Builder<'_>, g: &Ctx<'_>) {
                 &caller.name,
                 naming::AGENT_ID,
                 "Id of this service's Bedrock agent (known after it is created)",
+                IdShape::Bedrock,
             );
             (arns::agent(naming::AGENT_ID), true)
         }

@@ -17,6 +17,7 @@ mod iam;
 mod observability;
 mod storage;
 
+use crate::aws::ids::IdShape;
 use crate::aws::{arns, Template};
 use crate::grants::GrantKind;
 use crate::kinds::ServiceKind;
@@ -34,6 +35,7 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
             grant: grant.kind,
             path: grant.path.clone(),
             implied: false,
+            span: None,
         },
         notes: grant
             .allow
@@ -84,6 +86,7 @@ pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<E
                 grant,
                 path: service.path.clone(),
                 implied: true,
+                span: None,
             },
             notes: vec![],
             out,
@@ -116,7 +119,12 @@ pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<E
         (ServiceKind::EcsTask, None) => (main, None),
         (ServiceKind::ApiGateway, _) => {
             let mut b = implied_by(service, GrantKind::LogsWrite, &mut main);
-            b.own_input(&service.name, naming::API_ID, API_ID_DESCRIPTION);
+            b.own_input(
+                &service.name,
+                naming::API_ID,
+                API_ID_DESCRIPTION,
+                IdShape::RestApi,
+            );
             let group = naming::api_execution_log_groups(naming::API_ID);
             observability::write_log_groups(&mut b, vec![group.clone()]);
             b.statement(

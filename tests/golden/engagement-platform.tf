@@ -105,7 +105,7 @@ data "aws_iam_policy_document" "pre_cleanup" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-pre-cleanup-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-pre-cleanup-dev:*"]
   }
 
   # From services.pre_cleanup (logs.write, implied by the service kind)
@@ -288,7 +288,7 @@ data "aws_iam_policy_document" "data_prep" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-prep-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-prep-dev:*"]
   }
 
   # From services.data_prep (logs.write, implied by the service kind)
@@ -471,7 +471,7 @@ data "aws_iam_policy_document" "data_validation" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev:*"]
   }
 
   # From services.data_validation (logs.write, implied by the service kind)
@@ -654,7 +654,7 @@ data "aws_iam_policy_document" "create_qa_table" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-qa-table-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-qa-table-dev:*"]
   }
 
   # From services.create_qa_table (logs.write, implied by the service kind)
@@ -837,7 +837,7 @@ data "aws_iam_policy_document" "create_results_table" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-results-table-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-results-table-dev:*"]
   }
 
   # From services.create_results_table (logs.write, implied by the service kind)
@@ -1020,7 +1020,7 @@ data "aws_iam_policy_document" "ensemble" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-ensemble-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-ensemble-dev:*"]
   }
 
   # From services.ensemble (logs.write, implied by the service kind)
@@ -1203,7 +1203,7 @@ data "aws_iam_policy_document" "predict" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-predict-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-predict-dev:*"]
   }
 
   # From services.predict (logs.write, implied by the service kind)
@@ -1415,7 +1415,7 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-bedrock-action-handler-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-bedrock-action-handler-dev:*"]
   }
 
   # From services.bedrock_action_handler (logs.write, implied by the service kind)
@@ -2016,7 +2016,7 @@ data "aws_iam_policy_document" "training_execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev:*"]
   }
 
   # From services.training (logs.write, implied by the service kind)
@@ -2273,7 +2273,7 @@ data "aws_iam_policy_document" "inference_execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev:*"]
   }
 
   # From services.inference (logs.write, implied by the service kind)
@@ -2495,7 +2495,7 @@ data "aws_iam_policy_document" "api" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
@@ -2511,7 +2511,7 @@ data "aws_iam_policy_document" "api" {
     sid       = "LogsDescribeStreams"
     effect    = "Allow"
     actions   = ["logs:DescribeLogStreams"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*:*"]
   }
 }
 

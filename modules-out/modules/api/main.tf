@@ -48,7 +48,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_id}/*"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_id}/*:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
@@ -64,7 +64,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "LogsDescribeStreams"
     effect    = "Allow"
     actions   = ["logs:DescribeLogStreams"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_id}/*"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_id}/*:*"]
   }
 }
 

@@ -48,7 +48,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev:*"]
   }
 
   # From services.data_validation (logs.write, implied by the service kind)

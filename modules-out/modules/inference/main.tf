@@ -249,7 +249,7 @@ data "aws_iam_policy_document" "execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev:*"]
   }
 
   # From services.inference (logs.write, implied by the service kind)

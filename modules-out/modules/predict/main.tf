@@ -48,7 +48,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-predict-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-predict-dev:*"]
   }
 
   # From services.predict (logs.write, implied by the service kind)

@@ -273,7 +273,7 @@ data "aws_iam_policy_document" "execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev:*"]
   }
 
   # From services.training (logs.write, implied by the service kind)

@@ -53,13 +53,21 @@ pub(crate) fn secret(name: &str) -> Template {
 pub(crate) fn repository(name: &str) -> Template {
     Template::arn("ecr", true, true, format!("repository/{name}").as_str())
 }
-/// CloudWatch Logs `log-group`.
+/// CloudWatch Logs `log-group`, as the tagging APIs name it (`log-group:NAME`).
 pub(crate) fn log_group(name: Template) -> Template {
-    {
-        let mut arn = Template::arn("logs", true, true, "log-group:");
-        arn.append(name);
-        arn
-    }
+    let mut arn = Template::arn("logs", true, true, "log-group:");
+    arn.append(name);
+    arn
+}
+/// CloudWatch Logs `log-group`, as every other action authorizes it: `log-group:NAME:*`.
+/// CloudWatch Logs checks `CreateLogGroup` against `log-group:NAME:log-stream:`, so the bare ARN
+/// never matches it; the Logs guide says to use the `:*` form in IAM policies for every action
+/// but the tagging ones
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html>;
+/// AccessDenied reports: <https://github.com/aws-solutions/instance-scheduler-on-aws/issues/578>,
+/// <https://github.com/terraform-aws-modules/terraform-aws-ecs/pull/112>).
+pub(crate) fn log_group_actions(name: Template) -> Template {
+    log_group(name).with_text(":*")
 }
 /// CloudWatch Logs `log-stream`: every stream of the group.
 pub(crate) fn log_streams(name: Template) -> Template {

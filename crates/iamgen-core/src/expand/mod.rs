@@ -130,7 +130,7 @@ pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<E
             b.statement(
                 "LogsDescribeStreams",
                 &["logs:DescribeLogStreams"],
-                vec![arns::log_group(group)],
+                vec![arns::log_group_actions(group)],
                 vec![],
             );
             (main, None)

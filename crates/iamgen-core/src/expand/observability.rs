@@ -30,7 +30,11 @@ pub(super) fn write_log_groups(b: &mut Builder<'_>, groups: Vec<Template>) {
     b.statement(
         "LogsCreateGroup",
         &["logs:CreateLogGroup"],
-        groups.iter().cloned().map(arns::log_group).collect(),
+        groups
+            .iter()
+            .cloned()
+            .map(arns::log_group_actions)
+            .collect(),
         vec![],
     );
     b.statement(

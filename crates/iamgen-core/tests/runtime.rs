@@ -1,0 +1,131 @@
+//! Issue 7 (<https://github.com/iamgen/iamgen/issues/7>): the generated IAM must work when applied.
+//! Each test decides, with the evaluator over the generated policies, a request AWS really makes
+//! (the ARN it authorizes, the context keys the calling service sends), and fails on the output
+//! iamgen wrote before the fix it names.
+
+use iamgen_core::eval::{Decision, Principal};
+use iamgen_core::{compile, Resolved, RolePurpose, Settings, Values};
+
+const ACCOUNT: &str = "111122223333";
+const OTHER_ACCOUNT: &str = "444455556666";
+
+fn values() -> Values {
+    Values::new("aws", "eu-west-1", ACCOUNT)
+}
+
+fn platform(yaml: &str) -> Resolved {
+    let compiled = compile("t.yaml", yaml, &Settings::default()).unwrap_or_else(|e| panic!("{e}"));
+    compiled.plan.resolve(&values()).unwrap()
+}
+
+fn example() -> Resolved {
+    platform(iamgen_core::EXAMPLE_SPEC)
+}
+
+/// What `service`'s role `purpose` may do: `action` on `resource` with `context`.
+fn role_may(
+    p: &Resolved,
+    service: &str,
+    purpose: RolePurpose,
+    action: &str,
+    resource: &str,
+    context: &[(&str, &str)],
+) -> Decision {
+    let session = p
+        .session(service, purpose)
+        .unwrap_or_else(|| panic!("no role {purpose:?} for {service}"));
+    let mut request = p.request(session, action, resource).unwrap();
+    for (k, v) in context {
+        request = request.with_context(k, v);
+    }
+    let e = p.evaluate(&request).unwrap();
+    e.decision
+}
+
+/// Whether `principal` may assume `service`'s role `purpose`, sending `context`.
+fn may_assume(
+    p: &Resolved,
+    service: &str,
+    purpose: RolePurpose,
+    principal: &str,
+    context: &[(&str, &str)],
+) -> Decision {
+    let role = p.role(service, purpose).unwrap().arn.clone();
+    let mut request = p
+        .request(Principal::service(principal), "sts:AssumeRole", &role)
+        .unwrap();
+    for (k, v) in context {
+        request = request.with_context(k, v);
+    }
+    p.evaluate(&request).unwrap().decision
+}
+
+use Decision::{Allow, ImplicitDeny as Deny};
+use RolePurpose::{Execution, Main};
+
+/// Issue 7, item 2: CloudWatch Logs authorizes `CreateLogGroup` against
+/// `log-group:NAME:log-stream:`, which `log-group:NAME` never matches
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html>;
+/// AccessDenied reports: <https://github.com/aws-solutions/instance-scheduler-on-aws/issues/578>,
+/// <https://github.com/terraform-aws-modules/terraform-aws-ecs/pull/112>).
+#[test]
+fn issue_7_create_log_group_is_authorized_on_the_group_with_its_streams() {
+    let p = example();
+    let lambda = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/engagement-predict-dev";
+    let ecs = "arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/engagement-training-dev";
+    let create = "logs:CreateLogGroup";
+    assert_eq!(
+        role_may(
+            &p,
+            "predict",
+            Main,
+            create,
+            &format!("{lambda}:log-stream:"),
+            &[]
+        ),
+        Allow
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "training",
+            Execution,
+            create,
+            &format!("{ecs}:log-stream:"),
+            &[]
+        ),
+        Allow
+    );
+    // Neighbours: another function's group, a group whose name starts with ours.
+    for other in [
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/engagement-ensemble-dev",
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/engagement-predict-dev-canary",
+    ] {
+        assert_eq!(
+            role_may(
+                &p,
+                "predict",
+                Main,
+                create,
+                &format!("{other}:log-stream:"),
+                &[]
+            ),
+            Deny,
+            "{other}"
+        );
+    }
+    let logs_write = platform(
+        "project: p\nenvironment: e\nservices:\n  f:\n    kind: lambda\n    grants: [ logs.write: /shop/app ]\n",
+    );
+    assert_eq!(
+        role_may(
+            &logs_write,
+            "f",
+            Main,
+            create,
+            "arn:aws:logs:eu-west-1:111122223333:log-group:/shop/app:log-stream:",
+            &[]
+        ),
+        Allow
+    );
+}

@@ -1614,7 +1614,10 @@ data "aws_iam_policy_document" "pipeline_trust" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev"]
+      values = [
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev",
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev:*",
+      ]
     }
   }
 }
@@ -1960,7 +1963,7 @@ resource "aws_iam_role_policy_attachment" "training" {
 }
 
 data "aws_iam_policy_document" "training_execution_trust" {
-  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
   statement {
     sid     = "AssumeRole"
     effect  = "Allow"
@@ -1969,18 +1972,6 @@ data "aws_iam_policy_document" "training_execution_trust" {
     principals {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
     }
   }
 }
@@ -2217,7 +2208,7 @@ resource "aws_iam_role_policy_attachment" "inference" {
 }
 
 data "aws_iam_policy_document" "inference_execution_trust" {
-  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
   statement {
     sid     = "AssumeRole"
     effect  = "Allow"
@@ -2226,18 +2217,6 @@ data "aws_iam_policy_document" "inference_execution_trust" {
     principals {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
     }
   }
 }

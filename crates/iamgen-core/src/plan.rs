@@ -256,7 +256,7 @@ impl ServicePlan {
                 RolePurpose::Execution => ("execution", "Execution role"),
             };
             let name = names.role(&service.name, purpose);
-            let trust = Trust::for_kind(service.kind, &physical);
+            let trust = Trust::for_role(service.kind, purpose, &physical);
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {
                 errors.push(error(format!("the trust policy of role '{name}' is {trust_size} characters; IAM allows {TRUST_POLICY_MAX}")));

@@ -129,3 +129,70 @@ fn issue_7_create_log_group_is_authorized_on_the_group_with_its_streams() {
         Allow
     );
 }
+
+/// Issue 7, item 5: AWS documents the ECS task execution role's trust policy with the service
+/// principal alone
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html>);
+/// `aws:SourceAccount`/`aws:SourceArn` are documented for the task role only
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html>). ECS need
+/// not send them when it assumes the execution role, which must then still work.
+#[test]
+fn issue_7_ecs_execution_role_trust_needs_no_source_keys() {
+    let p = example();
+    let ecs = "ecs-tasks.amazonaws.com";
+    assert_eq!(may_assume(&p, "training", Execution, ecs, &[]), Allow);
+    assert_eq!(
+        may_assume(&p, "training", Execution, "lambda.amazonaws.com", &[]),
+        Deny
+    );
+    // The task role keeps the documented confused-deputy conditions.
+    let ours = [
+        ("aws:SourceAccount", ACCOUNT),
+        ("aws:SourceArn", "arn:aws:ecs:eu-west-1:111122223333:task/engagement-ml-dev/0123456789abcdef0123456789abcdef"),
+    ];
+    assert_eq!(may_assume(&p, "training", Main, ecs, &ours), Allow);
+    assert_eq!(may_assume(&p, "training", Main, ecs, &[]), Deny);
+    let theirs = [
+        ("aws:SourceAccount", OTHER_ACCOUNT),
+        ("aws:SourceArn", "arn:aws:ecs:eu-west-1:444455556666:task/engagement-ml-dev/0123456789abcdef0123456789abcdef"),
+    ];
+    assert_eq!(may_assume(&p, "training", Main, ecs, &theirs), Deny);
+}
+
+/// Issue 7, item 6: a state machine's versions and aliases (`stateMachine:NAME:1`,
+/// `stateMachine:NAME:prod`) run with its role too; AWS does not say which ARN Step Functions
+/// sends as `aws:SourceArn`, so the trust covers the machine and its qualified ARNs
+/// (<https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html>,
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html>).
+#[test]
+fn issue_7_step_functions_trust_covers_versions_and_aliases() {
+    let p = example();
+    let states = "states.amazonaws.com";
+    let machine = "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev";
+    for source in [
+        machine.to_string(),
+        format!("{machine}:1"),
+        format!("{machine}:prod"),
+    ] {
+        let ctx = [
+            ("aws:SourceAccount", ACCOUNT),
+            ("aws:SourceArn", source.as_str()),
+        ];
+        assert_eq!(
+            may_assume(&p, "pipeline", Main, states, &ctx),
+            Allow,
+            "{source}"
+        );
+    }
+    for source in [
+        "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev-2",
+        "arn:aws:states:eu-west-1:111122223333:stateMachine:other",
+    ] {
+        let ctx = [("aws:SourceAccount", ACCOUNT), ("aws:SourceArn", source)];
+        assert_eq!(
+            may_assume(&p, "pipeline", Main, states, &ctx),
+            Deny,
+            "{source}"
+        );
+    }
+}

@@ -193,7 +193,7 @@ resource "aws_iam_role_policy_attachment" "this" {
 }
 
 data "aws_iam_policy_document" "execution_trust" {
-  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
   statement {
     sid     = "AssumeRole"
     effect  = "Allow"
@@ -202,18 +202,6 @@ data "aws_iam_policy_document" "execution_trust" {
     principals {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
     }
   }
 }

@@ -40,7 +40,10 @@ data "aws_iam_policy_document" "this_trust" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev"]
+      values = [
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev",
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev:*",
+      ]
     }
   }
 }

@@ -50,10 +50,10 @@ variable "knowledge_base_knowledge_base_id" {
   type        = string
 }
 
-variable "api_set_api_gateway_account" {
-  description = "Make service 'api''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"
+variable "set_api_gateway_account" {
+  description = "Make service 'api''s role API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set"
   type        = bool
-  default     = true
+  default     = false
 }
 
 data "aws_partition" "current" {}
@@ -2470,27 +2470,28 @@ resource "aws_iam_role" "api" {
 
 data "aws_iam_policy_document" "api" {
   # From services.api (logs.write, implied by the service kind)
+  # Region-wide on purpose: API Gateway's CloudWatch role is one setting per account and region (aws_api_gateway_account), used by every REST API there for execution and access logs; these are the actions of AmazonAPIGatewayPushToCloudWatchLogs, scoped to this region and account. https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
   statement {
-    sid       = "LogsCreateGroup"
+    sid       = "LogsGroups"
     effect    = "Allow"
-    actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*:*"]
+    actions   = ["logs:CreateLogGroup", "logs:DescribeLogStreams", "logs:FilterLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
   statement {
-    sid       = "LogsWriteStreams"
+    sid       = "LogsStreams"
     effect    = "Allow"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*:log-stream:*"]
+    actions   = ["logs:CreateLogStream", "logs:GetLogEvents", "logs:PutLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*:log-stream:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
   statement {
-    sid       = "LogsDescribeStreams"
+    sid       = "LogsDescribeGroups"
     effect    = "Allow"
-    actions   = ["logs:DescribeLogStreams"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*:*"]
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
   }
 }
 
@@ -2517,8 +2518,8 @@ resource "aws_lambda_permission" "api_invoke_predict" {
 }
 
 resource "aws_api_gateway_account" "api" {
-  # API Gateway's CloudWatch role is one setting per account and region.
-  count               = var.api_set_api_gateway_account ? 1 : 0
+  # API Gateway's CloudWatch role is one setting per account and region, used by every REST API there: off by default, since turning it on replaces the role another stack set.
+  count               = var.set_api_gateway_account ? 1 : 0
   cloudwatch_role_arn = aws_iam_role.api.arn
 
   depends_on = [aws_iam_role_policy_attachment.api]

@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-use crate::aws::Template;
 use crate::diag::did_you_mean;
 use crate::kinds::{RolePurpose, ServiceKind};
 
@@ -236,12 +235,6 @@ impl Names<'_> {
             _ => None,
         }
     }
-}
-
-/// API Gateway's execution log groups, `API-Gateway-Execution-Logs_{api id}/{stage}`, for the API
-/// whose id is module input `api_id`.
-pub(crate) fn api_execution_log_groups(api_id: &str) -> Template {
-    Template::around("API-Gateway-Execution-Logs_", api_id, "/*")
 }
 
 /// The module input holding a service's own API id.

@@ -32,7 +32,8 @@ use crate::spec::{Service, Spec};
 /// assert_eq!(execution.name, "engagement-training-execution-dev");
 /// let api = plan.services.iter().find(|s| s.name == "api").unwrap();
 /// assert_eq!(api.inputs[0].global, "api_api_id");
-/// assert_eq!(api.account_settings[0].switch.global, "api_set_api_gateway_account");
+/// assert_eq!(api.account_settings[0].switch.global, "set_api_gateway_account");
+/// assert!(!api.account_settings[0].switch.default, "one setting per region: never taken over by default");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -140,11 +141,21 @@ impl Plan {
         tags.insert("Environment".to_string(), spec.environment.clone());
         tags.insert("ManagedBy".to_string(), "iamgen".to_string());
         tags.extend(spec.tags.clone());
-        let mut services = Vec::new();
+        let mut services: Vec<ServicePlan> = Vec::new();
         let mut errors = Vec::new();
         for service in spec.services.values() {
             match ServicePlan::build(spec, service) {
-                Ok(s) => services.push(s),
+                Ok(mut s) => {
+                    // An account setting is one per account and region: the first service that
+                    // can own it does.
+                    s.account_settings.retain(|a| {
+                        !services
+                            .iter()
+                            .flat_map(|o| &o.account_settings)
+                            .any(|o| o.kind == a.kind)
+                    });
+                    services.push(s)
+                }
                 Err(mut e) => errors.append(&mut e),
             }
         }
@@ -338,13 +349,14 @@ impl ServicePlan {
     }
 }
 
-/// The account setting `kind` of service `service`, switched on by default.
+/// The account setting `kind`, owned by service `service`'s module, switched off by default: it is
+/// one setting per account and region, and turning it on takes it over from whatever set it before.
 fn account_setting(kind: AccountSettingKind, service: &str) -> AccountSetting {
     let (local, description, global_description) = match kind {
         AccountSettingKind::ApiGatewayCloudWatchRole => (
             naming::SET_API_GATEWAY_ACCOUNT,
-            "Make this role API Gateway's CloudWatch role for the region (aws_api_gateway_account is one setting per region: leave false if another stack manages it)".to_string(),
-            format!("Make service '{service}''s role API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"),
+            "Make this role API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set".to_string(),
+            format!("Make service '{service}''s role API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set"),
         ),
     };
     AccountSetting {
@@ -352,10 +364,11 @@ fn account_setting(kind: AccountSettingKind, service: &str) -> AccountSetting {
         role: RolePurpose::Main,
         switch: Switch {
             name: local.to_string(),
-            global: naming::global_input(service, local),
+            // One per platform, so the platform-wide name is the setting's own.
+            global: local.to_string(),
             description,
             global_description,
-            default: true,
+            default: false,
         },
     }
 }

@@ -26,6 +26,9 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
     /// Reasons a user gave for accepting a finding on the grant; written beside the statement.
     pub notes: Vec<String>,
+    /// Why iamgen writes the statement this way, when it is not what a reader expects (a
+    /// region-wide role): written beside the statement, with its AWS source.
+    pub why: Option<&'static str>,
     /// The spec paths of the grants merged into this statement, for reviewers.
     pub sources: Vec<String>,
     /// The grant this statement comes from (the first, when several were merged).
@@ -84,6 +87,7 @@ impl Statement {
             resources,
             conditions,
             notes: vec![],
+            why: None,
             sources: vec![],
             origin: Origin {
                 grant: GrantKind::S3Read,

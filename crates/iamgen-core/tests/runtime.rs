@@ -196,3 +196,79 @@ fn issue_7_step_functions_trust_covers_versions_and_aliases() {
         );
     }
 }
+
+const TWO_APIS: &str = "project: p\nenvironment: e\nservices:\n  public: { kind: api_gateway }\n  admin: { kind: api_gateway }\n";
+
+/// Issue 7, item 3: `aws_api_gateway_account` is one setting per account and region
+/// (<https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html>,
+/// <https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-account.html>):
+/// switched on by default it takes over the logging role of every other API of the region, and
+/// two `api_gateway` services would fight over it.
+#[test]
+fn issue_7_api_gateway_account_setting_is_off_by_default_and_one_per_platform() {
+    let compiled = compile("t.yaml", TWO_APIS, &Settings::default()).unwrap();
+    let settings: Vec<_> = compiled
+        .plan
+        .services
+        .iter()
+        .flat_map(|s| &s.account_settings)
+        .collect();
+    assert_eq!(settings.len(), 1, "{settings:?}");
+    assert!(!settings[0].switch.default);
+}
+
+/// Issue 7, item 3: when set, the account's CloudWatch role serves every REST API of the region:
+/// execution logs of any API, access logs to any group, with `AmazonAPIGatewayPushToCloudWatchLogs`'s
+/// actions (<https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonAPIGatewayPushToCloudWatchLogs.html>),
+/// in this region and account only.
+#[test]
+fn issue_7_api_gateway_cloudwatch_role_works_region_wide() {
+    let p = platform(TWO_APIS);
+    let group = |name: &str| format!("arn:aws:logs:eu-west-1:111122223333:log-group:{name}");
+    let other_api = group("API-Gateway-Execution-Logs_zz99yy88xx/prod");
+    let access = group("public-api-access-logs");
+    for (action, resource) in [
+        ("logs:CreateLogGroup", format!("{other_api}:log-stream:")),
+        (
+            "logs:CreateLogStream",
+            format!("{other_api}:log-stream:0123abcd"),
+        ),
+        (
+            "logs:PutLogEvents",
+            format!("{other_api}:log-stream:0123abcd"),
+        ),
+        ("logs:PutLogEvents", format!("{access}:log-stream:0123abcd")),
+        ("logs:DescribeLogStreams", format!("{access}:*")),
+        ("logs:DescribeLogGroups", "*".to_string()),
+    ] {
+        assert_eq!(
+            role_may(&p, "public", Main, action, &resource, &[]),
+            Allow,
+            "{action} {resource}"
+        );
+    }
+    for (action, resource) in [
+        (
+            "logs:PutLogEvents",
+            "arn:aws:logs:us-east-1:111122223333:log-group:x:log-stream:y",
+        ),
+        (
+            "logs:PutLogEvents",
+            "arn:aws:logs:eu-west-1:444455556666:log-group:x:log-stream:y",
+        ),
+        (
+            "logs:DeleteLogGroup",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:x:*",
+        ),
+        (
+            "logs:PutRetentionPolicy",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:x:*",
+        ),
+    ] {
+        assert_eq!(
+            role_may(&p, "public", Main, action, resource, &[]),
+            Deny,
+            "{action} {resource}"
+        );
+    }
+}

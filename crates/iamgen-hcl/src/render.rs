@@ -219,6 +219,9 @@ fn policy_document(scope: &Scope<'_>, policy: &PolicyPlan) -> Block {
         for note in &s.notes {
             doc = doc.comment(&format!("Reviewed: {note}"));
         }
+        if let Some(why) = s.why {
+            doc = doc.comment(why);
+        }
         doc.body.push(crate::body::Item::Block(statement(scope, s)));
     }
     doc
@@ -312,7 +315,7 @@ fn account_setting(scope: &Scope<'_>, setting: &AccountSetting, role: &RolePlan)
         AccountSettingKind::ApiGatewayCloudWatchRole => (
             "aws_api_gateway_account",
             "cloudwatch_role_arn",
-            "API Gateway's CloudWatch role is one setting per account and region.",
+            "API Gateway's CloudWatch role is one setting per account and region, used by every REST API there: off by default, since turning it on replaces the role another stack set.",
         ),
         _ => return None,
     };

@@ -51,6 +51,7 @@ impl Builder<'_> {
             resources,
             conditions,
             notes: self.notes.clone(),
+            why: None,
             sources: vec![format!(
                 "{} ({}{})",
                 self.origin.path,
@@ -63,6 +64,13 @@ impl Builder<'_> {
             )],
             origin: self.origin.clone(),
         });
+    }
+
+    /// Explains the last statement, beside it in the output.
+    pub(crate) fn explain(&mut self, why: &'static str) {
+        if let Some(s) = self.out.statements.last_mut() {
+            s.why = Some(why);
+        }
     }
 
     /// An input owned by another service: the same name inside the module and outside.

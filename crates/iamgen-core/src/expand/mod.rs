@@ -17,16 +17,15 @@ mod iam;
 mod observability;
 mod storage;
 
-use crate::aws::ids::IdShape;
-use crate::aws::{arns, Template};
+use crate::aws::Template;
 use crate::grants::GrantKind;
 use crate::kinds::ServiceKind;
-use crate::naming::{self, Names};
+use crate::naming::Names;
 use crate::policy::Origin;
 use crate::spec::{GrantUse, Service};
 
 pub(crate) use builder::Effects;
-use builder::{Builder, Ctx, API_ID_DESCRIPTION};
+use builder::{Builder, Ctx};
 
 /// Adds the statements and permissions of `grant`, written on `caller`, to `out`.
 pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: &mut Effects) {
@@ -118,21 +117,11 @@ pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<E
         }
         (ServiceKind::EcsTask, None) => (main, None),
         (ServiceKind::ApiGateway, _) => {
-            let mut b = implied_by(service, GrantKind::LogsWrite, &mut main);
-            b.own_input(
-                &service.name,
-                naming::API_ID,
-                API_ID_DESCRIPTION,
-                IdShape::RestApi,
-            );
-            let group = naming::api_execution_log_groups(naming::API_ID);
-            observability::write_log_groups(&mut b, vec![group.clone()]);
-            b.statement(
-                "LogsDescribeStreams",
-                &["logs:DescribeLogStreams"],
-                vec![arns::log_group_actions(group)],
-                vec![],
-            );
+            observability::api_gateway_cloudwatch_role(&mut implied_by(
+                service,
+                GrantKind::LogsWrite,
+                &mut main,
+            ));
             (main, None)
         }
         _ => {

@@ -272,3 +272,40 @@ fn issue_7_api_gateway_cloudwatch_role_works_region_wide() {
         );
     }
 }
+
+/// Issue 7, item 6: `RunTask` with tags (`tags`, `propagateTags`, `enableECSManagedTags`) is also
+/// authorized as `ecs:TagResource` on the new task, with `ecs:CreateAction = RunTask`
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html>;
+/// the denied resource is the task: <https://github.com/serverless-operations/serverless-step-functions/issues/656>).
+#[test]
+fn issue_7_run_task_may_tag_the_tasks_it_starts() {
+    let p = example();
+    let task = "arn:aws:ecs:eu-west-1:111122223333:task/engagement-ml-dev/0123456789abcdef0123456789abcdef";
+    let on_run = [("ecs:CreateAction", "RunTask")];
+    assert_eq!(
+        role_may(&p, "pipeline", Main, "ecs:TagResource", task, &on_run),
+        Allow
+    );
+    // Tagging outside RunTask, another cluster's task, another create action: denied.
+    assert_eq!(
+        role_may(&p, "pipeline", Main, "ecs:TagResource", task, &[]),
+        Deny
+    );
+    let other =
+        "arn:aws:ecs:eu-west-1:111122223333:task/other-cluster/0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        role_may(&p, "pipeline", Main, "ecs:TagResource", other, &on_run),
+        Deny
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "pipeline",
+            Main,
+            "ecs:TagResource",
+            task,
+            &[("ecs:CreateAction", "StartTask")]
+        ),
+        Deny
+    );
+}

@@ -104,6 +104,20 @@ data "aws_iam_policy_document" "this" {
 
   # From services.pipeline.grants[1] (ecs.run_task)
   statement {
+    sid       = "EcsTagNewTasks"
+    effect    = "Allow"
+    actions   = ["ecs:TagResource"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/engagement-ml-dev/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RunTask"]
+    }
+  }
+
+  # From services.pipeline.grants[1] (ecs.run_task)
+  statement {
     sid     = "IamPassRole"
     effect  = "Allow"
     actions = ["iam:PassRole"]

@@ -82,6 +82,21 @@ pub(super) fn ecs_run_task(b: &mut Builder<'_>, g: &Ctx<'_>) {
             vec![arns::tasks(cluster)],
             vec![],
         );
+        // RunTask with tags (its own, propagated or ECS-managed) is also authorized as
+        // TagResource on the new task, with ecs:CreateAction = RunTask
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+        // AWS's examples use "*"; the task ARN is what ECS checks (the cluster's tasks, as
+        // DescribeTasks and StopTask above), and the catalog and the evaluator agree on it.
+        b.statement(
+            "EcsTagNewTasks",
+            &["ecs:TagResource"],
+            vec![arns::tasks(cluster)],
+            vec![Condition::new(
+                "StringEquals",
+                "ecs:CreateAction",
+                Template::text("RunTask"),
+            )],
+        );
     }
     let roles: Vec<String> = g
         .grant

@@ -309,3 +309,19 @@ fn issue_7_run_task_may_tag_the_tasks_it_starts() {
         Deny
     );
 }
+
+/// Issue 7, item 6: secrets a task definition injects (`secrets` of a container definition) are
+/// read by the task execution role before the container starts
+/// (<https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html>,
+/// "Secrets Manager or Systems Manager permissions"). The seed's training task gets its secret
+/// that way: its code does not call Secrets Manager.
+#[test]
+fn issue_7_injected_secrets_are_read_by_the_execution_role() {
+    let p = example();
+    let secret = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:engagement-ml-dev-AbCdEf";
+    let get = "secretsmanager:GetSecretValue";
+    assert_eq!(role_may(&p, "training", Execution, get, secret, &[]), Allow);
+    assert_eq!(role_may(&p, "training", Main, get, secret, &[]), Deny);
+    let other = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:engagement-ml-prod-AbCdEf";
+    assert_eq!(role_may(&p, "training", Execution, get, other, &[]), Deny);
+}

@@ -193,14 +193,6 @@ data "aws_iam_policy_document" "this" {
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/engagement_dev/*",
     ]
   }
-
-  # From services.training.grants[2] (secrets.read)
-  statement {
-    sid       = "SecretsRead"
-    effect    = "Allow"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:engagement-ml-dev-??????"]
-  }
 }
 
 resource "aws_iam_policy" "this" {
@@ -270,6 +262,14 @@ data "aws_iam_policy_document" "execution" {
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev:log-stream:*"]
+  }
+
+  # From services.training (secrets.read, implied by the service kind)
+  statement {
+    sid       = "SecretsRead"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:engagement-ml-dev-??????"]
   }
 }
 

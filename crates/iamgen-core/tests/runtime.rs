@@ -325,3 +325,63 @@ fn issue_7_injected_secrets_are_read_by_the_execution_role() {
     let other = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:engagement-ml-prod-AbCdEf";
     assert_eq!(role_may(&p, "training", Execution, get, other, &[]), Deny);
 }
+
+/// Issue 7, item 6: AWS's knowledge base S3 data-source statements carry `aws:ResourceAccount`
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html>, "Permissions to
+/// access your Amazon S3 data source"): a bucket of the same name in another account is refused.
+#[test]
+fn issue_7_knowledge_base_reads_its_data_source_in_its_own_account_only() {
+    let p = example();
+    let object = "arn:aws:s3:::engagement-knowledge-base-dev/docs/faq.pdf";
+    let bucket = "arn:aws:s3:::engagement-knowledge-base-dev";
+    let ours = [("aws:ResourceAccount", ACCOUNT)];
+    let theirs = [("aws:ResourceAccount", OTHER_ACCOUNT)];
+    assert_eq!(
+        role_may(&p, "knowledge_base", Main, "s3:GetObject", object, &ours),
+        Allow
+    );
+    assert_eq!(
+        role_may(&p, "knowledge_base", Main, "s3:ListBucket", bucket, &ours),
+        Allow
+    );
+    assert_eq!(
+        role_may(&p, "knowledge_base", Main, "s3:GetObject", object, &theirs),
+        Deny
+    );
+    assert_eq!(
+        role_may(&p, "knowledge_base", Main, "s3:ListBucket", bucket, &theirs),
+        Deny
+    );
+}
+
+/// Issue 7, item 4: a knowledge base calls its embedding model with `InvokeModel` only; AWS lists
+/// no `InvokeModelWithResponseStream` for its role
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html>, "Permissions to
+/// access Amazon Bedrock models").
+#[test]
+fn issue_7_knowledge_base_never_streams_its_embedding_model() {
+    let p = example();
+    let model = "arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0";
+    assert_eq!(
+        role_may(
+            &p,
+            "knowledge_base",
+            Main,
+            "bedrock:InvokeModel",
+            model,
+            &[]
+        ),
+        Allow
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "knowledge_base",
+            Main,
+            "bedrock:InvokeModelWithResponseStream",
+            model,
+            &[]
+        ),
+        Deny
+    );
+}

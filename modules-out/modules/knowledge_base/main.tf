@@ -61,6 +61,12 @@ data "aws_iam_policy_document" "this" {
     effect    = "Allow"
     actions   = ["s3:GetObject"]
     resources = ["arn:${local.partition}:s3:::engagement-knowledge-base-dev/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceAccount"
+      values   = [local.account_id]
+    }
   }
 
   # From services.knowledge_base.grants[0] (s3.read)
@@ -68,11 +74,17 @@ data "aws_iam_policy_document" "this" {
   statement {
     sid     = "S3ReadBuckets"
     effect  = "Allow"
-    actions = ["s3:GetBucketLocation", "s3:ListBucket"]
+    actions = ["s3:ListBucket"]
     resources = [
       "arn:${local.partition}:s3:::engagement-knowledge-base-dev",
       "arn:${local.partition}:s3:::engagement-vector-store-dev",
     ]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceAccount"
+      values   = [local.account_id]
+    }
   }
 
   # From services.knowledge_base.grants[1] (s3.read_write)
@@ -81,13 +93,19 @@ data "aws_iam_policy_document" "this" {
     effect    = "Allow"
     actions   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
     resources = ["arn:${local.partition}:s3:::engagement-vector-store-dev/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceAccount"
+      values   = [local.account_id]
+    }
   }
 
   # From services.knowledge_base.grants[2] (bedrock.invoke_model)
   statement {
     sid       = "BedrockInvokeModel"
     effect    = "Allow"
-    actions   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    actions   = ["bedrock:InvokeModel"]
     resources = ["arn:${local.partition}:bedrock:${local.region}::foundation-model/amazon.titan-embed-text-v2:0"]
   }
 }

@@ -3,9 +3,12 @@
 use super::builder::{Builder, Ctx};
 use crate::aws::ids::IdShape;
 use crate::aws::{arns, Template};
+use crate::kinds::ServiceKind;
 use crate::naming;
 
-/// `bedrock.invoke_model`: invoke the foundation models (streaming included).
+/// `bedrock.invoke_model`: invoke the foundation models; streaming too, except for a knowledge
+/// base, which calls its embedding model with `InvokeModel` only
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html>).
 pub(super) fn bedrock_invoke_model(b: &mut Builder<'_>, g: &Ctx<'_>) {
     let models = g
         .grant
@@ -13,15 +16,18 @@ pub(super) fn bedrock_invoke_model(b: &mut Builder<'_>, g: &Ctx<'_>) {
         .into_iter()
         .map(arns::foundation_model)
         .collect();
-    b.statement(
-        "BedrockInvokeModel",
-        &[
+    b.statement("BedrockInvokeModel", invoke_actions(g), models, vec![]);
+}
+
+/// The invoke actions of a caller: a knowledge base never streams.
+fn invoke_actions(g: &Ctx<'_>) -> &'static [&'static str] {
+    match g.caller.kind {
+        ServiceKind::BedrockKnowledgeBase => &["bedrock:InvokeModel"],
+        _ => &[
             "bedrock:InvokeModel",
             "bedrock:InvokeModelWithResponseStream",
         ],
-        models,
-        vec![],
-    );
+    }
 }
 
 /// `bedrock.retrieve`: query the knowledge bases, by ids known after apply.

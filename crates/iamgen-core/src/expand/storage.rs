@@ -1,26 +1,46 @@
 //! Storage: S3 objects and buckets, DynamoDB tables, Secrets Manager secrets.
 
 use super::builder::{Builder, Ctx};
-use crate::aws::arns;
+use crate::aws::{arns, Condition, Segment, Template};
+use crate::kinds::ServiceKind;
 
 /// `s3.read`: get objects; list the bucket and get its location.
 pub(super) fn s3_read(b: &mut Builder<'_>, g: &Ctx<'_>) {
-    s3(b, &g.grant.resources(), true, false, false);
+    s3(b, g, true, false, false);
 }
 
 /// `s3.write`: put objects (multipart included); never deletes.
 pub(super) fn s3_write(b: &mut Builder<'_>, g: &Ctx<'_>) {
-    s3(b, &g.grant.resources(), false, true, false);
+    s3(b, g, false, true, false);
 }
 
 /// `s3.read_write`: read, put and delete objects.
 pub(super) fn s3_read_write(b: &mut Builder<'_>, g: &Ctx<'_>) {
-    s3(b, &g.grant.resources(), true, true, true);
+    s3(b, g, true, true, true);
 }
 
-fn s3(b: &mut Builder<'_>, buckets: &[&str], read: bool, write: bool, delete: bool) {
+/// The S3 statements of a grant. A knowledge base's are AWS's own for its data source: the
+/// bucket and object actions only, each with `aws:ResourceAccount` = its account, so a bucket of
+/// the same name elsewhere is refused
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html>, "Permissions to
+/// access your Amazon S3 data source").
+fn s3(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, delete: bool) {
+    let buckets = g.grant.resources();
+    let knowledge_base = g.caller.kind == ServiceKind::BedrockKnowledgeBase;
+    let conditions = if knowledge_base {
+        vec![Condition::new(
+            "StringEquals",
+            "aws:ResourceAccount",
+            Template::from(vec![Segment::Account]),
+        )]
+    } else {
+        vec![]
+    };
     let mut object_actions = Vec::new();
-    let mut bucket_actions = vec!["s3:GetBucketLocation"];
+    let mut bucket_actions = Vec::new();
+    if !knowledge_base {
+        bucket_actions.push("s3:GetBucketLocation");
+    }
     if read {
         object_actions.push("s3:GetObject");
         bucket_actions.push("s3:ListBucket");
@@ -40,14 +60,16 @@ fn s3(b: &mut Builder<'_>, buckets: &[&str], read: bool, write: bool, delete: bo
         &format!("{name}Objects"),
         &object_actions,
         buckets.iter().map(|n| arns::objects(n)).collect(),
-        vec![],
+        conditions.clone(),
     );
-    b.statement(
-        &format!("{name}Buckets"),
-        &bucket_actions,
-        buckets.iter().map(|n| arns::bucket(n)).collect(),
-        vec![],
-    );
+    if !bucket_actions.is_empty() {
+        b.statement(
+            &format!("{name}Buckets"),
+            &bucket_actions,
+            buckets.iter().map(|n| arns::bucket(n)).collect(),
+            conditions,
+        );
+    }
 }
 
 const DYNAMODB_READ: [&str; 6] = [

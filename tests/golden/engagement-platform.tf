@@ -170,6 +170,22 @@ data "aws_iam_policy_document" "pre_cleanup" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -351,6 +367,22 @@ data "aws_iam_policy_document" "data_prep" {
       "athena:StopQueryExecution",
     ]
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
   }
 
   # From profiles.data_lambda[3] (glue.read)
@@ -536,6 +568,22 @@ data "aws_iam_policy_document" "data_validation" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -717,6 +765,22 @@ data "aws_iam_policy_document" "create_qa_table" {
       "athena:StopQueryExecution",
     ]
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
   }
 
   # From profiles.data_lambda[3] (glue.read)
@@ -902,6 +966,22 @@ data "aws_iam_policy_document" "create_results_table" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -1085,6 +1165,22 @@ data "aws_iam_policy_document" "ensemble" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -1266,6 +1362,22 @@ data "aws_iam_policy_document" "predict" {
       "athena:StopQueryExecution",
     ]
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
   }
 
   # From profiles.data_lambda[3] (glue.read)
@@ -1478,6 +1590,22 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
       "athena:StopQueryExecution",
     ]
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
   }
 
   # From profiles.data_lambda[3] (glue.read)
@@ -1829,6 +1957,22 @@ data "aws_iam_policy_document" "training" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -1866,7 +2010,6 @@ data "aws_iam_policy_document" "training" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
     ]
   }
 
@@ -1878,37 +2021,10 @@ data "aws_iam_policy_document" "training" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-models-dev/*",
-      "arn:${local.partition}:s3:::engagement-features-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-models-dev",
-      "arn:${local.partition}:s3:::engagement-features-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -1922,7 +2038,7 @@ data "aws_iam_policy_document" "training" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -1934,6 +2050,28 @@ data "aws_iam_policy_document" "training" {
       "xray:PutTraceSegments",
     ]
     resources = ["*"]
+  }
+
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteObjects"
+    effect  = "Allow"
+    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev/*",
+      "arn:${local.partition}:s3:::engagement-features-dev/*",
+    ]
+  }
+
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteBuckets"
+    effect  = "Allow"
+    actions = ["s3:GetBucketLocation"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev",
+      "arn:${local.partition}:s3:::engagement-features-dev",
+    ]
   }
 
   # From services.training.grants[1] (glue.write)
@@ -2098,6 +2236,22 @@ data "aws_iam_policy_document" "inference" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -2136,7 +2290,6 @@ data "aws_iam_policy_document" "inference" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
       "arn:${local.partition}:s3:::engagement-models-dev/*",
     ]
   }
@@ -2150,36 +2303,11 @@ data "aws_iam_policy_document" "inference" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
       "arn:${local.partition}:s3:::engagement-models-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-results-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-results-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -2193,7 +2321,7 @@ data "aws_iam_policy_document" "inference" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -2205,6 +2333,22 @@ data "aws_iam_policy_document" "inference" {
       "xray:PutTraceSegments",
     ]
     resources = ["*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev/*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteBuckets"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev"]
   }
 }
 
@@ -2344,29 +2488,11 @@ data "aws_iam_policy_document" "knowledge_base" {
   }
 
   # From services.knowledge_base.grants[0] (s3.read)
-  # From services.knowledge_base.grants[1] (s3.read_write)
   statement {
-    sid     = "S3ReadBuckets"
-    effect  = "Allow"
-    actions = ["s3:ListBucket"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-knowledge-base-dev",
-      "arn:${local.partition}:s3:::engagement-vector-store-dev",
-    ]
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:ResourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
-  # From services.knowledge_base.grants[1] (s3.read_write)
-  statement {
-    sid       = "S3ReadWriteObjects"
+    sid       = "S3ReadBuckets"
     effect    = "Allow"
-    actions   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
-    resources = ["arn:${local.partition}:s3:::engagement-vector-store-dev/*"]
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${local.partition}:s3:::engagement-knowledge-base-dev"]
 
     condition {
       test     = "StringEquals"
@@ -2375,12 +2501,26 @@ data "aws_iam_policy_document" "knowledge_base" {
     }
   }
 
-  # From services.knowledge_base.grants[2] (bedrock.invoke_model)
+  # From services.knowledge_base.grants[1] (bedrock.invoke_model)
   statement {
     sid       = "BedrockInvokeModel"
     effect    = "Allow"
     actions   = ["bedrock:InvokeModel"]
     resources = ["arn:${local.partition}:bedrock:${local.region}::foundation-model/amazon.titan-embed-text-v2:0"]
+  }
+
+  # From services.knowledge_base.vector_store (vector_store)
+  statement {
+    sid    = "S3VectorsIndex"
+    effect = "Allow"
+    actions = [
+      "s3vectors:DeleteVectors",
+      "s3vectors:GetIndex",
+      "s3vectors:GetVectors",
+      "s3vectors:PutVectors",
+      "s3vectors:QueryVectors",
+    ]
+    resources = ["arn:${local.partition}:s3vectors:${local.region}:${local.account_id}:bucket/engagement-vector-store-dev/index/knowledge-base"]
   }
 }
 

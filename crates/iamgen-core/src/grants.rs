@@ -32,6 +32,8 @@ pub enum GrantKind {
     LogsDelivery,
     EcrPull,
     SecretsRead,
+    /// Written `vector_store:` on a knowledge base, not in `grants:`.
+    VectorStore,
 }
 
 /// What a grant's value names.
@@ -144,7 +146,13 @@ pub(crate) static GRANTS: &[GrantDef] = &[
     GrantDef { kind: GrantKind::SecretsRead, key: "secrets.read", target: Target::Resource(ResourceKind::Secret), callers: COMPUTE,
         summary: "read the secrets' values",
         source: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html" },
+    GrantDef { kind: GrantKind::VectorStore, key: "vector_store", target: Target::Resource(ResourceKind::VectorStore), callers: &[Kb],
+        summary: "store and query the knowledge base's vectors in its vector store (written `vector_store:` on the knowledge base)",
+        source: "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html" },
 ];
+
+/// Grants written as a key of the service rather than in `grants:`.
+const FIELDS: &[GrantKind] = &[GrantKind::VectorStore];
 
 impl GrantKind {
     /// The grant's definition. The table is indexed in declaration order: a unit test pins it.
@@ -152,9 +160,17 @@ impl GrantKind {
         &GRANTS[self as usize]
     }
 
-    /// Every grant, in the order of the table (and of the docs).
+    /// Every grant a spec writes in `grants:`, in the order of the table (and of the docs).
     pub fn all() -> impl Iterator<Item = GrantKind> {
-        GRANTS.iter().map(|d| d.kind)
+        GRANTS
+            .iter()
+            .map(|d| d.kind)
+            .filter(|k| !FIELDS.contains(k))
+    }
+
+    /// The grants a service key stands for (`vector_store:` on a knowledge base).
+    pub fn fields() -> impl Iterator<Item = GrantKind> {
+        FIELDS.iter().copied()
     }
 
     /// The spec key, such as `s3.read`.
@@ -168,9 +184,9 @@ impl GrantKind {
         self.def().key
     }
 
-    /// Parses a spec key.
+    /// Parses a spec key (of a grant written in `grants:`).
     pub fn from_key(key: &str) -> Option<Self> {
-        GRANTS.iter().find(|d| d.key == key).map(|d| d.kind)
+        GrantKind::all().find(|k| k.key() == key)
     }
 
     /// What the grant's value names.
@@ -202,7 +218,9 @@ mod tests {
     fn every_grant_key_round_trips_indexes_its_row_and_cites_aws() {
         for (i, def) in GRANTS.iter().enumerate() {
             assert_eq!(def.kind as usize, i, "{} is out of order", def.key);
-            assert_eq!(GrantKind::from_key(def.key), Some(def.kind));
+            if !FIELDS.contains(&def.kind) {
+                assert_eq!(GrantKind::from_key(def.key), Some(def.kind));
+            }
             assert!(
                 def.source.starts_with("https://docs.aws.amazon.com/"),
                 "{}",

@@ -19,13 +19,14 @@ pub use diag::{Diagnostic, Severity, Span, SpecError};
 pub use grants::{GrantKind, Target};
 pub use kinds::{AccountSettingKind, Finding, ResourceKind, RolePurpose, ServiceKind};
 pub use plan::{
-    AccountSetting, Input, LambdaPermission, Plan, PolicyPlan, RolePlan, ServicePlan, Switch,
+    AccountSetting, DataAccessPolicy, Input, LambdaPermission, Plan, PolicyPlan, RolePlan,
+    ServicePlan, Switch,
 };
 pub use policy::{Document, Origin, Statement};
 pub use resolved::{FunctionPolicy, Resolved, ResolvedRole, ResolvedService, StatementSource};
 pub use spec::{
-    json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, Spec, SpecInput,
-    EXAMPLE_FILE, EXAMPLE_SPEC,
+    json_schema, Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, Spec,
+    SpecInput, VectorEngine, EXAMPLE_FILE, EXAMPLE_SPEC,
 };
 
 use diag::SourceMap;

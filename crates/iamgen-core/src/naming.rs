@@ -190,6 +190,19 @@ impl Names<'_> {
         self.naming.apply(self.project, logical, self.environment)
     }
 
+    /// The same convention in another environment (`prod` for every other one, `dev` for
+    /// `prod`): the names a grant must never reach.
+    pub(crate) fn other_environment(&self) -> Names<'_> {
+        Names {
+            environment: if self.environment == "prod" {
+                "dev"
+            } else {
+                "prod"
+            },
+            ..*self
+        }
+    }
+
     /// The service's own physical name: function, state machine, task family, API, agent...
     pub(crate) fn service(&self, service: &str) -> String {
         self.physical(service)
@@ -253,6 +266,16 @@ pub(crate) fn global_input(service: &str, local: &str) -> String {
 /// The input variable holding a knowledge base's id.
 pub(crate) fn knowledge_base_input(service: &str) -> String {
     format!("{service}_knowledge_base_id")
+}
+
+/// The input variable holding the id of Bedrock model `model`'s application inference profile.
+pub(crate) fn inference_profile_input(model: &str) -> String {
+    format!("{model}_inference_profile_id")
+}
+
+/// The input variable holding the id of vector store `store`'s OpenSearch Serverless collection.
+pub(crate) fn collection_input(store: &str) -> String {
+    format!("{store}_collection_id")
 }
 
 /// The input variable holding an agent's id.

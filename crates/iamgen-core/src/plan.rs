@@ -15,8 +15,8 @@ use crate::expand::{self, Effects};
 use crate::kinds::{AccountSettingKind, RolePurpose, ServiceKind};
 use crate::naming;
 pub use crate::naming::Input;
-pub use crate::policy::LambdaPermission;
 use crate::policy::{self, Document};
+pub use crate::policy::{DataAccessPolicy, LambdaPermission};
 use crate::spec::{Service, Spec};
 
 /// Everything iamgen generates for a spec: hand it to a writer (`iamgen_hcl`).
@@ -66,6 +66,8 @@ pub struct ServicePlan {
     pub roles: Vec<RolePlan>,
     /// Resource-based permissions this service needs on Lambda functions.
     pub lambda_permissions: Vec<LambdaPermission>,
+    /// OpenSearch Serverless data access policies naming its roles.
+    pub data_access_policies: Vec<DataAccessPolicy>,
     /// Input variables (ids known after apply), sorted by their name inside the module.
     pub inputs: Vec<Input>,
     /// Account settings the module may set to one of its roles.
@@ -245,6 +247,7 @@ impl ServicePlan {
         let mut errors = Vec::new();
         let mut inputs = IndexMap::new();
         let mut lambda_permissions = Vec::new();
+        let mut data_access_policies = Vec::new();
         let describe = |what: &str| match &service.description {
             Some(d) => format!("{d}: {} of {noun} {physical}", what.to_lowercase()),
             None => format!(
@@ -258,10 +261,23 @@ impl ServicePlan {
             let Effects {
                 statements,
                 lambda_permissions: perms,
+                data_access_policies: access,
                 inputs: more,
             } = effects;
             inputs.extend(more);
             lambda_permissions.extend(perms);
+            for policy in &access {
+                if let Err(e) = NameRule::Collection.check(&policy.name, false) {
+                    errors.push(
+                        error(format!(
+                            "the data access policy of '{}' would be named as its service: {e}",
+                            policy.collection
+                        ))
+                        .with_hint("shorten the service name or the naming convention"),
+                    );
+                }
+            }
+            data_access_policies.extend(access);
             let (label, what) = match purpose {
                 RolePurpose::Main => ("this", "Role"),
                 RolePurpose::Execution => ("execution", "Execution role"),
@@ -340,6 +356,7 @@ impl ServicePlan {
                 span: None,
                 roles,
                 lambda_permissions,
+                data_access_policies,
                 inputs: inputs.into_values().collect(),
                 account_settings,
             })

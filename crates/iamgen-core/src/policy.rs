@@ -120,6 +120,29 @@ pub struct LambdaPermission {
     pub origin: Origin,
 }
 
+/// An OpenSearch Serverless data access policy (`aws_opensearchserverless_access_policy`, type
+/// `data`) naming one of the service's roles: a collection serves only the principals its data
+/// access policies name, whatever IAM allows
+/// (<https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html>).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DataAccessPolicy {
+    /// A label unique within the service.
+    pub label: String,
+    /// The policy's name (3 to 32 lowercase letters, digits and `-`).
+    pub name: String,
+    /// The collection's name.
+    pub collection: String,
+    /// The permissions on the collection's indexes.
+    pub permissions: Vec<&'static str>,
+    /// The role the policy names.
+    pub role: crate::kinds::RolePurpose,
+    /// Where the grant is written.
+    pub origin: Origin,
+    /// The AWS page with this policy.
+    pub source: &'static str,
+}
+
 /// A managed policy's statements.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]

@@ -385,3 +385,287 @@ fn issue_7_knowledge_base_never_streams_its_embedding_model() {
         Deny
     );
 }
+
+/// Issue 7, item 1: no Bedrock knowledge base stores vectors in a general-purpose bucket. The
+/// seed's "vector store bucket" is an S3 Vectors vector bucket, and the knowledge base needs the
+/// five `s3vectors:` actions on its index
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html>, "Permissions to
+/// access your vector store in Amazon S3 Vectors").
+#[test]
+fn issue_7_knowledge_base_reaches_its_s3_vectors_index() {
+    let p = example();
+    let index = "arn:aws:s3vectors:eu-west-1:111122223333:bucket/engagement-vector-store-dev/index/knowledge-base";
+    for action in [
+        "s3vectors:PutVectors",
+        "s3vectors:GetVectors",
+        "s3vectors:DeleteVectors",
+        "s3vectors:QueryVectors",
+        "s3vectors:GetIndex",
+    ] {
+        assert_eq!(
+            role_may(&p, "knowledge_base", Main, action, index, &[]),
+            Allow,
+            "{action}"
+        );
+    }
+    for (action, resource) in [
+        ("s3vectors:QueryVectors", "arn:aws:s3vectors:eu-west-1:111122223333:bucket/engagement-vector-store-dev/index/other"),
+        ("s3vectors:QueryVectors", "arn:aws:s3vectors:eu-west-1:111122223333:bucket/engagement-vector-store-prod/index/knowledge-base"),
+        ("s3vectors:DeleteIndex", index),
+        ("s3vectors:DeleteVectorBucket", "arn:aws:s3vectors:eu-west-1:111122223333:bucket/engagement-vector-store-dev"),
+        ("s3:PutObject", "arn:aws:s3:::engagement-vector-store-dev/x"),
+    ] {
+        assert_eq!(role_may(&p, "knowledge_base", Main, action, resource, &[]), Deny, "{action} {resource}");
+    }
+}
+
+const STORES: &str = r#"
+project: shop
+environment: prod
+resources:
+  secrets: { pg: pg-credentials, pine: pinecone-key }
+  vector_stores:
+    search: { engine: opensearch_serverless, collection: docs }
+    pg: { engine: aurora_postgresql, cluster: vectors, secret: pg }
+    pine: { engine: pinecone, secret: pine }
+services:
+  search_kb: { kind: bedrock_knowledge_base, vector_store: search }
+  pg_kb: { kind: bedrock_knowledge_base, vector_store: pg }
+  pine_kb: { kind: bedrock_knowledge_base, vector_store: pine }
+"#;
+
+/// Issue 7, item 1: each other store as the same page documents it: OpenSearch Serverless
+/// (`aoss:APIAccessAll` on the collection, and a data access policy naming the role), Aurora
+/// PostgreSQL (the cluster's `rds` ARN for `rds:DescribeDBClusters` and the Data API, and the
+/// credentials secret), and the third-party stores' credentials secret.
+#[test]
+fn issue_7_knowledge_base_reaches_every_kind_of_vector_store() {
+    let p = platform(STORES);
+    let collection_id = &p.values().inputs["search_collection_id"];
+    let collection = format!("arn:aws:aoss:eu-west-1:111122223333:collection/{collection_id}");
+    assert_eq!(
+        role_may(&p, "search_kb", Main, "aoss:APIAccessAll", &collection, &[]),
+        Allow
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "search_kb",
+            Main,
+            "aoss:APIAccessAll",
+            "arn:aws:aoss:eu-west-1:111122223333:collection/othercollection0000000",
+            &[]
+        ),
+        Deny
+    );
+    let compiled = compile("t.yaml", STORES, &Settings::default()).unwrap();
+    let search = compiled
+        .plan
+        .services
+        .iter()
+        .find(|s| s.name == "search_kb")
+        .unwrap();
+    assert_eq!(search.data_access_policies[0].collection, "shop-docs-prod");
+    let cluster = "arn:aws:rds:eu-west-1:111122223333:cluster:shop-vectors-prod";
+    for action in [
+        "rds:DescribeDBClusters",
+        "rds-data:ExecuteStatement",
+        "rds-data:BatchExecuteStatement",
+    ] {
+        assert_eq!(
+            role_may(&p, "pg_kb", Main, action, cluster, &[]),
+            Allow,
+            "{action}"
+        );
+    }
+    let secret =
+        |name: &str| format!("arn:aws:secretsmanager:eu-west-1:111122223333:secret:{name}-AbCdEf");
+    let get = "secretsmanager:GetSecretValue";
+    assert_eq!(
+        role_may(
+            &p,
+            "pg_kb",
+            Main,
+            get,
+            &secret("shop-pg-credentials-prod"),
+            &[]
+        ),
+        Allow
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "pine_kb",
+            Main,
+            get,
+            &secret("shop-pinecone-key-prod"),
+            &[]
+        ),
+        Allow
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "pine_kb",
+            Main,
+            get,
+            &secret("shop-pg-credentials-prod"),
+            &[]
+        ),
+        Deny
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "pg_kb",
+            Main,
+            "rds-data:ExecuteStatement",
+            "arn:aws:rds:eu-west-1:111122223333:cluster:other",
+            &[]
+        ),
+        Deny
+    );
+}
+
+const PROFILES: &str = r#"
+project: shop
+environment: prod
+resources:
+  bedrock_models:
+    haiku: us.anthropic.claude-3-haiku-20240307-v1:0
+    sonnet: global.anthropic.claude-sonnet-4-20250514-v1:0
+    tracked: { application_profile: eu.anthropic.claude-3-haiku-20240307-v1:0 }
+    titan: amazon.titan-text-express-v1
+services:
+  chat:
+    kind: lambda
+    grants: [ bedrock.invoke_model: [haiku, sonnet, tracked, titan] ]
+  helper:
+    kind: bedrock_agent
+    grants: [ bedrock.invoke_model: haiku ]
+"#;
+
+/// Issue 7, item 4: through an inference profile, AWS checks `InvokeModel` on the profile's ARN
+/// and on the foundation model in each destination region, with `bedrock:InferenceProfileArn`
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html>); a
+/// `global.` profile's example also lists the region-less model ARN
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html>);
+/// agents also read the profile (<https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html>).
+#[test]
+fn issue_7_models_behind_inference_profiles_are_invocable() {
+    let p = platform(PROFILES);
+    let invoke = "bedrock:InvokeModel";
+    let haiku = "anthropic.claude-3-haiku-20240307-v1:0";
+    let profile = format!("arn:aws:bedrock:eu-west-1:111122223333:inference-profile/us.{haiku}");
+    let via = [("bedrock:InferenceProfileArn", profile.as_str())];
+    assert_eq!(role_may(&p, "chat", Main, invoke, &profile, &[]), Allow);
+    for region in ["us-east-1", "us-west-2", "us-east-2"] {
+        let model = format!("arn:aws:bedrock:{region}::foundation-model/{haiku}");
+        assert_eq!(
+            role_may(&p, "chat", Main, invoke, &model, &via),
+            Allow,
+            "{region}"
+        );
+        // The model alone, without the profile: denied.
+        assert_eq!(
+            role_may(&p, "chat", Main, invoke, &model, &[]),
+            Deny,
+            "{region}"
+        );
+    }
+    let outside = format!("arn:aws:bedrock:eu-central-1::foundation-model/{haiku}");
+    assert_eq!(role_may(&p, "chat", Main, invoke, &outside, &via), Deny);
+    // global.: every region and the region-less ARN.
+    let sonnet = "anthropic.claude-sonnet-4-20250514-v1:0";
+    let global =
+        format!("arn:aws:bedrock:eu-west-1:111122223333:inference-profile/global.{sonnet}");
+    let via_global = [("bedrock:InferenceProfileArn", global.as_str())];
+    assert_eq!(role_may(&p, "chat", Main, invoke, &global, &[]), Allow);
+    for model in [
+        format!("arn:aws:bedrock:ap-southeast-2::foundation-model/{sonnet}"),
+        format!("arn:aws:bedrock:::foundation-model/{sonnet}"),
+    ] {
+        assert_eq!(
+            role_may(&p, "chat", Main, invoke, &model, &via_global),
+            Allow,
+            "{model}"
+        );
+    }
+    // An application inference profile, by the id known after apply.
+    let id = &p.values().inputs["tracked_inference_profile_id"];
+    let app = format!("arn:aws:bedrock:eu-west-1:111122223333:application-inference-profile/{id}");
+    assert_eq!(role_may(&p, "chat", Main, invoke, &app, &[]), Allow);
+    let via_app = [("bedrock:InferenceProfileArn", app.as_str())];
+    let eu_model = format!("arn:aws:bedrock:eu-west-3::foundation-model/{haiku}");
+    assert_eq!(
+        role_may(&p, "chat", Main, invoke, &eu_model, &via_app),
+        Allow
+    );
+    // A plain foundation model keeps working, in the module's region.
+    let titan = "arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-text-express-v1";
+    assert_eq!(role_may(&p, "chat", Main, invoke, titan, &[]), Allow);
+    // The agent reads the profile and the model.
+    assert_eq!(
+        role_may(
+            &p,
+            "helper",
+            Main,
+            "bedrock:GetInferenceProfile",
+            &profile,
+            &[]
+        ),
+        Allow
+    );
+    let model = format!("arn:aws:bedrock:us-west-2::foundation-model/{haiku}");
+    assert_eq!(
+        role_may(
+            &p,
+            "helper",
+            Main,
+            "bedrock:GetFoundationModel",
+            &model,
+            &[]
+        ),
+        Allow
+    );
+    assert_eq!(
+        role_may(
+            &p,
+            "helper",
+            Main,
+            "bedrock:InvokeModelWithResponseStream",
+            &profile,
+            &[]
+        ),
+        Allow
+    );
+}
+
+/// Issue 7 (Athena): Athena writes and reads a query's results with the caller's credentials, so
+/// the workgroup's results bucket needs the S3 actions AWS's Athena policy grants there
+/// (<https://docs.aws.amazon.com/athena/latest/ug/managed-policies.html>,
+/// `BaseQueryResultsPermissions`); `s3.read_write` never granted the multipart listings.
+#[test]
+fn issue_7_athena_query_reaches_its_workgroups_results_bucket() {
+    let p = example();
+    let bucket = "arn:aws:s3:::engagement-athena-results-dev";
+    let object =
+        "arn:aws:s3:::engagement-athena-results-dev/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111.csv";
+    for service in ["predict", "training", "inference"] {
+        for (action, resource) in [
+            ("s3:GetBucketLocation", bucket),
+            ("s3:ListBucket", bucket),
+            ("s3:ListBucketMultipartUploads", bucket),
+            ("s3:PutObject", object),
+            ("s3:GetObject", object),
+            ("s3:ListMultipartUploadParts", object),
+            ("s3:AbortMultipartUpload", object),
+        ] {
+            assert_eq!(
+                role_may(&p, service, Main, action, resource, &[]),
+                Allow,
+                "{service} {action}"
+            );
+        }
+    }
+}

@@ -69,6 +69,22 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -107,7 +123,6 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
       "arn:${local.partition}:s3:::engagement-models-dev/*",
     ]
   }
@@ -121,36 +136,11 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
       "arn:${local.partition}:s3:::engagement-models-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-results-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-results-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -164,7 +154,7 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -176,6 +166,22 @@ data "aws_iam_policy_document" "this" {
       "xray:PutTraceSegments",
     ]
     resources = ["*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev/*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteBuckets"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev"]
   }
 }
 

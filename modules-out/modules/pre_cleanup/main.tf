@@ -113,6 +113,22 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"

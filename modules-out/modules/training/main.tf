@@ -69,6 +69,22 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -106,7 +122,6 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
     ]
   }
 
@@ -118,37 +133,10 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-models-dev/*",
-      "arn:${local.partition}:s3:::engagement-features-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-models-dev",
-      "arn:${local.partition}:s3:::engagement-features-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -162,7 +150,7 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -174,6 +162,28 @@ data "aws_iam_policy_document" "this" {
       "xray:PutTraceSegments",
     ]
     resources = ["*"]
+  }
+
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteObjects"
+    effect  = "Allow"
+    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev/*",
+      "arn:${local.partition}:s3:::engagement-features-dev/*",
+    ]
+  }
+
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteBuckets"
+    effect  = "Allow"
+    actions = ["s3:GetBucketLocation"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev",
+      "arn:${local.partition}:s3:::engagement-features-dev",
+    ]
   }
 
   # From services.training.grants[1] (glue.write)

@@ -40,6 +40,59 @@ pub(crate) fn foundation_model(id: &str) -> Template {
         format!("foundation-model/{id}").as_str(),
     )
 }
+/// Bedrock `foundation-model` in region segment `region` (a region, a pattern such as `us-*`, or
+/// empty: the region-less ARN of AWS's `global.` inference profile example).
+pub(crate) fn foundation_model_in(region: &str, id: &str) -> Template {
+    let mut t = Template::text("arn:");
+    t.push(super::template::Segment::Partition);
+    t.push_text(&format!(":bedrock:{region}::foundation-model/{id}"));
+    t
+}
+/// Bedrock `inference-profile`: a system-defined (cross-region) profile, invoked from this region.
+pub(crate) fn inference_profile(id: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        true,
+        format!("inference-profile/{id}").as_str(),
+    )
+}
+/// Bedrock `application-inference-profile`, by an id known after apply.
+pub(crate) fn application_inference_profile(id_input: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        true,
+        Template::around("application-inference-profile/", id_input, ""),
+    )
+}
+/// S3 Vectors `Index`: an index of a vector bucket.
+pub(crate) fn vector_index(bucket: &str, index: &str) -> Template {
+    Template::arn(
+        "s3vectors",
+        true,
+        true,
+        format!("bucket/{bucket}/index/{index}").as_str(),
+    )
+}
+/// OpenSearch Serverless `Collection`, by an id known after apply.
+pub(crate) fn collection(id_input: &str) -> Template {
+    Template::arn(
+        "aoss",
+        true,
+        true,
+        Template::around("collection/", id_input, ""),
+    )
+}
+/// RDS `cluster` (an Aurora DB cluster): the ARN of the `rds` service, which the RDS Data API's
+/// actions authorize too.
+pub(crate) fn db_cluster(name: &str) -> Template {
+    Template::arn("rds", true, true, format!("cluster:{name}").as_str())
+}
+/// Athena `datacatalog`.
+pub(crate) fn data_catalog(name: &str) -> Template {
+    Template::arn("athena", true, true, format!("datacatalog/{name}").as_str())
+}
 /// Secrets Manager `Secret`: AWS appends `-` and six random characters to the name.
 pub(crate) fn secret(name: &str) -> Template {
     Template::arn(

@@ -10,6 +10,12 @@ pub(crate) enum IdShape {
     /// A Bedrock agent or knowledge base id: 10 uppercase letters and digits (`KB12345678`),
     /// <https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_Agent.html>.
     Bedrock,
+    /// A Bedrock application inference profile id: 12 lowercase letters and digits,
+    /// <https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetInferenceProfile.html>.
+    InferenceProfile,
+    /// An OpenSearch Serverless collection id: 20 lowercase letters and digits,
+    /// <https://docs.aws.amazon.com/opensearch-service/latest/ServerlessAPIReference/API_CollectionDetail.html>.
+    Collection,
 }
 
 /// A stable example id of `shape` for the input `name`: different inputs get different ids.
@@ -21,6 +27,8 @@ pub(crate) fn example_id(name: &str, shape: IdShape) -> String {
     let (len, upper) = match shape {
         IdShape::RestApi => (10, false),
         IdShape::Bedrock => (10, true),
+        IdShape::InferenceProfile => (12, false),
+        IdShape::Collection => (20, false),
     };
     // FNV-1a, then base 36: deterministic, no dependency, spread enough for a handful of ids.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

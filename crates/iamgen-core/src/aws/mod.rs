@@ -5,6 +5,7 @@
 //! page it comes from.
 
 pub(crate) mod arns;
+pub(crate) mod bedrock;
 pub mod catalog;
 mod condition;
 pub(crate) mod ids;

@@ -2,8 +2,18 @@
 
 use super::builder::{Builder, Ctx};
 use crate::aws::arns;
+use crate::kinds::ServiceKind;
+use crate::spec::Detail;
 
-/// `athena.query`: run, watch, read and stop queries in the workgroups.
+/// `athena.query`: run, watch, read and stop queries in the workgroups
+/// (<https://docs.aws.amazon.com/athena/latest/ug/example-policies-workgroup.html>). Athena
+/// writes a query's results to its workgroup's results location and reads them back with the
+/// caller's credentials, so a workgroup that declares its `results` bucket gets the S3 actions
+/// AWS's Athena policy grants on it (`AmazonAthenaFullAccess`, statement
+/// `BaseQueryResultsPermissions`, without the bucket creation:
+/// <https://docs.aws.amazon.com/athena/latest/ug/managed-policies.html>). A state machine's Athena
+/// integration also reads the data catalog
+/// (<https://docs.aws.amazon.com/step-functions/latest/dg/athena-iam.html>).
 pub(super) fn athena_query(b: &mut Builder<'_>, g: &Ctx<'_>) {
     let groups = g
         .grant
@@ -23,6 +33,45 @@ pub(super) fn athena_query(b: &mut Builder<'_>, g: &Ctx<'_>) {
         groups,
         vec![],
     );
+    let results: Vec<&str> = g
+        .grant
+        .resource_targets()
+        .filter_map(|w| match &w.detail {
+            Some(Detail::Results(bucket)) => Some(bucket.name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if !results.is_empty() {
+        b.statement(
+            "AthenaResultsObjects",
+            &[
+                "s3:AbortMultipartUpload",
+                "s3:GetObject",
+                "s3:ListMultipartUploadParts",
+                "s3:PutObject",
+            ],
+            results.iter().map(|r| arns::objects(r)).collect(),
+            vec![],
+        );
+        b.statement(
+            "AthenaResultsBucket",
+            &[
+                "s3:GetBucketLocation",
+                "s3:ListBucket",
+                "s3:ListBucketMultipartUploads",
+            ],
+            results.iter().map(|r| arns::bucket(r)).collect(),
+            vec![],
+        );
+    }
+    if g.caller.kind == ServiceKind::StepFunctions {
+        b.statement(
+            "AthenaDataCatalog",
+            &["athena:GetDataCatalog"],
+            vec![arns::data_catalog("AwsDataCatalog")],
+            vec![],
+        );
+    }
 }
 
 /// `glue.read`: read database, table and partition metadata.

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use crate::aws::ids::{example_id, IdShape};
 use crate::aws::{Condition, Template};
 use crate::naming::{self, Input, Names};
-use crate::policy::{LambdaPermission, Origin, Statement};
+use crate::policy::{DataAccessPolicy, LambdaPermission, Origin, Statement};
 use crate::spec::{GrantUse, Service};
 
 /// What grants add to one role of a service's module.
@@ -16,6 +16,8 @@ pub(crate) struct Effects {
     pub(crate) statements: Vec<Statement>,
     /// Resource-based permissions on Lambda functions.
     pub(crate) lambda_permissions: Vec<LambdaPermission>,
+    /// OpenSearch Serverless data access policies naming the role.
+    pub(crate) data_access_policies: Vec<DataAccessPolicy>,
     /// Module input variables the statements need, by their name inside the module.
     pub(crate) inputs: IndexMap<String, Input>,
 }
@@ -103,6 +105,11 @@ impl Builder<'_> {
     /// A resource-based permission on a Lambda function.
     pub(crate) fn lambda_permission(&mut self, permission: LambdaPermission) {
         self.out.lambda_permissions.push(permission);
+    }
+
+    /// A data access policy of an OpenSearch Serverless collection.
+    pub(crate) fn data_access_policy(&mut self, policy: DataAccessPolicy) {
+        self.out.data_access_policies.push(policy);
     }
 
     pub(crate) fn origin(&self) -> &Origin {

@@ -71,6 +71,7 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         GrantKind::EcrPull => compute::ecr_pull,
         GrantKind::EventsManageEcsSyncRule => compute::events_manage_ecs_sync_rule,
         GrantKind::IamPassRole => iam::iam_pass_role,
+        GrantKind::VectorStore => ai::vector_store,
     };
     build(&mut b, &g);
 }

@@ -55,7 +55,7 @@ pub struct SpecInput {
 }
 
 /// A declared resource's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ResourceInput {
@@ -67,6 +67,119 @@ pub enum ResourceInput {
         /// The physical name.
         name: String,
     },
+    /// A resource with more than a name: an Athena workgroup's results bucket, a vector store, a
+    /// Bedrock model reached through an inference profile.
+    Detailed(ResourceDetail),
+}
+
+/// What some kinds of resource declare beside (or instead of) a name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ResourceDetail {
+    /// The exact physical name; without it, the logical name completed by the naming convention
+    /// (Athena workgroups), or the model id (Bedrock models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `athena_workgroups`: the bucket (logical name) the workgroup writes query results to.
+    /// Athena writes and reads them with the caller's credentials, so `athena.query` grants them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<String>,
+    /// `vector_stores`: which kind of store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<VectorEngine>,
+    /// `vector_stores`, `s3_vectors`: the vector bucket (a name the convention completes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// `vector_stores`, `s3_vectors`: the vector index in the bucket (used as given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// `vector_stores`, `opensearch_serverless`: the collection (a name the convention completes;
+    /// its id, known after it is created, is a module input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<String>,
+    /// `vector_stores`, `aurora_postgresql`: the DB cluster (a name the convention completes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// `vector_stores`: the credentials secret (a logical name under `secrets`), for Aurora and
+    /// the third-party stores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// `bedrock_models`: an application inference profile made from this model or cross-region
+    /// profile id; its own id, known after it is created, is a module input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_profile: Option<String>,
+    /// `bedrock_models`: the destination regions of a cross-region inference profile, when they
+    /// should be narrower than its geography.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+}
+
+/// The vector stores a Bedrock knowledge base can use
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum VectorEngine {
+    /// Amazon S3 Vectors: a vector bucket and an index.
+    S3Vectors,
+    /// An Amazon OpenSearch Serverless vector collection.
+    OpensearchServerless,
+    /// An Amazon Aurora PostgreSQL cluster (pgvector) through the RDS Data API.
+    AuroraPostgresql,
+    /// Pinecone, reached with a credentials secret.
+    Pinecone,
+    /// Redis Enterprise Cloud, reached with a credentials secret.
+    RedisEnterpriseCloud,
+    /// MongoDB Atlas, reached with a credentials secret.
+    MongodbAtlas,
+}
+
+impl VectorEngine {
+    /// Every engine.
+    pub const ALL: [VectorEngine; 6] = [
+        VectorEngine::S3Vectors,
+        VectorEngine::OpensearchServerless,
+        VectorEngine::AuroraPostgresql,
+        VectorEngine::Pinecone,
+        VectorEngine::RedisEnterpriseCloud,
+        VectorEngine::MongodbAtlas,
+    ];
+
+    /// The `engine:` value.
+    pub fn key(self) -> &'static str {
+        match self {
+            VectorEngine::S3Vectors => "s3_vectors",
+            VectorEngine::OpensearchServerless => "opensearch_serverless",
+            VectorEngine::AuroraPostgresql => "aurora_postgresql",
+            VectorEngine::Pinecone => "pinecone",
+            VectorEngine::RedisEnterpriseCloud => "redis_enterprise_cloud",
+            VectorEngine::MongodbAtlas => "mongodb_atlas",
+        }
+    }
+
+    /// Parses an `engine:` value.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.key() == key)
+    }
+}
+
+/// A name (a string), `{ name }` exactly, or the detailed mapping.
+impl<'de> Deserialize<'de> for ResourceInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(ResourceInput::Convention(s)),
+            Value::Object(map) if map.len() == 1 && map.contains_key("name") => {
+                match map.into_iter().next() {
+                    Some((_, Value::String(name))) => Ok(ResourceInput::Exact { name }),
+                    _ => Err(D::Error::custom("`name` is a text value")),
+                }
+            }
+            other => serde_json::from_value(other)
+                .map(ResourceInput::Detailed)
+                .map_err(D::Error::custom),
+        }
+    }
 }
 
 /// A service as written.
@@ -105,6 +218,9 @@ pub struct ServiceInput {
     )]
     #[schemars(schema_with = "one_or_many_schema")]
     pub secrets: Vec<String>,
+    /// `bedrock_knowledge_base`: its vector store (a logical name under `vector_stores`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_store: Option<String>,
 }
 
 /// An item of a profile: a grant, or `use: other_profile`.
@@ -180,6 +296,17 @@ impl SpecInput {
         self.declare(kind, logical, ResourceInput::Convention(name.into()))
     }
 
+    /// Declares a resource with more than a name (a workgroup's results bucket, a vector store, a
+    /// model's inference profile).
+    pub fn resource_detail(
+        self,
+        kind: ResourceKind,
+        logical: impl Into<String>,
+        detail: ResourceDetail,
+    ) -> Self {
+        self.declare(kind, logical, ResourceInput::Detailed(detail))
+    }
+
     /// Declares a resource by its exact physical name.
     pub fn resource_exact(
         self,
@@ -232,6 +359,7 @@ impl ServiceInput {
             image: None,
             cluster: None,
             secrets: Vec::new(),
+            vector_store: None,
         }
     }
 
@@ -257,6 +385,12 @@ impl ServiceInput {
     pub fn container(mut self, image: impl Into<String>, cluster: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self.cluster = Some(cluster.into());
+        self
+    }
+
+    /// For a `bedrock_knowledge_base`: its vector store (a logical name under `vector_stores`).
+    pub fn vector_store(mut self, name: impl Into<String>) -> Self {
+        self.vector_store = Some(name.into());
         self
     }
 

@@ -35,6 +35,57 @@ pub struct Spec {
 pub(crate) struct Resource {
     /// The physical name in AWS (or model id); contains `*` when it is a name pattern.
     pub(crate) name: String,
+    /// The logical name.
+    pub(crate) logical: String,
+    /// The same resource in another environment, when the convention made the name: what a
+    /// grant must never reach.
+    pub(crate) other_environment: Option<String>,
+    /// What the resource declares beyond its name.
+    pub(crate) detail: Option<Detail>,
+}
+
+/// What some kinds of resource declare beyond their name, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// An Athena workgroup's query results bucket.
+    Results(Box<Resource>),
+    /// A vector store.
+    VectorStore(VectorStore),
+    /// A Bedrock model reached through an inference profile.
+    Model(Model),
+}
+
+/// A knowledge base's vector store, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VectorStore {
+    /// An S3 Vectors index: the vector bucket's physical name and the index.
+    S3Vectors { bucket: String, index: String },
+    /// An OpenSearch Serverless collection: its physical name; its id is a module input.
+    OpenSearch { collection: String },
+    /// An Aurora PostgreSQL cluster and its credentials secret (physical names).
+    Aurora { cluster: String, secret: String },
+    /// A third-party store reached with a credentials secret (physical name).
+    Secret {
+        engine: super::input::VectorEngine,
+        secret: String,
+    },
+}
+
+/// How a Bedrock model is invoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Model {
+    /// Through a system-defined cross-region inference profile (`us.`, `eu.`, `apac.`,
+    /// `global.`): its id, the foundation model's id, and the destination regions.
+    SystemProfile {
+        model: String,
+        regions: crate::aws::bedrock::Destinations,
+    },
+    /// Through an application inference profile made from `source` (a model or a cross-region
+    /// profile id), whose id is a module input.
+    ApplicationProfile {
+        model: String,
+        regions: crate::aws::bedrock::Destinations,
+    },
 }
 
 impl Resource {

@@ -736,7 +736,10 @@ impl Validator<'_> {
                         d.kind.key(),
                         kind.key()
                     ),
-                    Some(format!("it is for kinds: {}", join_keys(callers, ", "))),
+                    Some(match d.kind.refusal(kind) {
+                        Some(why) => why.to_string(),
+                        None => format!("it is for kinds: {}", join_keys(callers, ", ")),
+                    }),
                 );
             }
         }

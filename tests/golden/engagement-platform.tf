@@ -221,6 +221,7 @@ data "aws_iam_policy_document" "pre_cleanup" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -235,9 +236,16 @@ data "aws_iam_policy_document" "pre_cleanup" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -420,6 +428,7 @@ data "aws_iam_policy_document" "data_prep" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -434,9 +443,16 @@ data "aws_iam_policy_document" "data_prep" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -619,6 +635,7 @@ data "aws_iam_policy_document" "data_validation" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -633,9 +650,16 @@ data "aws_iam_policy_document" "data_validation" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -818,6 +842,7 @@ data "aws_iam_policy_document" "create_qa_table" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -832,9 +857,16 @@ data "aws_iam_policy_document" "create_qa_table" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1017,6 +1049,7 @@ data "aws_iam_policy_document" "create_results_table" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1031,9 +1064,16 @@ data "aws_iam_policy_document" "create_results_table" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1216,6 +1256,7 @@ data "aws_iam_policy_document" "ensemble" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1230,9 +1271,16 @@ data "aws_iam_policy_document" "ensemble" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1415,6 +1463,7 @@ data "aws_iam_policy_document" "predict" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1429,9 +1478,16 @@ data "aws_iam_policy_document" "predict" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1643,6 +1699,7 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1657,9 +1714,16 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -2080,6 +2144,7 @@ data "aws_iam_policy_document" "training" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",

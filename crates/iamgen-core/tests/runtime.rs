@@ -669,3 +669,47 @@ fn issue_7_athena_query_reaches_its_workgroups_results_bucket() {
         }
     }
 }
+
+/// Issue 7 (grant notes): `glue.write` updates partitions one at a time but not in a batch, and
+/// `glue.delete` deletes a table but not several at once nor its old versions; Glue authorizes
+/// each on the catalog, the database and the table
+/// (<https://docs.aws.amazon.com/glue/latest/dg/glue-specifying-resource-arns.html>).
+#[test]
+fn issue_7_glue_batch_and_version_actions_follow_their_single_forms() {
+    let p = example();
+    let arns = [
+        "arn:aws:glue:eu-west-1:111122223333:catalog",
+        "arn:aws:glue:eu-west-1:111122223333:database/engagement_dev",
+        "arn:aws:glue:eu-west-1:111122223333:table/engagement_dev/orders",
+    ];
+    for action in [
+        "glue:BatchUpdatePartition",
+        "glue:BatchDeleteTable",
+        "glue:DeleteTableVersion",
+        "glue:BatchDeleteTableVersion",
+    ] {
+        for arn in arns {
+            assert_eq!(
+                role_may(&p, "predict", Main, action, arn, &[]),
+                Allow,
+                "{action} {arn}"
+            );
+        }
+    }
+    // training writes tables, never deletes them.
+    assert_eq!(
+        role_may(
+            &p,
+            "training",
+            Main,
+            "glue:BatchUpdatePartition",
+            arns[2],
+            &[]
+        ),
+        Allow
+    );
+    assert_eq!(
+        role_may(&p, "training", Main, "glue:BatchDeleteTable", arns[2], &[]),
+        Deny
+    );
+}

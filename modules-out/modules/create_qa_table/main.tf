@@ -164,6 +164,7 @@ data "aws_iam_policy_document" "this" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -178,9 +179,16 @@ data "aws_iam_policy_document" "this" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",

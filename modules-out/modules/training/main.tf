@@ -192,6 +192,7 @@ data "aws_iam_policy_document" "this" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",

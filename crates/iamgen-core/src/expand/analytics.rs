@@ -104,6 +104,7 @@ pub(super) fn glue_write(b: &mut Builder<'_>, g: &Ctx<'_>) {
         "GlueWriteTables",
         &[
             "glue:BatchCreatePartition",
+            "glue:BatchUpdatePartition",
             "glue:CreatePartition",
             "glue:CreateTable",
             "glue:UpdatePartition",
@@ -120,8 +121,11 @@ pub(super) fn glue_delete(b: &mut Builder<'_>, g: &Ctx<'_>) {
         "GlueDeleteTables",
         &[
             "glue:BatchDeletePartition",
+            "glue:BatchDeleteTable",
+            "glue:BatchDeleteTableVersion",
             "glue:DeletePartition",
             "glue:DeleteTable",
+            "glue:DeleteTableVersion",
         ],
     );
 }

@@ -7,16 +7,19 @@ mod diag;
 pub mod eval;
 mod expand;
 mod grants;
+mod intent;
 mod kinds;
 mod naming;
 mod plan;
 mod policy;
 mod resolved;
 mod spec;
+mod verify;
 
 pub use aws::{Condition, Segment, Template, Trust, Values};
 pub use diag::{Diagnostic, Severity, Span, SpecError};
 pub use grants::{GrantKind, Target};
+pub use intent::{Caller, Expect, Expected, Intent, Place, Subject};
 pub use kinds::{AccountSettingKind, Finding, ResourceKind, RolePurpose, ServiceKind};
 pub use plan::{
     AccountSetting, DataAccessPolicy, Input, LambdaPermission, Plan, PolicyPlan, RolePlan,
@@ -28,6 +31,7 @@ pub use spec::{
     json_schema, Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, Spec,
     SpecInput, VectorEngine, EXAMPLE_FILE, EXAMPLE_SPEC,
 };
+pub use verify::{Failure, Verification};
 
 use diag::SourceMap;
 

@@ -12,6 +12,7 @@ use crate::aws::names::NameRule;
 use crate::aws::{Trust, Values};
 use crate::diag::{Diagnostic, Loc, SourceMap, Span};
 use crate::expand::{self, Effects};
+use crate::intent::Intent;
 use crate::kinds::{AccountSettingKind, RolePurpose, ServiceKind};
 use crate::naming;
 pub use crate::naming::Input;
@@ -68,6 +69,9 @@ pub struct ServicePlan {
     pub lambda_permissions: Vec<LambdaPermission>,
     /// OpenSearch Serverless data access policies naming its roles.
     pub data_access_policies: Vec<DataAccessPolicy>,
+    /// What each grant, each implied grant and each trust policy of the service exists for: its
+    /// own statements and the requests it must allow, and must not.
+    pub intents: Vec<Intent>,
     /// Input variables (ids known after apply), sorted by their name inside the module.
     pub inputs: Vec<Input>,
     /// Account settings the module may set to one of its roles.
@@ -189,6 +193,15 @@ impl Plan {
             for p in &mut service.lambda_permissions {
                 p.origin.span = source.key_span(&p.origin.path);
             }
+            for p in &mut service.data_access_policies {
+                p.origin.span = source.key_span(&p.origin.path);
+            }
+            for i in &mut service.intents {
+                i.origin.span = source.key_span(&i.origin.path);
+                for s in &mut i.statements {
+                    s.origin.span = i.origin.span;
+                }
+            }
         }
     }
 
@@ -248,6 +261,7 @@ impl ServicePlan {
         let mut inputs = IndexMap::new();
         let mut lambda_permissions = Vec::new();
         let mut data_access_policies = Vec::new();
+        let mut intents = Vec::new();
         let describe = |what: &str| match &service.description {
             Some(d) => format!("{d}: {} of {noun} {physical}", what.to_lowercase()),
             None => format!(
@@ -263,7 +277,10 @@ impl ServicePlan {
                 lambda_permissions: perms,
                 data_access_policies: access,
                 inputs: more,
+                intents: done,
+                requests: _,
             } = effects;
+            intents.extend(done);
             inputs.extend(more);
             lambda_permissions.extend(perms);
             for policy in &access {
@@ -284,6 +301,7 @@ impl ServicePlan {
             };
             let name = names.role(&service.name, purpose);
             let trust = Trust::for_role(service.kind, purpose, &physical);
+            intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {
                 errors.push(error(format!("the trust policy of role '{name}' is {trust_size} characters; IAM allows {TRUST_POLICY_MAX}")));
@@ -357,6 +375,7 @@ impl ServicePlan {
                 roles,
                 lambda_permissions,
                 data_access_policies,
+                intents,
                 inputs: inputs.into_values().collect(),
                 account_settings,
             })

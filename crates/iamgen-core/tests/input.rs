@@ -110,6 +110,12 @@ fn without_positions(mut plan: iamgen_core::Plan) -> iamgen_core::Plan {
         for p in &mut s.lambda_permissions {
             p.origin.span = None;
         }
+        for i in &mut s.intents {
+            i.origin.span = None;
+            for st in &mut i.statements {
+                st.origin.span = None;
+            }
+        }
     }
     plan
 }

@@ -6,6 +6,7 @@ use crate::aws::bedrock::Destinations;
 use crate::aws::ids::IdShape;
 use crate::aws::Condition;
 use crate::aws::{arns, Template};
+use crate::intent::Place;
 use crate::kinds::{RolePurpose, ServiceKind};
 use crate::naming;
 use crate::policy::DataAccessPolicy;
@@ -241,4 +242,392 @@ fn by_id(
             arn(&input)
         })
         .collect()
+}
+
+// ----- The requests each AI grant exists for, and its neighbours. -----
+
+const INVOKE: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html";
+const PROFILES: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-prereq.html";
+const GLOBAL: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html";
+const AGENTS: &str = "https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html";
+const KB_PERMISSIONS: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html";
+
+/// A region a profile routes to, and one it never does, for each destination (`None`: every
+/// region is one).
+fn example_regions(destinations: &Destinations) -> Vec<(Option<String>, Option<&'static str>)> {
+    match destinations {
+        Destinations::Here => vec![(None, None)],
+        Destinations::Global => vec![
+            (Some("ap-southeast-2".into()), None),
+            (Some(String::new()), None),
+        ],
+        Destinations::Regions(regions) => regions
+            .iter()
+            .map(|r| {
+                let (inside, outside) = match r.as_str() {
+                    "us-*" => ("us-west-2", "eu-west-1"),
+                    "eu-*" => ("eu-central-1", "us-east-1"),
+                    "ap-*" => ("ap-northeast-1", "eu-west-1"),
+                    "us-gov-*" => ("us-gov-west-1", "us-east-1"),
+                    concrete => (
+                        concrete,
+                        if concrete == "us-east-1" {
+                            "eu-west-1"
+                        } else {
+                            "us-east-1"
+                        },
+                    ),
+                };
+                (Some(inside.replace('*', "")), Some(outside))
+            })
+            .collect(),
+    }
+}
+
+/// What `bedrock.invoke_model` is for: invoking the models (streaming too, except from a knowledge
+/// base), directly or through their inference profile.
+pub(super) fn bedrock_invoke_model_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let streams = g.caller.kind != ServiceKind::BedrockKnowledgeBase;
+    let agent = g.caller.kind == ServiceKind::BedrockAgent;
+    let stream = "bedrock:InvokeModelWithResponseStream";
+    for model in g.grant.resource_targets() {
+        let (profile, id, destinations) = match &model.detail {
+            Some(Detail::Model(Model::SystemProfile { model: id, regions })) => {
+                (arns::inference_profile(&model.name), id, regions)
+            }
+            Some(Detail::Model(Model::ApplicationProfile { model: id, regions })) => (
+                arns::application_inference_profile(&naming::inference_profile_input(
+                    &model.logical,
+                )),
+                id,
+                regions,
+            ),
+            _ => {
+                let fm = arns::foundation_model(&model.name);
+                b.allow(
+                    "bedrock:InvokeModel",
+                    fm.clone(),
+                    "InvokeModel (and Converse)",
+                    INVOKE,
+                );
+                match streams {
+                    true => b.allow(
+                        stream,
+                        fm.clone(),
+                        "InvokeModelWithResponseStream (and ConverseStream)",
+                        INVOKE,
+                    ),
+                    false => b.deny(
+                        stream,
+                        fm.clone(),
+                        "streaming (a knowledge base embeds with InvokeModel)",
+                        KB_PERMISSIONS,
+                    ),
+                };
+                b.deny(
+                    "bedrock:InvokeModel",
+                    arns::foundation_model("example.other-model-v1:0"),
+                    "another model",
+                    INVOKE,
+                );
+                b.deny(
+                    "bedrock:InvokeModel",
+                    fm,
+                    "the model in another region",
+                    INVOKE,
+                )
+                .at(Place::OtherRegion);
+                continue;
+            }
+        };
+        let through = |e: &mut crate::intent::Expected| {
+            e.with("bedrock:InferenceProfileArn", profile.clone());
+        };
+        b.allow(
+            "bedrock:InvokeModel",
+            profile.clone(),
+            "InvokeModel through the profile",
+            PROFILES,
+        );
+        if streams {
+            b.allow(
+                stream,
+                profile.clone(),
+                "streaming through the profile",
+                PROFILES,
+            );
+        }
+        for (inside, outside) in example_regions(destinations) {
+            let fm = match &inside {
+                Some(region) => arns::foundation_model_in(region, id),
+                None => arns::foundation_model(id),
+            };
+            let page = if inside.as_deref() == Some("") {
+                GLOBAL
+            } else {
+                PROFILES
+            };
+            through(b.allow(
+                "bedrock:InvokeModel",
+                fm.clone(),
+                "the model in a region the profile routes to",
+                page,
+            ));
+            b.deny(
+                "bedrock:InvokeModel",
+                fm.clone(),
+                "the model directly, not through the profile",
+                PROFILES,
+            );
+            if let Some(outside) = outside {
+                through(b.deny(
+                    "bedrock:InvokeModel",
+                    arns::foundation_model_in(outside, id),
+                    "the model in a region the profile never routes to",
+                    PROFILES,
+                ));
+            }
+            if agent {
+                b.allow(
+                    "bedrock:GetFoundationModel",
+                    fm,
+                    "an agent reads the model",
+                    AGENTS,
+                );
+            }
+        }
+        if agent {
+            b.allow(
+                "bedrock:GetInferenceProfile",
+                profile.clone(),
+                "an agent reads the profile",
+                AGENTS,
+            );
+        }
+        b.deny(
+            "bedrock:InvokeModel",
+            arns::inference_profile("us.example.other-model-v1:0"),
+            "another profile",
+            PROFILES,
+        );
+        b.deny(
+            "bedrock:DeleteInferenceProfile",
+            profile,
+            "deleting the profile",
+            PROFILES,
+        );
+    }
+}
+
+/// What `bedrock.retrieve` is for: querying the knowledge bases (`Retrieve`, checked on the
+/// knowledge base's ARN).
+pub(super) fn bedrock_retrieve_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    for t in g.grant.services() {
+        let kb = arns::knowledge_base(&naming::knowledge_base_input(&t.name));
+        b.allow("bedrock:Retrieve", kb.clone(), "Retrieve", AGENTS);
+        b.deny(
+            "bedrock:Retrieve",
+            Template::arn("bedrock", true, true, "knowledge-base/OTHERKB123"),
+            "another knowledge base",
+            AGENTS,
+        );
+        b.deny(
+            "bedrock:Retrieve",
+            kb.clone(),
+            "the knowledge base in another account",
+            AGENTS,
+        )
+        .at(Place::OtherAccount);
+        b.deny(
+            "bedrock:UpdateKnowledgeBase",
+            kb.clone(),
+            "changing the knowledge base",
+            AGENTS,
+        );
+        b.deny(
+            "bedrock:StartIngestionJob",
+            kb,
+            "starting an ingestion",
+            AGENTS,
+        );
+    }
+}
+
+/// What `bedrock.invoke_agent` is for: invoking the agents through any of their aliases (the
+/// draft's test alias included), checked on the alias's ARN.
+pub(super) fn bedrock_invoke_agent_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    for t in g.grant.services() {
+        let agent = naming::agent_input(&t.name);
+        let alias = |alias: &str| {
+            Template::arn(
+                "bedrock",
+                true,
+                true,
+                Template::around("agent-alias/", &agent, &format!("/{alias}")),
+            )
+        };
+        b.allow(
+            "bedrock:InvokeAgent",
+            alias("PRODALIAS1"),
+            "InvokeAgent",
+            INVOKE,
+        );
+        b.allow(
+            "bedrock:InvokeAgent",
+            alias("TSTALIASID"),
+            "InvokeAgent on the draft's test alias",
+            INVOKE,
+        );
+        b.deny(
+            "bedrock:InvokeAgent",
+            Template::arn("bedrock", true, true, "agent-alias/OTHERAGENT/PRODALIAS1"),
+            "another agent",
+            INVOKE,
+        );
+        b.deny(
+            "bedrock:InvokeAgent",
+            alias("PRODALIAS1"),
+            "the agent in another account",
+            INVOKE,
+        )
+        .at(Place::OtherAccount);
+        b.deny(
+            "bedrock:UpdateAgent",
+            Template::arn(
+                "bedrock",
+                true,
+                true,
+                Template::around("agent/", &agent, ""),
+            ),
+            "changing the agent",
+            INVOKE,
+        );
+    }
+}
+
+/// What `vector_store:` is for: the knowledge base storing and querying its vectors, in the store
+/// and nowhere else.
+pub(super) fn vector_store_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    for r in g.grant.resource_targets() {
+        let Some(Detail::VectorStore(store)) = &r.detail else {
+            continue;
+        };
+        match store {
+            VectorStore::S3Vectors { bucket, index } => {
+                let arn = arns::vector_index(bucket, index);
+                for action in [
+                    "s3vectors:PutVectors",
+                    "s3vectors:GetVectors",
+                    "s3vectors:DeleteVectors",
+                    "s3vectors:QueryVectors",
+                    "s3vectors:GetIndex",
+                ] {
+                    b.allow(
+                        action,
+                        arn.clone(),
+                        action.trim_start_matches("s3vectors:"),
+                        KB_PERMISSIONS,
+                    );
+                }
+                b.deny(
+                    "s3vectors:QueryVectors",
+                    arns::vector_index(bucket, "other-index"),
+                    "another index of the bucket",
+                    KB_PERMISSIONS,
+                );
+                b.deny(
+                    "s3vectors:QueryVectors",
+                    arn.clone(),
+                    "the index in another account",
+                    KB_PERMISSIONS,
+                )
+                .at(Place::OtherAccount);
+                b.deny(
+                    "s3vectors:DeleteIndex",
+                    arn,
+                    "deleting the index",
+                    KB_PERMISSIONS,
+                );
+                b.deny(
+                    "s3vectors:DeleteVectorBucket",
+                    Template::arn("s3vectors", true, true, format!("bucket/{bucket}").as_str()),
+                    "deleting the vector bucket",
+                    KB_PERMISSIONS,
+                );
+            }
+            VectorStore::OpenSearch { .. } => {
+                let arn = arns::collection(&naming::collection_input(&r.logical));
+                b.allow(
+                    "aoss:APIAccessAll",
+                    arn.clone(),
+                    "the collection's data plane",
+                    KB_PERMISSIONS,
+                );
+                b.deny(
+                    "aoss:APIAccessAll",
+                    Template::arn("aoss", true, true, "collection/othercollectionid000000"),
+                    "another collection",
+                    KB_PERMISSIONS,
+                );
+                b.deny(
+                    "aoss:DeleteCollection",
+                    arn,
+                    "deleting the collection",
+                    KB_PERMISSIONS,
+                );
+            }
+            VectorStore::Aurora { cluster, secret } => {
+                let arn = arns::db_cluster(cluster);
+                for action in [
+                    "rds:DescribeDBClusters",
+                    "rds-data:ExecuteStatement",
+                    "rds-data:BatchExecuteStatement",
+                ] {
+                    b.allow(action, arn.clone(), action, KB_PERMISSIONS);
+                }
+                b.deny(
+                    "rds-data:ExecuteStatement",
+                    arns::db_cluster(&format!("{cluster}-replica")),
+                    "another cluster",
+                    KB_PERMISSIONS,
+                );
+                b.deny(
+                    "rds:DeleteDBCluster",
+                    arn,
+                    "deleting the cluster",
+                    KB_PERMISSIONS,
+                );
+                secret_requests(b, secret);
+            }
+            VectorStore::Secret { secret, .. } => secret_requests(b, secret),
+        }
+    }
+}
+
+/// The credentials secret of a vector store.
+fn secret_requests(b: &mut Builder<'_>, secret: &str) {
+    let arn = |name: &str| {
+        Template::arn(
+            "secretsmanager",
+            true,
+            true,
+            format!("secret:{name}-AbCdEf").as_str(),
+        )
+    };
+    b.allow(
+        "secretsmanager:GetSecretValue",
+        arn(secret),
+        "the store's credentials",
+        KB_PERMISSIONS,
+    );
+    b.deny(
+        "secretsmanager:GetSecretValue",
+        arn(&format!("{secret}-old")),
+        "another secret",
+        KB_PERMISSIONS,
+    );
 }

@@ -22,7 +22,7 @@ pub use input::{
     SpecInput, VectorEngine,
 };
 pub use model::Spec;
-pub(crate) use model::{Detail, GrantUse, Model, Service, VectorStore};
+pub(crate) use model::{Detail, GrantUse, Model, Resource, Service, VectorStore};
 pub(crate) use validate::validate;
 
 /// The example platform of the seed document, built into iamgen as its default spec.

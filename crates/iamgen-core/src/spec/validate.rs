@@ -220,6 +220,16 @@ impl Validator<'_> {
                 };
                 if kind == ResourceKind::VectorStore {
                     // Its parts are named in its mapping; resolved below.
+                    if !matches!(r, ResourceInput::Detailed(_)) {
+                        let engines: Vec<&str> =
+                            VectorEngine::ALL.iter().map(|e| e.key()).collect();
+                        self.error_hint(
+                            Loc::Value(path.clone()),
+                            &path,
+                            "a vector store is a mapping with its engine and the parts that engine needs",
+                            format!("for example {{ engine: s3_vectors, bucket: vectors, index: docs }}; engines: {}", engines.join(", ")),
+                        );
+                    }
                     continue;
                 }
                 let convention = !exact && kind.uses_naming();

@@ -35,7 +35,7 @@ pub const REGIONLESS: &[(&str, &str)] = &[("bedrock", "foundation-model")];
 
 /// Whether `arn` fits resource type `name` of `service`, as the catalog writes its format or, for
 /// the [`REGIONLESS`] types, without the region.
-fn fits(service: &catalog::ServiceDef, name: &str, arn: &str) -> bool {
+pub(crate) fn fits(service: &catalog::ServiceDef, name: &str, arn: &str) -> bool {
     let Some(t) = service.resource_type(name) else {
         return false;
     };

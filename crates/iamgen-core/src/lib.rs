@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod access;
 pub mod aws;
 pub mod check;
 mod diag;
@@ -13,9 +14,11 @@ mod naming;
 mod plan;
 mod policy;
 mod resolved;
+mod simulate;
 mod spec;
 mod verify;
 
+pub use access::{AccessReport, RoleAccess};
 pub use aws::{Condition, Segment, Template, Trust, Values};
 pub use diag::{Diagnostic, Severity, Span, SpecError};
 pub use grants::{GrantKind, Target};
@@ -27,6 +30,10 @@ pub use plan::{
 };
 pub use policy::{Document, Origin, Statement};
 pub use resolved::{FunctionPolicy, Resolved, ResolvedRole, ResolvedService, StatementSource};
+pub use simulate::{
+    purpose_from_key, purpose_key, Decided, Query, QueryError, Scenario, ScenarioReport, Simulator,
+    Who,
+};
 pub use spec::{
     json_schema, Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, Spec,
     SpecInput, VectorEngine, EXAMPLE_FILE, EXAMPLE_SPEC,

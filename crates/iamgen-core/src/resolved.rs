@@ -72,6 +72,7 @@ pub struct Resolved {
     services: Vec<ResolvedService>,
     functions: Vec<FunctionPolicy>,
     sources: HashMap<(PolicyKind, String, usize), StatementSource>,
+    conditions: HashMap<(PolicyKind, String, usize), Vec<String>>,
 }
 
 /// One service's roles, resolved.
@@ -233,6 +234,7 @@ impl Plan {
         assumed.sort();
         assumed.dedup();
         let mut sources = HashMap::new();
+        let mut conditions = HashMap::new();
         let mut services = Vec::new();
         let mut permissions: Vec<(&ServicePlan, &LambdaPermission)> = Vec::new();
         for service in &self.services {
@@ -244,6 +246,10 @@ impl Plan {
                 for p in &role.policies {
                     let policy = Policy::from_value(&p.name, &p.document.to_json(&local))?;
                     for (i, s) in p.document.statements.iter().enumerate() {
+                        conditions.insert(
+                            (PolicyKind::Identity, p.name.clone(), i),
+                            describe(&s.conditions, &local),
+                        );
                         sources.insert(
                             (PolicyKind::Identity, p.name.clone(), i),
                             StatementSource::Grant {
@@ -256,6 +262,10 @@ impl Plan {
                 }
                 let trust = Policy::from_value(&role.name, &role.trust.to_json(&local))?;
                 for i in 0..trust.statements().len() {
+                    conditions.insert(
+                        (PolicyKind::Trust, role.name.clone(), i),
+                        describe(&role.trust.conditions, &local),
+                    );
                     sources.insert(
                         (PolicyKind::Trust, role.name.clone(), i),
                         StatementSource::Trust {
@@ -281,13 +291,14 @@ impl Plan {
                 roles,
             });
         }
-        let functions = function_policies(&permissions, &values, &mut sources)?;
+        let functions = function_policies(&permissions, &values, &mut sources, &mut conditions)?;
         Ok(Resolved {
             values,
             assumed,
             services,
             functions,
             sources,
+            conditions,
         })
     }
 }
@@ -297,6 +308,7 @@ fn function_policies(
     permissions: &[(&ServicePlan, &LambdaPermission)],
     values: &Values,
     sources: &mut HashMap<(PolicyKind, String, usize), StatementSource>,
+    conditions: &mut HashMap<(PolicyKind, String, usize), Vec<String>>,
 ) -> Result<Vec<FunctionPolicy>, PolicyError> {
     let mut by_function: Vec<(String, Vec<Value>)> = Vec::new();
     for (service, p) in permissions {
@@ -318,6 +330,14 @@ fn function_policies(
                 origin: p.origin.clone(),
             },
         );
+        conditions.insert(
+            (
+                PolicyKind::Resource,
+                p.function_name.clone(),
+                statements.len(),
+            ),
+            describe(&permission_conditions(p), &local),
+        );
         statements.push(permission_statement(service, p, &local));
     }
     by_function
@@ -338,18 +358,7 @@ fn function_policies(
 /// the service principal, `AWS:SourceArn` with `ArnLike`, `AWS:SourceAccount` with
 /// `StringEquals` (<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>).
 fn permission_statement(service: &ServicePlan, p: &LambdaPermission, values: &Values) -> Value {
-    let mut conditions = vec![crate::aws::Condition::new(
-        "ArnLike",
-        "AWS:SourceArn",
-        p.source_arn.clone(),
-    )];
-    if p.source_account {
-        conditions.push(crate::aws::Condition::new(
-            "StringEquals",
-            "AWS:SourceAccount",
-            Template::from(vec![crate::aws::Segment::Account]),
-        ));
-    }
+    let conditions = permission_conditions(p);
     let mut s = Map::new();
     s.insert(
         "Sid".into(),
@@ -366,7 +375,43 @@ fn permission_statement(service: &ServicePlan, p: &LambdaPermission, values: &Va
     Value::Object(s)
 }
 
+/// The conditions `AddPermission` writes for a permission.
+fn permission_conditions(p: &LambdaPermission) -> Vec<crate::aws::Condition> {
+    let mut conditions = vec![crate::aws::Condition::new(
+        "ArnLike",
+        "AWS:SourceArn",
+        p.source_arn.clone(),
+    )];
+    if p.source_account {
+        conditions.push(crate::aws::Condition::new(
+            "StringEquals",
+            "AWS:SourceAccount",
+            Template::from(vec![crate::aws::Segment::Account]),
+        ));
+    }
+    conditions
+}
+
+/// `TEST KEY = VALUE, VALUE` for each condition, resolved.
+fn describe(conditions: &[crate::aws::Condition], values: &Values) -> Vec<String> {
+    conditions
+        .iter()
+        .map(|c| {
+            let v: Vec<String> = c.values.iter().map(|t| t.resolve(values)).collect();
+            format!("{} {} = {}", c.test, c.variable, v.join(", "))
+        })
+        .collect()
+}
+
 impl Resolved {
+    /// The conditions of a statement the evaluation names, resolved (`ArnEquals ecs:cluster = arn:...`).
+    pub fn conditions(&self, statement: &StatementRef) -> &[String] {
+        self.conditions
+            .get(&(statement.kind, statement.policy.clone(), statement.index))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     /// The values used: the given ones, `path` (default `/`) and the assumed inputs.
     pub fn values(&self) -> &Values {
         &self.values

@@ -9,6 +9,7 @@ pub(crate) mod bedrock;
 pub mod catalog;
 mod condition;
 pub(crate) mod ids;
+pub mod keys;
 pub mod limits;
 pub(crate) mod names;
 mod principals;

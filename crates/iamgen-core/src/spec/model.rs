@@ -28,6 +28,8 @@ pub struct Spec {
     pub(crate) tags: IndexMap<String, String>,
     /// Services by logical name, in spec order, with their profiles expanded into grants.
     pub(crate) services: IndexMap<String, Service>,
+    /// Declared resources by kind, then logical name.
+    pub(crate) resources: IndexMap<crate::kinds::ResourceKind, IndexMap<String, Resource>>,
 }
 
 /// A declared resource, resolved: its physical name and where it is declared.

@@ -147,6 +147,7 @@ impl Validator<'_> {
             naming,
             tags,
             services,
+            resources: declared,
         })
     }
 

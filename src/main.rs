@@ -56,7 +56,7 @@ struct ValuesArgs {
 
 #[derive(Args)]
 struct SimulateArgs {
-    /// [SPEC] ACTION RESOURCE, or [SPEC] with --scenarios. RESOURCE: an ARN, the ARN's resource part
+    /// SPEC (optional), ACTION and RESOURCE; or SPEC alone with --scenarios. RESOURCE: an ARN, the ARN's resource part
     /// (`table/engagement-cache-dev`), or a name of the spec (`models/reports/a.csv`).
     #[arg(value_name = "ARGS")]
     args: Vec<String>,
@@ -83,7 +83,7 @@ struct SimulateArgs {
 
 #[derive(Args)]
 struct AccessArgs {
-    /// [SPEC] TARGET: a name of the spec (`models`, `buckets.models`, `services.predict`) or an ARN.
+    /// SPEC (optional) and TARGET: a name of the spec (`models`, `buckets.models`, `services.predict`) or an ARN.
     #[arg(value_name = "ARGS", required = true)]
     args: Vec<String>,
     #[command(flatten)]

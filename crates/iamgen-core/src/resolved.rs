@@ -190,23 +190,6 @@ impl fmt::Display for StatementSource {
     }
 }
 
-impl Values {
-    /// Values for `partition`, `region` and `account`, without module inputs.
-    ///
-    /// ```
-    /// let v = iamgen_core::Values::new("aws", "eu-west-1", "111122223333");
-    /// assert!(v.inputs.is_empty());
-    /// ```
-    pub fn new(partition: &str, region: &str, account: &str) -> Values {
-        Values {
-            partition: partition.to_string(),
-            region: region.to_string(),
-            account: account.to_string(),
-            inputs: Default::default(),
-        }
-    }
-}
-
 /// The module input holding the IAM path of every role, and its default.
 const PATH_INPUT: (&str, &str) = ("path", "/");
 

@@ -187,6 +187,21 @@ pub struct Values {
 }
 
 impl Values {
+    /// Values for `partition`, `region` and `account`, without module inputs.
+    ///
+    /// ```
+    /// let v = iamgen_core::Values::new("aws", "eu-west-1", "111122223333");
+    /// assert!(v.inputs.is_empty());
+    /// ```
+    pub fn new(partition: &str, region: &str, account: &str) -> Values {
+        Values {
+            partition: partition.to_string(),
+            region: region.to_string(),
+            account: account.to_string(),
+            inputs: Default::default(),
+        }
+    }
+
     /// Values as long as the longest real ones, so sizes computed with them are upper bounds:
     /// the longest partition (`aws-us-gov`), a 14-character region, a 12-digit account and
     /// 32-character ids (API Gateway, Bedrock and other ids are 10).

@@ -116,6 +116,8 @@ pub(crate) fn trust_intent(
     e.caller = Caller::Service(stranger);
     requests.push(e);
     Intent {
+        // A trust policy is the service kind's, not a grant's: the origin names the service (its
+        // `grant` means nothing here; `subject` says what the intent is).
         origin: Origin {
             grant: crate::grants::GrantKind::IamPassRole,
             path: service.path.clone(),

@@ -18,6 +18,10 @@ fn spec_for(key: &str, target: Target, caller: ServiceKind) -> String {
     let value = match target {
         Target::Resource(kind) => {
             let name = match kind {
+                // From a Lambda, a model behind a cross-region inference profile.
+                ResourceKind::BedrockModel if caller == ServiceKind::Lambda => {
+                    "\"us.anthropic.claude-3-haiku-20240307-v1:0\""
+                }
                 ResourceKind::BedrockModel => "\"amazon.titan-embed-text-v2:0\"",
                 ResourceKind::AthenaWorkgroup => {
                     resources
@@ -105,6 +109,9 @@ fn render() -> String {
         let mut shown = vec![first];
         if grant == GrantKind::LambdaInvoke {
             shown.push(ServiceKind::ApiGateway);
+        }
+        if grant == GrantKind::BedrockInvokeModel {
+            shown.push(ServiceKind::Lambda);
         }
         for caller in shown {
             let spec = spec_for(grant.key(), grant.target(), caller);

@@ -48,6 +48,10 @@ validate:
     mkdir "$tmp/single" && mv "$tmp/single.tf" "$tmp/single/main.tf"
     for d in "$tmp/modules" "$tmp/single"; do (cd "$d" && terraform init -backend=false -input=false >/dev/null && terraform validate); done
 
+# Decide the example's scenario file with the generated policies (offline; what the pre-stop hook runs).
+scenarios:
+    cargo run -q -- simulate examples/engagement-platform.yaml --scenarios examples/engagement-platform.scenarios.yaml --account 111122223333 --region eu-west-1
+
 # checkov and parliament, pinned, as outside judges of the output.
 judges:
     bash .ci/judges/run

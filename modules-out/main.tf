@@ -116,5 +116,5 @@ module "api" {
   permissions_boundary    = var.permissions_boundary
   tags                    = var.tags
   api_id                  = var.api_api_id
-  set_api_gateway_account = var.api_set_api_gateway_account
+  set_api_gateway_account = var.set_api_gateway_account
 }

@@ -36,8 +36,8 @@ variable "knowledge_base_knowledge_base_id" {
   type        = string
 }
 
-variable "api_set_api_gateway_account" {
-  description = "Make the role of service 'api' API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"
+variable "set_api_gateway_account" {
+  description = "Make the role of service 'api' API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set"
   type        = bool
-  default     = true
+  default     = false
 }

@@ -9,7 +9,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use iamgen_core::{compile, Compiled, Settings, Values, ValuesError};
+use iamgen_core::{
+    compile, purpose_from_key, Compiled, Query, QueryError, Settings, Simulator, Values,
+    ValuesError, Who,
+};
 use iamgen_hcl::docs::Docs;
 use iamgen_hcl::write::{Cancel, OutputError, Recovered};
 use iamgen_hcl::{json, single_file, Output, WriteOptions};
@@ -33,6 +36,65 @@ enum Command {
     Docs(DocsArgs),
     /// Print the JSON Schema of the spec (for editors: `# yaml-language-server: $schema=...`).
     Schema,
+    /// Decide a request with the generated policies (offline IAM policy simulator), or run a
+    /// scenario file: `simulate [SPEC] --service NAME ACTION RESOURCE`, `simulate [SPEC] --scenarios FILE`.
+    Simulate(SimulateArgs),
+    /// Who can do what to one resource (a logical name such as `models`, or an ARN).
+    Access(AccessArgs),
+}
+
+/// Where and with which inputs ARNs are resolved (as for `gen --format json`).
+#[derive(Args)]
+struct ValuesArgs {
+    /// The AWS account id to resolve ARNs with.
+    #[arg(long, value_name = "ID")]
+    account: String,
+    /// The region to resolve ARNs with.
+    #[arg(long, value_name = "REGION")]
+    region: String,
+    /// The partition.
+    #[arg(long, default_value = "aws")]
+    partition: String,
+    /// A value for a module input (an id known after apply), as NAME=VALUE; inputs without one get
+    /// an example id (said on stderr).
+    #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
+    inputs: Vec<(String, String)>,
+}
+
+#[derive(Args)]
+struct SimulateArgs {
+    /// SPEC (optional), ACTION and RESOURCE; or SPEC alone with --scenarios. RESOURCE: an ARN, the ARN's resource part
+    /// (`table/engagement-cache-dev`), or a name of the spec (`models/reports/a.csv`).
+    #[arg(value_name = "ARGS")]
+    args: Vec<String>,
+    /// The service making the request (its role's session).
+    #[arg(long, value_name = "NAME", conflicts_with = "caller")]
+    service: Option<String>,
+    /// Which role of the service: main (default) or execution (an ecs_task's).
+    #[arg(long, value_name = "ROLE", default_value = "main")]
+    role: String,
+    /// A service principal making the request itself (`apigateway.amazonaws.com`), decided by a
+    /// function's policy or a role's trust policy.
+    #[arg(long, value_name = "PRINCIPAL")]
+    caller: Option<String>,
+    /// A request context key and value, as KEY=VALUE (typed by the key: ARN, Bool, Numeric...).
+    #[arg(long = "context", value_name = "KEY=VALUE", value_parser = parse_input)]
+    context: Vec<(String, String)>,
+    /// Run a scenario file (a YAML list of requests with `expect: allow|deny`); exit 1 listing
+    /// every mismatch.
+    #[arg(long, value_name = "FILE")]
+    scenarios: Option<PathBuf>,
+    #[command(flatten)]
+    values: ValuesArgs,
+}
+
+#[derive(Args)]
+struct AccessArgs {
+    /// SPEC (optional) and TARGET: a name of the spec (`models`, `buckets.models`, `services.predict`) or an ARN.
+    #[arg(value_name = "ARGS", required = true)]
+    args: Vec<String>,
+    #[command(flatten)]
+    values: ValuesArgs,
 }
 
 #[derive(Args)]
@@ -153,6 +215,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Docs(args) => docs(args),
         Command::Schema => print(&iamgen_core::json_schema()),
+        Command::Simulate(args) => simulate(args),
+        Command::Access(args) => access(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -212,7 +276,16 @@ fn read_spec_file(name: &str, path: &std::path::Path) -> Result<Vec<u8>, Failure
 
 /// Reads and compiles the spec, printing warnings on stderr. Also returns the spec's origin, as the
 /// output directory's manifest records it.
-fn load(args: &SpecArgs) -> Result<(Compiled, String), Failure> {
+/// A spec read and compiled.
+struct Loaded {
+    compiled: Compiled,
+    /// The name messages give the spec: its path, `<stdin>`, or the example's file.
+    name: String,
+    /// What generated a tree, for the `--out` manifest: `project X, environment Y`.
+    origin: String,
+}
+
+fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
     let (name, bytes, example) = match &args.spec {
         Some(path) if path.as_os_str() == "-" => {
             let name = "<stdin>".to_string();
@@ -265,7 +338,11 @@ fn load(args: &SpecArgs) -> Result<(Compiled, String), Failure> {
     if example {
         origin = format!("the built-in example ({origin})");
     }
-    Ok((compiled, origin))
+    Ok(Loaded {
+        compiled,
+        name,
+        origin,
+    })
 }
 
 /// Writes to stdout; a closed pipe (`iamgen gen | head`) is not an error.
@@ -286,7 +363,9 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
             "error: --format json prints to stdout; it cannot be combined with --out",
         ));
     }
-    let (compiled, origin) = load(&args.spec)?;
+    let Loaded {
+        compiled, origin, ..
+    } = load(&args.spec)?;
     if args.format == Format::Json {
         let account = args.account.expect("clap requires it");
         let region = args.region.expect("clap requires it");
@@ -486,7 +565,7 @@ impl Signals {
 /// `iamgen docs`: the permissions document on stdout. A template error is a located error, exit 1.
 fn docs(args: DocsArgs) -> Result<(), Failure> {
     let templates = args.templates.docs()?;
-    let (compiled, _) = load(&SpecArgs {
+    let Loaded { compiled, .. } = load(&SpecArgs {
         spec: args.spec,
         strict: false,
     })?;
@@ -497,7 +576,7 @@ fn docs(args: DocsArgs) -> Result<(), Failure> {
 }
 
 fn check(args: CheckArgs) -> Result<(), Failure> {
-    let (compiled, _) = load(&args.spec)?;
+    let Loaded { compiled, .. } = load(&args.spec)?;
     let statements: usize = compiled
         .plan
         .services
@@ -514,4 +593,129 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
         if warnings == 1 { "" } else { "s" }
     ));
     Ok(())
+}
+
+/// The values `--account`, `--region`, `--partition` and `--input` give.
+fn values_of(args: ValuesArgs) -> Result<Values, Failure> {
+    let mut values = Values::new(args.partition, args.region, args.account)
+        .map_err(|e| Failure::usage(format!("error: {e}")))?;
+    values.inputs.extend(args.inputs);
+    Ok(values)
+}
+
+/// Loads the spec and resolves it for the evaluator, saying which inputs got example ids.
+fn simulator(spec: Option<PathBuf>, values: ValuesArgs) -> Result<(Simulator, String), Failure> {
+    let spec = SpecArgs {
+        spec,
+        strict: false,
+    };
+    let Loaded { compiled, name, .. } = load(&spec)?;
+    let values = values_of(values)?;
+    let sim = Simulator::new(&compiled, &values)
+        .map_err(|e| Failure::invalid(format!("iamgen: error: iamgen bug: {e}")))?;
+    let assumed: Vec<String> = sim
+        .resolved()
+        .assumed_inputs()
+        .iter()
+        .map(|(input, example)| format!("{input}={example}"))
+        .collect();
+    if !assumed.is_empty() {
+        say(format_args!(
+            "iamgen: module inputs without --input get example ids: {}",
+            assumed.join(", ")
+        ));
+    }
+    Ok((sim, name))
+}
+
+/// A query's problem, as one line naming the argument.
+fn query_error(e: QueryError) -> Failure {
+    let arg = match e.part {
+        "service" | "role" | "caller" | "context" => format!("--{}", e.part),
+        other => other.to_uppercase(),
+    };
+    let hint = e.hint.map(|h| format!("; {h}")).unwrap_or_default();
+    Failure::invalid(format!("error: {} in {arg}{hint}", e.message))
+}
+
+fn simulate(args: SimulateArgs) -> Result<(), Failure> {
+    let SimulateArgs {
+        args: positional,
+        service,
+        role,
+        caller,
+        context,
+        scenarios,
+        values,
+    } = args;
+    if let Some(file) = scenarios {
+        if positional.len() > 1 {
+            return Err(Failure::usage(
+                "error: with --scenarios, simulate takes only the SPEC",
+            ));
+        }
+        let (sim, _) = simulator(positional.first().map(PathBuf::from), values)?;
+        let shown = file.display().to_string();
+        let text = std::fs::read_to_string(&file).map_err(|e| {
+            Failure::invalid(format!(
+                "{shown}: error: cannot read the scenario file: {e}"
+            ))
+        })?;
+        let list = sim
+            .scenarios(&shown, &text)
+            .map_err(|e| Failure::invalid(e.to_string()))?;
+        let report = sim.run(&shown, &list);
+        if report.mismatches.is_empty() {
+            say(format_args!(
+                "iamgen: {shown}: {} scenarios, every one decided as expected",
+                report.passed
+            ));
+            return Ok(());
+        }
+        let mut lines = report.mismatches.clone();
+        lines.push(format!(
+            "iamgen: {shown}: {} of {} scenarios decided otherwise than expected",
+            report.mismatches.len(),
+            list.len()
+        ));
+        return Err(Failure::invalid(lines.join("\n")));
+    }
+    let (spec, action, resource) = match positional.as_slice() {
+        [a, r] => (None, a.clone(), r.clone()),
+        [s, a, r] => (Some(PathBuf::from(s)), a.clone(), r.clone()),
+        _ => {
+            return Err(Failure::usage(
+                "error: simulate takes [SPEC] ACTION RESOURCE (or [SPEC] --scenarios FILE)",
+            ))
+        }
+    };
+    let who = match (service, caller) {
+        (Some(service), None) => {
+            let purpose = purpose_from_key(&role).ok_or_else(|| {
+                Failure::invalid(format!(
+                    "error: unknown role '{role}' in --role; roles: main, execution"
+                ))
+            })?;
+            Who::Role { service, purpose }
+        }
+        (None, Some(caller)) => Who::Service(caller),
+        _ => return Err(Failure::usage(
+            "error: simulate needs who asks: --service NAME (with --role) or --caller PRINCIPAL",
+        )),
+    };
+    let (sim, file) = simulator(spec, values)?;
+    let query = Query::new(who, action, resource, context);
+    let decided = sim.decide(&query).map_err(query_error)?;
+    print(&format!("{}\n", decided.explain(&file)))
+}
+
+fn access(args: AccessArgs) -> Result<(), Failure> {
+    let (spec, target) = match args.args.as_slice() {
+        [t] => (None, t.clone()),
+        [s, t] => (Some(PathBuf::from(s)), t.clone()),
+        _ => return Err(Failure::usage("error: access takes [SPEC] TARGET")),
+    };
+    let (sim, _) = simulator(spec, args.values)?;
+    let report = sim.access(&target).map_err(query_error)?;
+    print(&report.to_string())
 }

@@ -718,7 +718,9 @@ const SEED: &[(&[&str], &[SeedPermission])] = {
         ]),
         (&["knowledge_base"], &[
             ("Read from knowledge base bucket", &["s3:GetObject", "engagement-knowledge-base-dev"]),
-            ("Read/write to vector store bucket", &["s3:GetObject", "s3:PutObject", "engagement-vector-store-dev"]),
+            // The seed's "vector store bucket" is an S3 Vectors vector bucket: no knowledge base stores
+            // vectors in a general-purpose bucket (issue 7).
+            ("Read/write to vector store bucket", &["s3vectors:GetVectors", "s3vectors:PutVectors", "engagement-vector-store-dev"]),
             ("Invoke Titan Embeddings v2 model", &["bedrock:InvokeModel", "Titan Text Embeddings V2"]),
             ("Scoped to specific model ARN", &["foundation-model/amazon.titan-embed-text-v2:0"]),
         ]),

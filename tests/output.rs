@@ -242,3 +242,39 @@ fn split_policies_are_all_written() {
     assert!(file("modules/ingest/main.tf").contains("resource \"aws_iam_policy\" \"this_3\""));
     assert!(file("modules/ingest/outputs.tf").contains("aws_iam_policy.this_3.arn"));
 }
+
+/// Issue 7: a knowledge base on an OpenSearch Serverless collection gets the collection's data
+/// access policy naming its role (an `aws_opensearchserverless_access_policy`), in the single
+/// file and in its module, as HCL a parser reads, with the policy AWS's page shows.
+#[test]
+fn opensearch_data_access_policy_is_written() {
+    let spec = "project: shop\nenvironment: prod\nresources:\n  vector_stores:\n    search: { engine: opensearch_serverless, collection: docs }\nservices:\n  kb: { kind: bedrock_knowledge_base, vector_store: search }\n";
+    let plan = compile("t.yaml", spec, &Settings::default()).unwrap().plan;
+    let text = single_file(&plan);
+    let body: hcl::Body = hcl::from_str(&text).unwrap();
+    let policy = body
+        .blocks()
+        .find(|b| {
+            b.identifier() == "resource"
+                && b.labels().first().map(|l| l.as_str())
+                    == Some("aws_opensearchserverless_access_policy")
+        })
+        .expect("the data access policy");
+    assert_eq!(policy.labels()[1].as_str(), "kb_search_data_access");
+    assert!(
+        text.contains("Resource     = [\"index/shop-docs-prod/*\"]"),
+        "{text}"
+    );
+    assert!(text.contains("Principal = [aws_iam_role.kb.arn]"), "{text}");
+    assert!(text.contains("type        = \"data\""), "{text}");
+    let main = (&Output::modules(&plan))
+        .into_iter()
+        .find(|(path, _)| path.ends_with("modules/kb/main.tf"))
+        .map(|(_, text)| text.to_string())
+        .unwrap();
+    hcl::parse(&main).unwrap();
+    assert!(
+        main.contains("Principal = [aws_iam_role.this.arn]"),
+        "{main}"
+    );
+}

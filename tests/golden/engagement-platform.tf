@@ -50,10 +50,10 @@ variable "knowledge_base_knowledge_base_id" {
   type        = string
 }
 
-variable "api_set_api_gateway_account" {
-  description = "Make the role of service 'api' API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"
+variable "set_api_gateway_account" {
+  description = "Make the role of service 'api' API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set"
   type        = bool
-  default     = true
+  default     = false
 }
 
 data "aws_partition" "current" {}
@@ -105,7 +105,7 @@ data "aws_iam_policy_document" "pre_cleanup" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-pre-cleanup-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-pre-cleanup-dev:*"]
   }
 
   # From services.pre_cleanup (logs.write, implied by the service kind)
@@ -170,6 +170,22 @@ data "aws_iam_policy_document" "pre_cleanup" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -205,6 +221,7 @@ data "aws_iam_policy_document" "pre_cleanup" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -219,9 +236,16 @@ data "aws_iam_policy_document" "pre_cleanup" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -288,7 +312,7 @@ data "aws_iam_policy_document" "data_prep" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-prep-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-prep-dev:*"]
   }
 
   # From services.data_prep (logs.write, implied by the service kind)
@@ -353,6 +377,22 @@ data "aws_iam_policy_document" "data_prep" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -388,6 +428,7 @@ data "aws_iam_policy_document" "data_prep" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -402,9 +443,16 @@ data "aws_iam_policy_document" "data_prep" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -471,7 +519,7 @@ data "aws_iam_policy_document" "data_validation" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev:*"]
   }
 
   # From services.data_validation (logs.write, implied by the service kind)
@@ -536,6 +584,22 @@ data "aws_iam_policy_document" "data_validation" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -571,6 +635,7 @@ data "aws_iam_policy_document" "data_validation" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -585,9 +650,16 @@ data "aws_iam_policy_document" "data_validation" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -654,7 +726,7 @@ data "aws_iam_policy_document" "create_qa_table" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-qa-table-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-qa-table-dev:*"]
   }
 
   # From services.create_qa_table (logs.write, implied by the service kind)
@@ -719,6 +791,22 @@ data "aws_iam_policy_document" "create_qa_table" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -754,6 +842,7 @@ data "aws_iam_policy_document" "create_qa_table" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -768,9 +857,16 @@ data "aws_iam_policy_document" "create_qa_table" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -837,7 +933,7 @@ data "aws_iam_policy_document" "create_results_table" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-results-table-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-create-results-table-dev:*"]
   }
 
   # From services.create_results_table (logs.write, implied by the service kind)
@@ -902,6 +998,22 @@ data "aws_iam_policy_document" "create_results_table" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -937,6 +1049,7 @@ data "aws_iam_policy_document" "create_results_table" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -951,9 +1064,16 @@ data "aws_iam_policy_document" "create_results_table" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1020,7 +1140,7 @@ data "aws_iam_policy_document" "ensemble" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-ensemble-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-ensemble-dev:*"]
   }
 
   # From services.ensemble (logs.write, implied by the service kind)
@@ -1085,6 +1205,22 @@ data "aws_iam_policy_document" "ensemble" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -1120,6 +1256,7 @@ data "aws_iam_policy_document" "ensemble" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1134,9 +1271,16 @@ data "aws_iam_policy_document" "ensemble" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1203,7 +1347,7 @@ data "aws_iam_policy_document" "predict" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-predict-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-predict-dev:*"]
   }
 
   # From services.predict (logs.write, implied by the service kind)
@@ -1268,6 +1412,22 @@ data "aws_iam_policy_document" "predict" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -1303,6 +1463,7 @@ data "aws_iam_policy_document" "predict" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1317,9 +1478,16 @@ data "aws_iam_policy_document" "predict" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1415,7 +1583,7 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-bedrock-action-handler-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-bedrock-action-handler-dev:*"]
   }
 
   # From services.bedrock_action_handler (logs.write, implied by the service kind)
@@ -1480,6 +1648,22 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -1515,6 +1699,7 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1529,9 +1714,16 @@ data "aws_iam_policy_document" "bedrock_action_handler" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
@@ -1614,7 +1806,10 @@ data "aws_iam_policy_document" "pipeline_trust" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev"]
+      values = [
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev",
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev:*",
+      ]
     }
   }
 }
@@ -1671,6 +1866,20 @@ data "aws_iam_policy_document" "pipeline" {
     effect    = "Allow"
     actions   = ["ecs:DescribeTasks", "ecs:StopTask"]
     resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/engagement-ml-dev/*"]
+  }
+
+  # From services.pipeline.grants[1] (ecs.run_task)
+  statement {
+    sid       = "EcsTagNewTasks"
+    effect    = "Allow"
+    actions   = ["ecs:TagResource"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/engagement-ml-dev/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RunTask"]
+    }
   }
 
   # From services.pipeline.grants[1] (ecs.run_task)
@@ -1812,6 +2021,22 @@ data "aws_iam_policy_document" "training" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -1849,7 +2074,6 @@ data "aws_iam_policy_document" "training" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
     ]
   }
 
@@ -1861,37 +2085,10 @@ data "aws_iam_policy_document" "training" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-models-dev/*",
-      "arn:${local.partition}:s3:::engagement-features-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-models-dev",
-      "arn:${local.partition}:s3:::engagement-features-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -1905,7 +2102,7 @@ data "aws_iam_policy_document" "training" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -1919,12 +2116,35 @@ data "aws_iam_policy_document" "training" {
     resources = ["*"]
   }
 
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteObjects"
+    effect  = "Allow"
+    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev/*",
+      "arn:${local.partition}:s3:::engagement-features-dev/*",
+    ]
+  }
+
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteBuckets"
+    effect  = "Allow"
+    actions = ["s3:GetBucketLocation"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev",
+      "arn:${local.partition}:s3:::engagement-features-dev",
+    ]
+  }
+
   # From services.training.grants[1] (glue.write)
   statement {
     sid    = "GlueWriteTables"
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -1935,14 +2155,6 @@ data "aws_iam_policy_document" "training" {
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/engagement_dev/*",
     ]
-  }
-
-  # From services.training.grants[2] (secrets.read)
-  statement {
-    sid       = "SecretsRead"
-    effect    = "Allow"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:engagement-ml-dev-??????"]
   }
 }
 
@@ -1960,7 +2172,7 @@ resource "aws_iam_role_policy_attachment" "training" {
 }
 
 data "aws_iam_policy_document" "training_execution_trust" {
-  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
   statement {
     sid     = "AssumeRole"
     effect  = "Allow"
@@ -1969,18 +2181,6 @@ data "aws_iam_policy_document" "training_execution_trust" {
     principals {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
     }
   }
 }
@@ -2016,7 +2216,7 @@ data "aws_iam_policy_document" "training_execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev:*"]
   }
 
   # From services.training (logs.write, implied by the service kind)
@@ -2025,6 +2225,14 @@ data "aws_iam_policy_document" "training_execution" {
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev:log-stream:*"]
+  }
+
+  # From services.training (secrets.read, implied by the service kind)
+  statement {
+    sid       = "SecretsRead"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:engagement-ml-dev-??????"]
   }
 }
 
@@ -2093,6 +2301,22 @@ data "aws_iam_policy_document" "inference" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -2131,7 +2355,6 @@ data "aws_iam_policy_document" "inference" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
       "arn:${local.partition}:s3:::engagement-models-dev/*",
     ]
   }
@@ -2145,36 +2368,11 @@ data "aws_iam_policy_document" "inference" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
       "arn:${local.partition}:s3:::engagement-models-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-results-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-results-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -2188,7 +2386,7 @@ data "aws_iam_policy_document" "inference" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -2200,6 +2398,22 @@ data "aws_iam_policy_document" "inference" {
       "xray:PutTraceSegments",
     ]
     resources = ["*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev/*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteBuckets"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev"]
   }
 }
 
@@ -2217,7 +2431,7 @@ resource "aws_iam_role_policy_attachment" "inference" {
 }
 
 data "aws_iam_policy_document" "inference_execution_trust" {
-  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
   statement {
     sid     = "AssumeRole"
     effect  = "Allow"
@@ -2226,18 +2440,6 @@ data "aws_iam_policy_document" "inference_execution_trust" {
     principals {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
     }
   }
 }
@@ -2273,7 +2475,7 @@ data "aws_iam_policy_document" "inference_execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev:*"]
   }
 
   # From services.inference (logs.write, implied by the service kind)
@@ -2342,34 +2544,48 @@ data "aws_iam_policy_document" "knowledge_base" {
     effect    = "Allow"
     actions   = ["s3:GetObject"]
     resources = ["arn:${local.partition}:s3:::engagement-knowledge-base-dev/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceAccount"
+      values   = [local.account_id]
+    }
   }
 
   # From services.knowledge_base.grants[0] (s3.read)
-  # From services.knowledge_base.grants[1] (s3.read_write)
   statement {
-    sid     = "S3ReadBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation", "s3:ListBucket"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-knowledge-base-dev",
-      "arn:${local.partition}:s3:::engagement-vector-store-dev",
-    ]
-  }
-
-  # From services.knowledge_base.grants[1] (s3.read_write)
-  statement {
-    sid       = "S3ReadWriteObjects"
+    sid       = "S3ReadBuckets"
     effect    = "Allow"
-    actions   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
-    resources = ["arn:${local.partition}:s3:::engagement-vector-store-dev/*"]
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${local.partition}:s3:::engagement-knowledge-base-dev"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceAccount"
+      values   = [local.account_id]
+    }
   }
 
-  # From services.knowledge_base.grants[2] (bedrock.invoke_model)
+  # From services.knowledge_base.grants[1] (bedrock.invoke_model)
   statement {
     sid       = "BedrockInvokeModel"
     effect    = "Allow"
-    actions   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    actions   = ["bedrock:InvokeModel"]
     resources = ["arn:${local.partition}:bedrock:${local.region}::foundation-model/amazon.titan-embed-text-v2:0"]
+  }
+
+  # From services.knowledge_base.vector_store (vector_store)
+  statement {
+    sid    = "S3VectorsIndex"
+    effect = "Allow"
+    actions = [
+      "s3vectors:DeleteVectors",
+      "s3vectors:GetIndex",
+      "s3vectors:GetVectors",
+      "s3vectors:PutVectors",
+      "s3vectors:QueryVectors",
+    ]
+    resources = ["arn:${local.partition}:s3vectors:${local.region}:${local.account_id}:bucket/engagement-vector-store-dev/index/knowledge-base"]
   }
 }
 
@@ -2491,27 +2707,28 @@ resource "aws_iam_role" "api" {
 
 data "aws_iam_policy_document" "api" {
   # From services.api (logs.write, implied by the service kind)
+  # Region-wide on purpose: API Gateway's CloudWatch role is one setting per account and region (aws_api_gateway_account), used by every REST API there for execution and access logs; these are the actions of AmazonAPIGatewayPushToCloudWatchLogs, scoped to this region and account. https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
   statement {
-    sid       = "LogsCreateGroup"
+    sid       = "LogsGroups"
     effect    = "Allow"
-    actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*"]
+    actions   = ["logs:CreateLogGroup", "logs:DescribeLogStreams", "logs:FilterLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
   statement {
-    sid       = "LogsWriteStreams"
+    sid       = "LogsStreams"
     effect    = "Allow"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*:log-stream:*"]
+    actions   = ["logs:CreateLogStream", "logs:GetLogEvents", "logs:PutLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*:log-stream:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
   statement {
-    sid       = "LogsDescribeStreams"
+    sid       = "LogsDescribeGroups"
     effect    = "Allow"
-    actions   = ["logs:DescribeLogStreams"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_api_id}/*"]
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
   }
 }
 
@@ -2538,8 +2755,8 @@ resource "aws_lambda_permission" "api_invoke_predict" {
 }
 
 resource "aws_api_gateway_account" "api" {
-  # API Gateway's CloudWatch role is one setting per account and region.
-  count               = var.api_set_api_gateway_account ? 1 : 0
+  # API Gateway's CloudWatch role is one setting per account and region, used by every REST API there: off by default, since turning it on replaces the role another stack set.
+  count               = var.set_api_gateway_account ? 1 : 0
   cloudwatch_role_arn = aws_iam_role.api.arn
 
   depends_on = [aws_iam_role_policy_attachment.api]

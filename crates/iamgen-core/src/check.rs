@@ -31,6 +31,22 @@ use crate::spec::{Resource, Spec};
 pub const NARROWING_CONDITIONS: &[(&str, &str)] =
     &[("cloudwatch:PutMetricData", "cloudwatch:namespace")];
 
+/// Resource types whose ARN AWS also writes without a region, beyond the catalog's format: the
+/// foundation model in AWS's `global.` cross-region inference profile example
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html>).
+pub const REGIONLESS: &[(&str, &str)] = &[("bedrock", "foundation-model")];
+
+/// Whether `arn` fits resource type `name` of `service`, as the catalog writes its format or, for
+/// the [`REGIONLESS`] types, without the region.
+pub(crate) fn fits(service: &catalog::ServiceDef, name: &str, arn: &str) -> bool {
+    let Some(t) = service.resource_type(name) else {
+        return false;
+    };
+    catalog::arn_matches(t.arn, arn)
+        || (REGIONLESS.contains(&(service.prefix, name))
+            && catalog::arn_matches(&t.arn.replace("${Region}", ""), arn))
+}
+
 /// The rule a statement breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -148,11 +164,10 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
             }
         } else {
             for (resource, arn) in s.resources.iter().zip(&samples) {
-                let fits = def.resource_types.iter().any(|rt| {
-                    service
-                        .resource_type(rt.name)
-                        .is_some_and(|t| catalog::arn_matches(t.arn, arn))
-                });
+                let fits = def
+                    .resource_types
+                    .iter()
+                    .any(|rt| fits(service, rt.name, arn));
                 if !fits {
                     let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
                     let what = if types.is_empty() {

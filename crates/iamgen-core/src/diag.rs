@@ -107,6 +107,11 @@ impl SourceMap {
             None => escape(loc.path()),
         }
     }
+
+    /// Where the key at `path` is written (a grant item, a service's key), for a YAML spec.
+    pub(crate) fn key_span(&self, path: &str) -> Option<Span> {
+        self.span(&Loc::Key(path.to_string()))
+    }
 }
 
 /// One problem in a spec.

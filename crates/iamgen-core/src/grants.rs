@@ -32,6 +32,8 @@ pub enum GrantKind {
     LogsDelivery,
     EcrPull,
     SecretsRead,
+    /// Written `vector_store:` on a knowledge base, not in `grants:`.
+    VectorStore,
 }
 
 /// What a grant's value names.
@@ -108,7 +110,7 @@ pub(crate) static GRANTS: &[GrantDef] = &[
     GrantDef { kind: GrantKind::CloudwatchPutMetrics, key: "cloudwatch.put_metrics", target: Target::Namespace, callers: COMPUTE,
         summary: "publish custom metrics, only to the named namespaces",
         source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/iam-cw-condition-keys-namespace.html" },
-    GrantDef { kind: GrantKind::LogsWrite, key: "logs.write", target: Target::LogGroup, callers: ALL,
+    GrantDef { kind: GrantKind::LogsWrite, key: "logs.write", target: Target::LogGroup, callers: &[Lambda, Ecs, Kb, Agent, Api],
         summary: "create the log group, its streams, and put log events",
         source: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/permissions-reference-cwl.html" },
     GrantDef { kind: GrantKind::XrayWrite, key: "xray.write", target: Target::Flag, callers: COMPUTE,
@@ -138,13 +140,25 @@ pub(crate) static GRANTS: &[GrantDef] = &[
     GrantDef { kind: GrantKind::LogsDelivery, key: "logs.delivery", target: Target::Flag, callers: &[Sfn],
         summary: "deliver the state machine's execution logs to CloudWatch Logs",
         source: "https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html" },
-    GrantDef { kind: GrantKind::EcrPull, key: "ecr.pull", target: Target::Resource(ResourceKind::EcrRepository), callers: &[Lambda, Ecs],
+    GrantDef { kind: GrantKind::EcrPull, key: "ecr.pull", target: Target::Resource(ResourceKind::EcrRepository), callers: &[Ecs],
         summary: "pull images from the repositories",
         source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html" },
     GrantDef { kind: GrantKind::SecretsRead, key: "secrets.read", target: Target::Resource(ResourceKind::Secret), callers: COMPUTE,
         summary: "read the secrets' values",
         source: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html" },
+    GrantDef { kind: GrantKind::VectorStore, key: "vector_store", target: Target::Resource(ResourceKind::VectorStore), callers: &[Kb],
+        summary: "store and query the knowledge base's vectors in its vector store (written `vector_store:` on the knowledge base)",
+        source: "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html" },
 ];
+
+/// Why a grant is refused to a kind that might seem to need it, and what to do instead.
+const REFUSALS: &[(GrantKind, ServiceKind, &str)] = &[
+    (GrantKind::EcrPull, Lambda, "Lambda pulls a function's container image under the ECR repository's policy (principal lambda.amazonaws.com), never with the execution role: allow it in the repository policy (https://repost.aws/knowledge-center/lambda-ecr-image)"),
+    (GrantKind::LogsWrite, Sfn, "a state machine logs through CloudWatch Logs delivery, not by writing log events with its role: use `logs.delivery` (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html)"),
+];
+
+/// Grants written as a key of the service rather than in `grants:`.
+const FIELDS: &[GrantKind] = &[GrantKind::VectorStore];
 
 impl GrantKind {
     /// The grant's definition. The table is indexed in declaration order: a unit test pins it.
@@ -152,9 +166,17 @@ impl GrantKind {
         &GRANTS[self as usize]
     }
 
-    /// Every grant, in the order of the table (and of the docs).
+    /// Every grant a spec writes in `grants:`, in the order of the table (and of the docs).
     pub fn all() -> impl Iterator<Item = GrantKind> {
-        GRANTS.iter().map(|d| d.kind)
+        GRANTS
+            .iter()
+            .map(|d| d.kind)
+            .filter(|k| !FIELDS.contains(k))
+    }
+
+    /// The grants a service key stands for (`vector_store:` on a knowledge base).
+    pub fn fields() -> impl Iterator<Item = GrantKind> {
+        FIELDS.iter().copied()
     }
 
     /// The spec key, such as `s3.read`.
@@ -168,9 +190,9 @@ impl GrantKind {
         self.def().key
     }
 
-    /// Parses a spec key.
+    /// Parses a spec key (of a grant written in `grants:`).
     pub fn from_key(key: &str) -> Option<Self> {
-        GRANTS.iter().find(|d| d.key == key).map(|d| d.kind)
+        GrantKind::all().find(|k| k.key() == key)
     }
 
     /// What the grant's value names.
@@ -181,6 +203,15 @@ impl GrantKind {
     /// The service kinds that may use the grant.
     pub fn callers(self) -> &'static [ServiceKind] {
         self.def().callers
+    }
+
+    /// Why the grant is refused to services of `kind`, and what to use instead, when that is not
+    /// obvious.
+    pub fn refusal(self, kind: ServiceKind) -> Option<&'static str> {
+        REFUSALS
+            .iter()
+            .find(|(g, k, _)| *g == self && *k == kind)
+            .map(|(_, _, why)| *why)
     }
 
     /// One line for the docs.
@@ -202,7 +233,9 @@ mod tests {
     fn every_grant_key_round_trips_indexes_its_row_and_cites_aws() {
         for (i, def) in GRANTS.iter().enumerate() {
             assert_eq!(def.kind as usize, i, "{} is out of order", def.key);
-            assert_eq!(GrantKind::from_key(def.key), Some(def.kind));
+            if !FIELDS.contains(&def.kind) {
+                assert_eq!(GrantKind::from_key(def.key), Some(def.kind));
+            }
             assert!(
                 def.source.starts_with("https://docs.aws.amazon.com/"),
                 "{}",

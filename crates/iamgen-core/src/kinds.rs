@@ -21,11 +21,14 @@ pub enum ResourceKind {
     BedrockModel,
     /// ECS clusters.
     EcsCluster,
+    /// A Bedrock knowledge base's vector store: an S3 Vectors index, an OpenSearch Serverless
+    /// collection, an Aurora PostgreSQL cluster, or a third-party store behind a secret.
+    VectorStore,
 }
 
 impl ResourceKind {
     /// Every kind, in the order the spec documents them.
-    pub const ALL: [ResourceKind; 8] = [
+    pub const ALL: [ResourceKind; 9] = [
         ResourceKind::Bucket,
         ResourceKind::DynamodbTable,
         ResourceKind::AthenaWorkgroup,
@@ -34,6 +37,7 @@ impl ResourceKind {
         ResourceKind::Secret,
         ResourceKind::BedrockModel,
         ResourceKind::EcsCluster,
+        ResourceKind::VectorStore,
     ];
 
     /// The key under `resources:`.
@@ -51,6 +55,7 @@ impl ResourceKind {
             ResourceKind::Secret => "secrets",
             ResourceKind::BedrockModel => "bedrock_models",
             ResourceKind::EcsCluster => "ecs_clusters",
+            ResourceKind::VectorStore => "vector_stores",
         }
     }
 
@@ -70,12 +75,31 @@ impl ResourceKind {
             ResourceKind::Secret => "secret",
             ResourceKind::BedrockModel => "Bedrock model",
             ResourceKind::EcsCluster => "ECS cluster",
+            ResourceKind::VectorStore => "vector store",
         }
     }
 
-    /// Whether the value is a name made by the naming convention (false: an AWS-owned id).
+    /// Whether the value is a name made by the naming convention (false: an AWS-owned id, or a
+    /// vector store, whose parts are named in its mapping).
     pub fn uses_naming(self) -> bool {
-        !matches!(self, ResourceKind::BedrockModel)
+        !matches!(self, ResourceKind::BedrockModel | ResourceKind::VectorStore)
+    }
+
+    /// The keys a resource of this kind may have in its mapping form, beside `name`.
+    pub fn detail_keys(self) -> &'static [&'static str] {
+        match self {
+            ResourceKind::AthenaWorkgroup => &["name", "results"],
+            ResourceKind::BedrockModel => &["name", "application_profile", "regions"],
+            ResourceKind::VectorStore => &[
+                "engine",
+                "bucket",
+                "index",
+                "collection",
+                "cluster",
+                "secret",
+            ],
+            _ => &["name"],
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![warn(missing_docs)]
 
+mod access;
 pub mod aws;
 pub mod check;
 mod collisions;
@@ -8,27 +9,40 @@ mod diag;
 pub mod eval;
 mod expand;
 mod grants;
+mod intent;
 mod kinds;
 mod naming;
 mod plan;
 mod policy;
+mod resolved;
+mod simulate;
 mod spec;
 mod uses;
+mod verify;
 mod words;
 
+pub use access::{AccessReport, RoleAccess};
 pub use aws::{Condition, Segment, Template, Trust, Values, ValuesError};
 pub use diag::{Diagnostic, Severity, Span, SpecError};
 pub use grants::{GrantKind, Target};
+pub use intent::{Caller, Expect, Expected, Intent, Place, Subject};
 pub use kinds::{AccountSettingKind, Finding, ResourceKind, RolePurpose, ServiceKind};
 pub use plan::{
-    AccountSetting, Input, LambdaPermission, Plan, PolicyPlan, RolePlan, ServicePlan, Switch,
+    AccountSetting, DataAccessPolicy, Input, LambdaPermission, Plan, PolicyPlan, RolePlan,
+    ServicePlan, Switch,
 };
 pub use policy::{Document, Origin, Statement};
+pub use resolved::{FunctionPolicy, Resolved, ResolvedRole, ResolvedService, StatementSource};
+pub use simulate::{
+    purpose_from_key, purpose_key, Decided, Query, QueryError, Scenario, ScenarioReport, Simulator,
+    Who,
+};
 pub use spec::{
-    json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, Spec, SpecInput,
-    EXAMPLE_FILE, EXAMPLE_SPEC,
+    json_schema, Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, Spec,
+    SpecInput, VectorEngine, EXAMPLE_FILE, EXAMPLE_SPEC,
 };
 pub use uses::{Accepted, GrantPlan, Reach};
+pub use verify::{Failure, Verification};
 pub use words::Phrase;
 
 use diag::SourceMap;
@@ -127,7 +141,8 @@ fn finish(
         check::allows_accepting_nothing(&spec).into_iter().unzip();
     spec.forget_allowed(Finding::Wildcard, &paths);
     diagnostics.extend(unneeded);
-    let plan = Plan::build(&spec).map_err(fail)?;
+    let mut plan = Plan::build(&spec).map_err(fail)?;
+    plan.locate(source);
     let collisions = collisions::find(&plan, source);
     if !collisions.is_empty() {
         return Err(fail(collisions));

@@ -5,7 +5,6 @@
 
 use std::fmt;
 
-use crate::aws::Template;
 use crate::diag::{did_you_mean, quote};
 use crate::kinds::{RolePurpose, ServiceKind};
 
@@ -178,6 +177,9 @@ pub struct Input {
     pub global: String,
     /// The variable's description.
     pub description: String,
+    /// A value of the form AWS gives such ids, used where an evaluation needs one and none is
+    /// given (`iamgen simulate` without `--input`).
+    pub example: String,
 }
 
 /// The names of one platform: its convention applied to its project and environment.
@@ -192,6 +194,19 @@ impl Names<'_> {
     /// The physical name the convention gives `logical` (a service or resource name).
     pub(crate) fn physical(&self, logical: &str) -> String {
         self.naming.apply(self.project, logical, self.environment)
+    }
+
+    /// The same convention in another environment (`prod` for every other one, `dev` for
+    /// `prod`): the names a grant must never reach.
+    pub(crate) fn other_environment(&self) -> Names<'_> {
+        Names {
+            environment: if self.environment == "prod" {
+                "dev"
+            } else {
+                "prod"
+            },
+            ..*self
+        }
     }
 
     /// The service's own physical name: function, state machine, task family, API, agent...
@@ -335,15 +350,8 @@ pub(crate) fn file_label(service: &str, local: &str) -> String {
     }
 }
 
-/// API Gateway's execution log groups, `API-Gateway-Execution-Logs_{api id}/{stage}`, for the API
-/// whose id is module input `api_id`.
-pub(crate) fn api_execution_log_groups(api_id: &str) -> Template {
-    Template::around("API-Gateway-Execution-Logs_", api_id, "/*")
-}
-
-/// The input holding the IAM path of every role and policy (a variable of every module, `/` by
-/// default); role ARNs are built with it.
-pub(crate) const PATH: &str = "path";
+/// The input holding the IAM path of every role and policy (see [`crate::aws::PATH_INPUT`]).
+pub(crate) const PATH: &str = crate::aws::PATH_INPUT;
 
 /// The module input holding a service's own API id.
 pub(crate) const API_ID: &str = "api_id";
@@ -361,6 +369,16 @@ pub(crate) fn global_input(service: &str, local: &str) -> String {
 /// The input variable holding a knowledge base's id.
 pub(crate) fn knowledge_base_input(service: &str) -> String {
     format!("{service}_knowledge_base_id")
+}
+
+/// The input variable holding the id of Bedrock model `model`'s application inference profile.
+pub(crate) fn inference_profile_input(model: &str) -> String {
+    format!("{model}_inference_profile_id")
+}
+
+/// The input variable holding the id of vector store `store`'s OpenSearch Serverless collection.
+pub(crate) fn collection_input(store: &str) -> String {
+    format!("{store}_collection_id")
 }
 
 /// The input variable holding an agent's id.

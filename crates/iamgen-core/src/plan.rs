@@ -10,13 +10,14 @@ use indexmap::IndexMap;
 use crate::aws::limits::{MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX, TRUST_POLICY_MAX};
 use crate::aws::names::NameRule;
 use crate::aws::{Trust, Values, ValuesError};
-use crate::diag::{Diagnostic, Loc};
+use crate::diag::{Diagnostic, Loc, SourceMap, Span};
 use crate::expand::{self, Effects};
+use crate::intent::Intent;
 use crate::kinds::{AccountSettingKind, RolePurpose, ServiceKind};
 use crate::naming;
 pub use crate::naming::Input;
-pub use crate::policy::LambdaPermission;
 use crate::policy::{self, Document};
+pub use crate::policy::{DataAccessPolicy, LambdaPermission};
 use crate::spec::{Service, Spec};
 use crate::uses::{self, GrantPlan};
 
@@ -33,7 +34,8 @@ use crate::uses::{self, GrantPlan};
 /// assert_eq!(execution.name, "engagement-training-execution-dev");
 /// let api = plan.services.iter().find(|s| s.name == "api").unwrap();
 /// assert_eq!(api.inputs[0].global, "api_api_id");
-/// assert_eq!(api.account_settings[0].switch.global, "api_set_api_gateway_account");
+/// assert_eq!(api.account_settings[0].switch.global, "set_api_gateway_account");
+/// assert!(!api.account_settings[0].switch.default, "one setting per region: never taken over by default");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -60,10 +62,19 @@ pub struct ServicePlan {
     pub physical_name: String,
     /// The spec's description of the service, if any.
     pub description: Option<String>,
+    /// Its key path in the spec, `services.NAME`.
+    pub path: String,
+    /// Where the service is written in the spec (for a spec read from YAML).
+    pub span: Option<Span>,
     /// Its roles: the main role first, then an `ecs_task`'s execution role.
     pub roles: Vec<RolePlan>,
     /// Resource-based permissions this service needs on Lambda functions.
     pub lambda_permissions: Vec<LambdaPermission>,
+    /// OpenSearch Serverless data access policies naming its roles.
+    pub data_access_policies: Vec<DataAccessPolicy>,
+    /// What each grant, each implied grant and each trust policy of the service exists for: its
+    /// own statements and the requests it must allow, and must not.
+    pub intents: Vec<Intent>,
     /// Input variables (ids known after apply), sorted by their name inside the module.
     pub inputs: Vec<Input>,
     /// Account settings the module may set to one of its roles.
@@ -155,11 +166,21 @@ impl Plan {
         tags.insert("Environment".to_string(), spec.environment.clone());
         tags.insert("ManagedBy".to_string(), "iamgen".to_string());
         tags.extend(spec.tags.clone());
-        let mut services = Vec::new();
+        let mut services: Vec<ServicePlan> = Vec::new();
         let mut errors = Vec::new();
         for service in spec.services.values() {
             match ServicePlan::build(spec, service) {
-                Ok(s) => services.push(s),
+                Ok(mut s) => {
+                    // An account setting is one per account and region: the first service that
+                    // can own it does.
+                    s.account_settings.retain(|a| {
+                        !services
+                            .iter()
+                            .flat_map(|o| &o.account_settings)
+                            .any(|o| o.kind == a.kind)
+                    });
+                    services.push(s)
+                }
                 Err(mut e) => errors.append(&mut e),
             }
         }
@@ -213,6 +234,34 @@ impl Plan {
             Ok(())
         } else {
             Err(ValuesError::MissingInputs(missing))
+        }
+    }
+
+    /// Gives every service, statement and permission the line and column of the spec path it
+    /// comes from.
+    pub(crate) fn locate(&mut self, source: &SourceMap) {
+        for service in &mut self.services {
+            service.span = source.key_span(&service.path);
+            let statements = service
+                .roles
+                .iter_mut()
+                .flat_map(|r| &mut r.policies)
+                .flat_map(|p| &mut p.document.statements);
+            for s in statements {
+                s.origin.span = source.key_span(&s.origin.path);
+            }
+            for p in &mut service.lambda_permissions {
+                p.origin.span = source.key_span(&p.origin.path);
+            }
+            for p in &mut service.data_access_policies {
+                p.origin.span = source.key_span(&p.origin.path);
+            }
+            for i in &mut service.intents {
+                i.origin.span = source.key_span(&i.origin.path);
+                for s in &mut i.statements {
+                    s.origin.span = i.origin.span;
+                }
+            }
         }
     }
 
@@ -278,6 +327,8 @@ impl ServicePlan {
         let mut errors = Vec::new();
         let mut inputs = IndexMap::new();
         let mut lambda_permissions = Vec::new();
+        let mut data_access_policies = Vec::new();
+        let mut intents = Vec::new();
         let describe = |purpose| {
             let d = service.description.as_deref();
             names.role_description(&service.name, service.kind, purpose, d, &service.path)
@@ -288,8 +339,12 @@ impl ServicePlan {
             let Effects {
                 statements,
                 lambda_permissions: perms,
+                data_access_policies: access,
                 inputs: more,
+                intents: done,
+                requests: _,
             } = effects;
+            intents.extend(done);
             inputs.extend(more);
             // The same function granted twice (two grants) is one permission.
             for p in perms {
@@ -300,12 +355,25 @@ impl ServicePlan {
                     lambda_permissions.push(p);
                 }
             }
+            for policy in &access {
+                if let Err(e) = NameRule::Collection.check(&policy.name, false) {
+                    errors.push(
+                        error(format!(
+                            "the data access policy of '{}' would be named as its service: {e}",
+                            policy.collection
+                        ))
+                        .with_hint("shorten the service name or the naming convention"),
+                    );
+                }
+            }
+            data_access_policies.extend(access);
             let label = match purpose {
                 RolePurpose::Main => "this",
                 RolePurpose::Execution => "execution",
             };
             let name = names.role(&service.name, purpose);
-            let trust = Trust::for_kind(service.kind, &physical);
+            let trust = Trust::for_role(service.kind, purpose, &physical);
+            intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {
                 errors.push(error(format!("the trust policy of role '{name}' is {trust_size} characters; IAM allows {TRUST_POLICY_MAX}")));
@@ -384,8 +452,12 @@ impl ServicePlan {
                 name: service.name.clone(),
                 kind: service.kind,
                 physical_name: physical,
+                path: service.path.clone(),
+                span: None,
                 roles,
                 lambda_permissions,
+                data_access_policies,
+                intents,
                 inputs: inputs.into_values().collect(),
                 account_settings,
             })
@@ -395,13 +467,14 @@ impl ServicePlan {
     }
 }
 
-/// The account setting `kind` of service `service`, switched on by default.
+/// The account setting `kind`, owned by service `service`'s module, switched off by default: it is
+/// one setting per account and region, and turning it on takes it over from whatever set it before.
 fn account_setting(kind: AccountSettingKind, service: &str) -> AccountSetting {
     let (local, description, global_description) = match kind {
         AccountSettingKind::ApiGatewayCloudWatchRole => (
             naming::SET_API_GATEWAY_ACCOUNT,
-            "Make this role API Gateway's CloudWatch role for the region (aws_api_gateway_account is one setting per region: leave false if another stack manages it)".to_string(),
-            format!("Make the role of service '{service}' API Gateway's CloudWatch role for the region (one setting per region: leave false if another stack manages it)"),
+            "Make this role API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set".to_string(),
+            format!("Make the role of service '{service}' API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set"),
         ),
     };
     AccountSetting {
@@ -409,10 +482,11 @@ fn account_setting(kind: AccountSettingKind, service: &str) -> AccountSetting {
         role: RolePurpose::Main,
         switch: Switch {
             name: local.to_string(),
-            global: naming::global_input(service, local),
+            // One per platform, so the platform-wide name is the setting's own.
+            global: local.to_string(),
             description,
             global_description,
-            default: true,
+            default: false,
         },
     }
 }

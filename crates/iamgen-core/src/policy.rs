@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use crate::aws::limits::MANAGED_POLICY_MAX;
 use crate::aws::{conditions_json, Condition, Template, Values};
+use crate::diag::Span;
 use crate::grants::GrantKind;
 
 /// One `Allow` statement.
@@ -25,6 +26,9 @@ pub struct Statement {
     pub conditions: Vec<Condition>,
     /// Reasons a user gave for accepting a finding on the grant; written beside the statement.
     pub notes: Vec<String>,
+    /// Why iamgen writes the statement this way, when it is not what a reader expects (a
+    /// region-wide role): written beside the statement, with its AWS source.
+    pub why: Option<&'static str>,
     /// The spec paths of the grants merged into this statement, for reviewers.
     pub sources: Vec<String>,
     /// The grant this statement comes from (the first, when several were merged).
@@ -41,6 +45,8 @@ pub struct Origin {
     pub path: String,
     /// True when the service kind implies the grant (a Lambda writing its own log group).
     pub implied: bool,
+    /// Where `path` is written in the spec (for a spec read from YAML): its line and column.
+    pub span: Option<Span>,
 }
 
 impl Origin {
@@ -90,11 +96,13 @@ impl Statement {
             resources,
             conditions,
             notes: vec![],
+            why: None,
             sources: vec![],
             origin: Origin {
                 grant: GrantKind::S3Read,
                 path: String::new(),
                 implied: false,
+                span: None,
             },
         }
     }
@@ -119,6 +127,29 @@ pub struct LambdaPermission {
     pub source_account: bool,
     /// Where the grant is written.
     pub origin: Origin,
+}
+
+/// An OpenSearch Serverless data access policy (`aws_opensearchserverless_access_policy`, type
+/// `data`) naming one of the service's roles: a collection serves only the principals its data
+/// access policies name, whatever IAM allows
+/// (<https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-data-access.html>).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DataAccessPolicy {
+    /// A label unique within the service.
+    pub label: String,
+    /// The policy's name (3 to 32 lowercase letters, digits and `-`).
+    pub name: String,
+    /// The collection's name.
+    pub collection: String,
+    /// The permissions on the collection's indexes.
+    pub permissions: Vec<&'static str>,
+    /// The role the policy names.
+    pub role: crate::kinds::RolePurpose,
+    /// Where the grant is written.
+    pub origin: Origin,
+    /// The AWS page with this policy.
+    pub source: &'static str,
 }
 
 /// A managed policy's statements.

@@ -39,7 +39,10 @@ static WORDS: &[Words] = &[
     Words { grant: G::S3ReadWrite, verb: "reads/writes",
         phrases: &[("s3", "Read/write objects in {}: get, put and delete objects, and list it")] },
     Words { grant: G::AthenaQuery, verb: "queries",
-        phrases: &[("athena", "Start query execution in {}, get query execution status and query results, stop query execution, access the workgroup")] },
+        phrases: &[
+            ("athena", "Start query execution in {}, get query execution status and query results, stop query execution, access the workgroup"),
+            ("s3", "Write and read the query results of {} in its results bucket, as Athena does with the caller's credentials"),
+        ] },
     Words { grant: G::GlueRead, verb: "reads the catalog of",
         phrases: &[("glue", "Get database, table and partition metadata of {}")] },
     Words { grant: G::GlueWrite, verb: "writes the catalog of",
@@ -57,7 +60,7 @@ static WORDS: &[Words] = &[
     Words { grant: G::XrayWrite, verb: "sends traces to",
         phrases: &[("xray", "Put trace segments and telemetry records; get sampling rules and targets")] },
     Words { grant: G::BedrockInvokeModel, verb: "invokes",
-        phrases: &[("bedrock", "Invoke {} (streaming included), scoped to its model ARN")] },
+        phrases: &[("bedrock", "Invoke {}, scoped to its model ARN (and its inference profile's, where it has one)")] },
     Words { grant: G::BedrockRetrieve, verb: "retrieves from",
         phrases: &[("bedrock", "Retrieve from {}, scoped to its ARN")] },
     Words { grant: G::BedrockInvokeAgent, verb: "invokes",
@@ -66,7 +69,7 @@ static WORDS: &[Words] = &[
         phrases: &[("lambda", "Invoke {}, scoped to its function ARN")] },
     Words { grant: G::EcsRunTask, verb: "runs",
         phrases: &[
-            ("ecs", "Run {} (any revision), only on its cluster; stop tasks and describe task status on that cluster"),
+            ("ecs", "Run {} (any revision), only on its cluster, tagging the tasks it starts; stop tasks and describe task status on that cluster"),
             ("iam", "Pass the task role and the execution role of {}, only to ECS"),
         ] },
     Words { grant: G::IamPassRole, verb: "passes the roles of",
@@ -79,6 +82,14 @@ static WORDS: &[Words] = &[
         phrases: &[("ecr", "Get an authorization token; pull container images from {}")] },
     Words { grant: G::SecretsRead, verb: "reads",
         phrases: &[("secretsmanager", "Get the secret value of {}")] },
+    Words { grant: G::VectorStore, verb: "stores its vectors in",
+        phrases: &[
+            ("s3vectors", "Put, get, delete and query vectors in {}, and get its index"),
+            ("aoss", "Call the data APIs of the OpenSearch Serverless collection of {}"),
+            ("rds", "Describe the Aurora cluster of {}"),
+            ("rds-data", "Run SQL statements on the Aurora cluster of {} through the Data API"),
+            ("secretsmanager", "Read the credentials secret of {}"),
+        ] },
 ];
 
 fn words(grant: GrantKind) -> &'static Words {
@@ -164,7 +175,7 @@ mod tests {
 
     #[test]
     fn every_grant_has_words_and_each_phrase_names_an_aws_service() {
-        for grant in GrantKind::all() {
+        for grant in GrantKind::all().chain(GrantKind::fields()) {
             assert_eq!(
                 WORDS.iter().filter(|w| w.grant == grant).count(),
                 1,

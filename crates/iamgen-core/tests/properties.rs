@@ -1,9 +1,11 @@
-//! Property: for random valid specs built from the grants table, every emitted statement passes
-//! the checker (and the spec compiles, so nothing is refused as an iamgen bug).
+//! Properties of random valid specs built from the grants table: every emitted statement passes
+//! the checker (and the spec compiles, so nothing is refused as an iamgen bug), and every request
+//! each grant, service kind and trust policy declares is decided as declared by the evaluator
+//! (issue 7).
 
 use iamgen_core::aws::limits::MANAGED_POLICY_MAX;
 use iamgen_core::check::check_statement;
-use iamgen_core::{compile, GrantKind, ResourceKind, ServiceKind, Settings, Target};
+use iamgen_core::{compile, GrantKind, ResourceKind, ServiceKind, Settings, Target, Values};
 use proptest::prelude::*;
 
 /// One service: its kind, and for each grant it uses, which targets (by index) it names.
@@ -36,9 +38,23 @@ fn render(services: &[ServiceSpec], pattern: bool) -> String {
     let mut y = String::from("project: prop\nenvironment: test\nresources:\n");
     for kind in ResourceKind::ALL {
         let names: Vec<String> = (0..3)
-            .map(|i| match kind {
-                ResourceKind::BedrockModel => format!("r{i}: \"anthropic.claude-v{i}:0\""),
-                ResourceKind::DynamodbTable if pattern && i == 2 => "r2: \"*\"".into(),
+            .map(|i| match (kind, i) {
+                (ResourceKind::BedrockModel, 0) => "r0: \"anthropic.claude-v0:0\"".into(),
+                (ResourceKind::BedrockModel, 1) => "r1: \"us.anthropic.claude-v1:0\"".into(),
+                (ResourceKind::BedrockModel, _) => {
+                    "r2: { application_profile: \"global.anthropic.claude-v2:0\" }".into()
+                }
+                (ResourceKind::DynamodbTable, 2) if pattern => "r2: \"*\"".into(),
+                (ResourceKind::AthenaWorkgroup, 0) => "r0: { results: r1 }".into(),
+                (ResourceKind::VectorStore, 0) => {
+                    "r0: { engine: s3_vectors, bucket: vectors-0, index: index-0 }".into()
+                }
+                (ResourceKind::VectorStore, 1) => {
+                    "r1: { engine: opensearch_serverless, collection: col-1 }".into()
+                }
+                (ResourceKind::VectorStore, _) => {
+                    "r2: { engine: aurora_postgresql, cluster: db-2, secret: r0 }".into()
+                }
                 _ => format!("r{i}: name-{i}"),
             })
             .collect();
@@ -49,6 +65,9 @@ fn render(services: &[ServiceSpec], pattern: bool) -> String {
         y.push_str(&format!("  s{i}:\n    kind: {}\n", s.kind.key()));
         if s.kind == ServiceKind::EcsTask {
             y.push_str("    image: r0\n    cluster: r1\n    secrets: [r2]\n");
+        }
+        if s.kind == ServiceKind::BedrockKnowledgeBase {
+            y.push_str(&format!("    vector_store: r{}\n", i % 3));
         }
         y.push_str("    grants:\n");
         for (g, targets) in &s.grants {
@@ -124,5 +143,10 @@ proptest! {
             }
         }
         prop_assert!(statements > 0 || services.iter().all(|s| s.kind != ServiceKind::Lambda));
+        // Every declared request decided as declared (issue 7).
+        let v = compiled.plan.verify(&Values::new("aws", "eu-west-1", "111122223333").unwrap()).unwrap();
+        let failures: Vec<String> = v.failures.iter().map(|f| f.to_string()).collect();
+        prop_assert!(failures.is_empty(), "{}\n---\n{}", failures.join("\n"), yaml);
+        prop_assert!(v.allowed > 0 && v.denied > 0);
     }
 }

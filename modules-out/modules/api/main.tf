@@ -44,27 +44,28 @@ resource "aws_iam_role" "this" {
 
 data "aws_iam_policy_document" "this" {
   # From services.api (logs.write, implied by the service kind)
+  # Region-wide on purpose: API Gateway's CloudWatch role is one setting per account and region (aws_api_gateway_account), used by every REST API there for execution and access logs; these are the actions of AmazonAPIGatewayPushToCloudWatchLogs, scoped to this region and account. https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html
   statement {
-    sid       = "LogsCreateGroup"
+    sid       = "LogsGroups"
     effect    = "Allow"
-    actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_id}/*"]
+    actions   = ["logs:CreateLogGroup", "logs:DescribeLogStreams", "logs:FilterLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
   statement {
-    sid       = "LogsWriteStreams"
+    sid       = "LogsStreams"
     effect    = "Allow"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_id}/*:log-stream:*"]
+    actions   = ["logs:CreateLogStream", "logs:GetLogEvents", "logs:PutLogEvents"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*:log-stream:*"]
   }
 
   # From services.api (logs.write, implied by the service kind)
   statement {
-    sid       = "LogsDescribeStreams"
+    sid       = "LogsDescribeGroups"
     effect    = "Allow"
-    actions   = ["logs:DescribeLogStreams"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:API-Gateway-Execution-Logs_${var.api_id}/*"]
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
   }
 }
 
@@ -91,7 +92,7 @@ resource "aws_lambda_permission" "invoke_predict" {
 }
 
 resource "aws_api_gateway_account" "this" {
-  # API Gateway's CloudWatch role is one setting per account and region.
+  # API Gateway's CloudWatch role is one setting per account and region, used by every REST API there: off by default, since turning it on replaces the role another stack set.
   count               = var.set_api_gateway_account ? 1 : 0
   cloudwatch_role_arn = aws_iam_role.this.arn
 

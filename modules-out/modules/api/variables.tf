@@ -27,7 +27,7 @@ variable "api_id" {
 }
 
 variable "set_api_gateway_account" {
-  description = "Make this role API Gateway's CloudWatch role for the region (aws_api_gateway_account is one setting per region: leave false if another stack manages it)"
+  description = "Make this role API Gateway's CloudWatch role for the account and region (aws_api_gateway_account). It is one setting per region, used by every REST API there: turning it on replaces the role another stack set"
   type        = bool
-  default     = true
+  default     = false
 }

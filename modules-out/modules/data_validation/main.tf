@@ -48,7 +48,7 @@ data "aws_iam_policy_document" "this" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/lambda/engagement-data-validation-dev:*"]
   }
 
   # From services.data_validation (logs.write, implied by the service kind)
@@ -113,6 +113,22 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.data_lambda[2] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.data_lambda[3] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -148,6 +164,7 @@ data "aws_iam_policy_document" "this" {
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -162,9 +179,16 @@ data "aws_iam_policy_document" "this" {
 
   # From profiles.data_lambda[5] (glue.delete)
   statement {
-    sid     = "GlueDeleteTables"
-    effect  = "Allow"
-    actions = ["glue:BatchDeletePartition", "glue:DeletePartition", "glue:DeleteTable"]
+    sid    = "GlueDeleteTables"
+    effect = "Allow"
+    actions = [
+      "glue:BatchDeletePartition",
+      "glue:BatchDeleteTable",
+      "glue:BatchDeleteTableVersion",
+      "glue:DeletePartition",
+      "glue:DeleteTable",
+      "glue:DeleteTableVersion",
+    ]
     resources = [
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",

@@ -69,6 +69,22 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -107,7 +123,6 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
       "arn:${local.partition}:s3:::engagement-models-dev/*",
     ]
   }
@@ -121,36 +136,11 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
       "arn:${local.partition}:s3:::engagement-models-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-results-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.inference.grants[1] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-results-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -164,7 +154,7 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -176,6 +166,22 @@ data "aws_iam_policy_document" "this" {
       "xray:PutTraceSegments",
     ]
     resources = ["*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev/*"]
+  }
+
+  # From services.inference.grants[1] (s3.write)
+  statement {
+    sid       = "S3WriteBuckets"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation"]
+    resources = ["arn:${local.partition}:s3:::engagement-results-dev"]
   }
 }
 
@@ -193,7 +199,7 @@ resource "aws_iam_role_policy_attachment" "this" {
 }
 
 data "aws_iam_policy_document" "execution_trust" {
-  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
   statement {
     sid     = "AssumeRole"
     effect  = "Allow"
@@ -202,18 +208,6 @@ data "aws_iam_policy_document" "execution_trust" {
     principals {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
     }
   }
 }
@@ -249,7 +243,7 @@ data "aws_iam_policy_document" "execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-inference-dev:*"]
   }
 
   # From services.inference (logs.write, implied by the service kind)

@@ -61,34 +61,48 @@ data "aws_iam_policy_document" "this" {
     effect    = "Allow"
     actions   = ["s3:GetObject"]
     resources = ["arn:${local.partition}:s3:::engagement-knowledge-base-dev/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceAccount"
+      values   = [local.account_id]
+    }
   }
 
   # From services.knowledge_base.grants[0] (s3.read)
-  # From services.knowledge_base.grants[1] (s3.read_write)
   statement {
-    sid     = "S3ReadBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation", "s3:ListBucket"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-knowledge-base-dev",
-      "arn:${local.partition}:s3:::engagement-vector-store-dev",
-    ]
-  }
-
-  # From services.knowledge_base.grants[1] (s3.read_write)
-  statement {
-    sid       = "S3ReadWriteObjects"
+    sid       = "S3ReadBuckets"
     effect    = "Allow"
-    actions   = ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"]
-    resources = ["arn:${local.partition}:s3:::engagement-vector-store-dev/*"]
+    actions   = ["s3:ListBucket"]
+    resources = ["arn:${local.partition}:s3:::engagement-knowledge-base-dev"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceAccount"
+      values   = [local.account_id]
+    }
   }
 
-  # From services.knowledge_base.grants[2] (bedrock.invoke_model)
+  # From services.knowledge_base.grants[1] (bedrock.invoke_model)
   statement {
     sid       = "BedrockInvokeModel"
     effect    = "Allow"
-    actions   = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"]
+    actions   = ["bedrock:InvokeModel"]
     resources = ["arn:${local.partition}:bedrock:${local.region}::foundation-model/amazon.titan-embed-text-v2:0"]
+  }
+
+  # From services.knowledge_base.vector_store (vector_store)
+  statement {
+    sid    = "S3VectorsIndex"
+    effect = "Allow"
+    actions = [
+      "s3vectors:DeleteVectors",
+      "s3vectors:GetIndex",
+      "s3vectors:GetVectors",
+      "s3vectors:PutVectors",
+      "s3vectors:QueryVectors",
+    ]
+    resources = ["arn:${local.partition}:s3vectors:${local.region}:${local.account_id}:bucket/engagement-vector-store-dev/index/knowledge-base"]
   }
 }
 

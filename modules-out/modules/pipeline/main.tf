@@ -40,7 +40,10 @@ data "aws_iam_policy_document" "this_trust" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev"]
+      values = [
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev",
+        "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:engagement-pipeline-dev:*",
+      ]
     }
   }
 }
@@ -97,6 +100,20 @@ data "aws_iam_policy_document" "this" {
     effect    = "Allow"
     actions   = ["ecs:DescribeTasks", "ecs:StopTask"]
     resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/engagement-ml-dev/*"]
+  }
+
+  # From services.pipeline.grants[1] (ecs.run_task)
+  statement {
+    sid       = "EcsTagNewTasks"
+    effect    = "Allow"
+    actions   = ["ecs:TagResource"]
+    resources = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/engagement-ml-dev/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "ecs:CreateAction"
+      values   = ["RunTask"]
+    }
   }
 
   # From services.pipeline.grants[1] (ecs.run_task)

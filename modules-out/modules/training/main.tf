@@ -69,6 +69,22 @@ data "aws_iam_policy_document" "this" {
     resources = ["arn:${local.partition}:athena:${local.region}:${local.account_id}:workgroup/engagement-analytics-dev"]
   }
 
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsObjects"
+    effect    = "Allow"
+    actions   = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:ListMultipartUploadParts", "s3:PutObject"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev/*"]
+  }
+
+  # From profiles.athena_task[0] (athena.query)
+  statement {
+    sid       = "AthenaResultsBucket"
+    effect    = "Allow"
+    actions   = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+    resources = ["arn:${local.partition}:s3:::engagement-athena-results-dev"]
+  }
+
   # From profiles.athena_task[1] (glue.read)
   statement {
     sid     = "GlueReadDatabase"
@@ -106,7 +122,6 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev/*",
       "arn:${local.partition}:s3:::engagement-processed-data-dev/*",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
     ]
   }
 
@@ -118,37 +133,10 @@ data "aws_iam_policy_document" "this" {
     resources = [
       "arn:${local.partition}:s3:::engagement-raw-data-dev",
       "arn:${local.partition}:s3:::engagement-processed-data-dev",
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
     ]
   }
 
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteObjects"
-    effect  = "Allow"
-    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev/*",
-      "arn:${local.partition}:s3:::engagement-models-dev/*",
-      "arn:${local.partition}:s3:::engagement-features-dev/*",
-    ]
-  }
-
-  # From profiles.athena_task[3] (s3.write)
-  # From services.training.grants[0] (s3.write)
-  statement {
-    sid     = "S3WriteBuckets"
-    effect  = "Allow"
-    actions = ["s3:GetBucketLocation"]
-    resources = [
-      "arn:${local.partition}:s3:::engagement-athena-results-dev",
-      "arn:${local.partition}:s3:::engagement-models-dev",
-      "arn:${local.partition}:s3:::engagement-features-dev",
-    ]
-  }
-
-  # From profiles.athena_task[4] (cloudwatch.put_metrics)
+  # From profiles.athena_task[3] (cloudwatch.put_metrics)
   statement {
     sid       = "CloudwatchPutMetrics"
     effect    = "Allow"
@@ -162,7 +150,7 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
-  # From profiles.athena_task[5] (xray.write)
+  # From profiles.athena_task[4] (xray.write)
   # Reviewed: accepted wildcard: X-Ray's PutTraceSegments and sampling APIs accept no resource
   statement {
     sid    = "XrayWrite"
@@ -176,12 +164,35 @@ data "aws_iam_policy_document" "this" {
     resources = ["*"]
   }
 
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteObjects"
+    effect  = "Allow"
+    actions = ["s3:AbortMultipartUpload", "s3:PutObject"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev/*",
+      "arn:${local.partition}:s3:::engagement-features-dev/*",
+    ]
+  }
+
+  # From services.training.grants[0] (s3.write)
+  statement {
+    sid     = "S3WriteBuckets"
+    effect  = "Allow"
+    actions = ["s3:GetBucketLocation"]
+    resources = [
+      "arn:${local.partition}:s3:::engagement-models-dev",
+      "arn:${local.partition}:s3:::engagement-features-dev",
+    ]
+  }
+
   # From services.training.grants[1] (glue.write)
   statement {
     sid    = "GlueWriteTables"
     effect = "Allow"
     actions = [
       "glue:BatchCreatePartition",
+      "glue:BatchUpdatePartition",
       "glue:CreatePartition",
       "glue:CreateTable",
       "glue:UpdatePartition",
@@ -192,14 +203,6 @@ data "aws_iam_policy_document" "this" {
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/engagement_dev",
       "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/engagement_dev/*",
     ]
-  }
-
-  # From services.training.grants[2] (secrets.read)
-  statement {
-    sid       = "SecretsRead"
-    effect    = "Allow"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:engagement-ml-dev-??????"]
   }
 }
 
@@ -217,7 +220,7 @@ resource "aws_iam_role_policy_attachment" "this" {
 }
 
 data "aws_iam_policy_document" "execution_trust" {
-  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+  # Who may assume the role: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
   statement {
     sid     = "AssumeRole"
     effect  = "Allow"
@@ -226,18 +229,6 @@ data "aws_iam_policy_document" "execution_trust" {
     principals {
       type        = "Service"
       identifiers = ["ecs-tasks.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:ecs:${local.region}:${local.account_id}:*"]
     }
   }
 }
@@ -273,7 +264,7 @@ data "aws_iam_policy_document" "execution" {
     sid       = "LogsCreateGroup"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup"]
-    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev"]
+    resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev:*"]
   }
 
   # From services.training (logs.write, implied by the service kind)
@@ -282,6 +273,14 @@ data "aws_iam_policy_document" "execution" {
     effect    = "Allow"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
     resources = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/ecs/engagement-training-dev:log-stream:*"]
+  }
+
+  # From services.training (secrets.read, implied by the service kind)
+  statement {
+    sid       = "SecretsRead"
+    effect    = "Allow"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["arn:${local.partition}:secretsmanager:${local.region}:${local.account_id}:secret:engagement-ml-dev-??????"]
   }
 }
 

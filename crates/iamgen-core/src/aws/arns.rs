@@ -40,6 +40,59 @@ pub(crate) fn foundation_model(id: &str) -> Template {
         format!("foundation-model/{id}").as_str(),
     )
 }
+/// Bedrock `foundation-model` in region segment `region` (a region, a pattern such as `us-*`, or
+/// empty: the region-less ARN of AWS's `global.` inference profile example).
+pub(crate) fn foundation_model_in(region: &str, id: &str) -> Template {
+    let mut t = Template::text("arn:");
+    t.push(super::template::Segment::Partition);
+    t.push_text(&format!(":bedrock:{region}::foundation-model/{id}"));
+    t
+}
+/// Bedrock `inference-profile`: a system-defined (cross-region) profile, invoked from this region.
+pub(crate) fn inference_profile(id: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        true,
+        format!("inference-profile/{id}").as_str(),
+    )
+}
+/// Bedrock `application-inference-profile`, by an id known after apply.
+pub(crate) fn application_inference_profile(id_input: &str) -> Template {
+    Template::arn(
+        "bedrock",
+        true,
+        true,
+        Template::around("application-inference-profile/", id_input, ""),
+    )
+}
+/// S3 Vectors `Index`: an index of a vector bucket.
+pub(crate) fn vector_index(bucket: &str, index: &str) -> Template {
+    Template::arn(
+        "s3vectors",
+        true,
+        true,
+        format!("bucket/{bucket}/index/{index}").as_str(),
+    )
+}
+/// OpenSearch Serverless `Collection`, by an id known after apply.
+pub(crate) fn collection(id_input: &str) -> Template {
+    Template::arn(
+        "aoss",
+        true,
+        true,
+        Template::around("collection/", id_input, ""),
+    )
+}
+/// RDS `cluster` (an Aurora DB cluster): the ARN of the `rds` service, which the RDS Data API's
+/// actions authorize too.
+pub(crate) fn db_cluster(name: &str) -> Template {
+    Template::arn("rds", true, true, format!("cluster:{name}").as_str())
+}
+/// Athena `datacatalog`.
+pub(crate) fn data_catalog(name: &str) -> Template {
+    Template::arn("athena", true, true, format!("datacatalog/{name}").as_str())
+}
 /// Secrets Manager `Secret`: AWS appends `-` and six random characters to the name.
 pub(crate) fn secret(name: &str) -> Template {
     Template::arn(
@@ -53,13 +106,21 @@ pub(crate) fn secret(name: &str) -> Template {
 pub(crate) fn repository(name: &str) -> Template {
     Template::arn("ecr", true, true, format!("repository/{name}").as_str())
 }
-/// CloudWatch Logs `log-group`.
+/// CloudWatch Logs `log-group`, as the tagging APIs name it (`log-group:NAME`).
 pub(crate) fn log_group(name: Template) -> Template {
-    {
-        let mut arn = Template::arn("logs", true, true, "log-group:");
-        arn.append(name);
-        arn
-    }
+    let mut arn = Template::arn("logs", true, true, "log-group:");
+    arn.append(name);
+    arn
+}
+/// CloudWatch Logs `log-group`, as every other action authorizes it: `log-group:NAME:*`.
+/// CloudWatch Logs checks `CreateLogGroup` against `log-group:NAME:log-stream:`, so the bare ARN
+/// never matches it; the Logs guide says to use the `:*` form in IAM policies for every action
+/// but the tagging ones
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/iam-access-control-overview-cwl.html>;
+/// AccessDenied reports: <https://github.com/aws-solutions/instance-scheduler-on-aws/issues/578>,
+/// <https://github.com/terraform-aws-modules/terraform-aws-ecs/pull/112>).
+pub(crate) fn log_group_actions(name: Template) -> Template {
+    log_group(name).with_text(":*")
 }
 /// CloudWatch Logs `log-stream`: every stream of the group.
 pub(crate) fn log_streams(name: Template) -> Template {
@@ -88,7 +149,12 @@ pub(crate) fn cluster(name: &str) -> Template {
 }
 /// IAM `role`, under the path the platform's roles share (input `path`, default `/`).
 pub(crate) fn role(name: &str) -> Template {
-    Template::arn("iam", false, true, Template::around("role", "path", name))
+    Template::arn(
+        "iam",
+        false,
+        true,
+        Template::around("role", super::PATH_INPUT, name),
+    )
 }
 /// Bedrock `knowledge-base`, by an id known after apply.
 pub(crate) fn knowledge_base(id_input: &str) -> Template {

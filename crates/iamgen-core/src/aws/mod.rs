@@ -5,8 +5,11 @@
 //! page it comes from.
 
 pub(crate) mod arns;
+pub(crate) mod bedrock;
 pub mod catalog;
 mod condition;
+pub(crate) mod ids;
+pub mod keys;
 pub mod limits;
 mod models;
 pub(crate) mod names;
@@ -18,4 +21,5 @@ pub(crate) use condition::conditions_json;
 pub use condition::Condition;
 pub use models::model_name;
 pub use principals::{principal, Trust};
+pub(crate) use template::PATH_INPUT;
 pub use template::{Segment, Template, Values, ValuesError};

@@ -16,6 +16,18 @@ pub(crate) enum NameRule {
     Resource(ResourceKind),
     /// A service's own name: function, state machine, task family.
     Service(ServiceKind),
+    /// An S3 Vectors vector bucket: 3 to 63 lowercase letters, digits and `-`
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-vectors-buckets-naming.html>).
+    VectorBucket,
+    /// An S3 Vectors index: 3 to 63 lowercase letters, digits, `-` and `.`
+    /// (<https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-vectors-index-create.html>).
+    VectorIndex,
+    /// An OpenSearch Serverless collection, or an access policy: 3 to 32 lowercase letters, digits
+    /// and `-` (<https://docs.aws.amazon.com/opensearch-service/latest/developerguide/serverless-manage.html>).
+    Collection,
+    /// An Aurora DB cluster identifier: 1 to 63 letters, digits and `-`
+    /// (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.CreateInstance.html>).
+    DbCluster,
 }
 
 struct Limits {
@@ -47,6 +59,15 @@ fn ecr(c: char) -> bool {
 fn secret(c: char) -> bool {
     c.is_ascii_alphanumeric() || "/_+=.@-".contains(c)
 }
+fn lower_dash(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+}
+fn lower_dash_dot(c: char) -> bool {
+    lower_dash(c) || c == '.'
+}
+fn letter_digit_dash(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
 fn model(c: char) -> bool {
     c.is_ascii_alphanumeric() || ".:_-".contains(c)
 }
@@ -68,6 +89,7 @@ const fn limits(
 }
 
 const WORD: &str = "letters, digits, '_' and '-'";
+const LOWER_DASH: &str = "lowercase letters, digits and '-'";
 
 impl NameRule {
     /// The rule's limits; `None` for a service kind whose own name AWS does not constrain here.
@@ -128,7 +150,28 @@ impl NameRule {
                     "Bedrock model id",
                 ),
                 R::EcsCluster => limits(1, 255, WORD, word, "ECS cluster name"),
+                R::VectorStore => None,
             },
+            NameRule::VectorBucket => {
+                limits(3, 63, LOWER_DASH, lower_dash, "S3 vector bucket name")
+            }
+            NameRule::VectorIndex => limits(
+                3,
+                63,
+                "lowercase letters, digits, '-' and '.'",
+                lower_dash_dot,
+                "S3 vector index name",
+            ),
+            NameRule::Collection => {
+                limits(3, 32, LOWER_DASH, lower_dash, "OpenSearch Serverless name")
+            }
+            NameRule::DbCluster => limits(
+                1,
+                63,
+                "letters, digits and '-'",
+                letter_digit_dash,
+                "Aurora DB cluster identifier",
+            ),
             NameRule::Service(kind) => match kind {
                 S::Lambda => limits(1, 64, WORD, word, "Lambda function name"),
                 S::StepFunctions => limits(1, 80, WORD, word, "state machine name"),

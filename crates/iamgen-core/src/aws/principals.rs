@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use super::condition::{conditions_json, Condition};
 use super::template::{Segment, Template, Values};
-use crate::kinds::ServiceKind;
+use crate::kinds::{RolePurpose, ServiceKind};
 
 /// A role's trust policy: one service principal, and the conditions on assuming.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,9 +34,15 @@ pub fn principal(kind: ServiceKind) -> &'static str {
 }
 
 impl Trust {
-    /// The trust policy for a role of `kind`; `physical_name` is the service's own name (the state
-    /// machine's name, for example), used where the source ARN can be exact.
+    /// The trust policy for the main role of a service of `kind`; `physical_name` is the service's
+    /// own name (the state machine's name, for example), used where the source ARN can be exact.
     pub fn for_kind(kind: ServiceKind, physical_name: &str) -> Trust {
+        Trust::for_role(kind, RolePurpose::Main, physical_name)
+    }
+
+    /// The trust policy for the role `purpose` of a service of `kind`: each role gets only the
+    /// conditions AWS documents for it, from its own page.
+    pub fn for_role(kind: ServiceKind, purpose: RolePurpose, physical_name: &str) -> Trust {
         let account = || {
             Condition::new(
                 "StringEquals",
@@ -44,13 +50,27 @@ impl Trust {
                 Template::from(vec![Segment::Account]),
             )
         };
-        let source_arn = |service: &str, resource: &str| {
-            Condition::new(
+        let source_arn = |service: &str, resources: &[&str]| {
+            Condition::any_of(
                 "ArnLike",
                 "aws:SourceArn",
-                Template::arn(service, true, true, resource),
+                resources
+                    .iter()
+                    .map(|r| Template::arn(service, true, true, *r))
+                    .collect(),
             )
         };
+        if purpose == RolePurpose::Execution {
+            // The execution role's documented trust policy is the service principal alone: ECS
+            // (its agent, before the task runs) assumes it to pull the image, write the logs and
+            // read injected secrets, and AWS does not say it sends aws:SourceAccount or
+            // aws:SourceArn then. A condition on a key that is not sent would fail every task start.
+            return Trust {
+                principal: principal(kind),
+                conditions: vec![],
+                source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html",
+            };
+        }
         match kind {
             // Lambda does not document aws:SourceArn / aws:SourceAccount for execution roles:
             // the function's role is assumed by the service at each invocation.
@@ -59,31 +79,34 @@ impl Trust {
                 conditions: vec![],
                 source: "https://docs.aws.amazon.com/lambda/latest/dg/lambda-intro-execution-role.html",
             },
+            // The machine and its versions and aliases (`stateMachine:NAME:1`, `:prod`), which run
+            // with its role: AWS does not say which of these ARNs Step Functions sends.
             ServiceKind::StepFunctions => Trust {
                 principal: principal(kind),
-                conditions: vec![account(), source_arn("states", &format!("stateMachine:{physical_name}"))],
+                conditions: vec![account(), source_arn("states", &[&format!("stateMachine:{physical_name}"), &format!("stateMachine:{physical_name}:*")])],
                 source: "https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html",
             },
-            // The ECS docs recommend `arn:aws:ecs:region:account:*`: tasks are started by many ECS
-            // resources (services, RunTask), so the exact source is not fixed.
+            // The task role: the ECS docs recommend `arn:aws:ecs:region:account:*` (a source ARN of
+            // one cluster is not supported).
             ServiceKind::EcsTask => Trust {
                 principal: principal(kind),
-                conditions: vec![account(), source_arn("ecs", "*")],
+                conditions: vec![account(), source_arn("ecs", &["*"])],
                 source: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html",
             },
             // The knowledge base id exists only after the role does, so the ARN is a pattern.
             ServiceKind::BedrockKnowledgeBase => Trust {
                 principal: principal(kind),
-                conditions: vec![account(), source_arn("bedrock", "knowledge-base/*")],
+                conditions: vec![account(), source_arn("bedrock", &["knowledge-base/*"])],
                 source: "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html",
             },
             ServiceKind::BedrockAgent => Trust {
                 principal: principal(kind),
-                conditions: vec![account(), source_arn("bedrock", "agent/*")],
+                conditions: vec![account(), source_arn("bedrock", &["agent/*"])],
                 source: "https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html",
             },
-            // API Gateway sends no aws:SourceAccount when it assumes its CloudWatch role: a condition
-            // on it would make logging fail.
+            // AWS documents this role's trust with the service principal alone (set-up-logging
+            // and the AWS::ApiGateway::Account example), and no source conditions: the role serves
+            // every REST API of the account and region, so no single source ARN would fit anyway.
             ServiceKind::ApiGateway => Trust {
                 principal: principal(kind),
                 conditions: vec![],
@@ -112,7 +135,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn api_gateway_and_lambda_have_no_source_conditions() {
+    fn api_gateway_lambda_and_ecs_execution_roles_have_no_source_conditions() {
+        assert!(
+            Trust::for_role(ServiceKind::EcsTask, RolePurpose::Execution, "x")
+                .conditions
+                .is_empty()
+        );
+        assert_eq!(
+            Trust::for_kind(ServiceKind::EcsTask, "x").conditions.len(),
+            2
+        );
         assert!(Trust::for_kind(ServiceKind::ApiGateway, "x")
             .conditions
             .is_empty());
@@ -133,8 +165,11 @@ mod tests {
         let cond = &json["Statement"][0]["Condition"];
         assert_eq!(cond["StringEquals"]["aws:SourceAccount"][0], "111122223333");
         assert_eq!(
-            cond["ArnLike"]["aws:SourceArn"][0],
-            "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev"
+            cond["ArnLike"]["aws:SourceArn"],
+            json!([
+                "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev",
+                "arn:aws:states:eu-west-1:111122223333:stateMachine:engagement-pipeline-dev:*"
+            ])
         );
     }
 }

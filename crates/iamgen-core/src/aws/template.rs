@@ -175,6 +175,10 @@ impl fmt::Display for Template {
     }
 }
 
+/// The module input holding the IAM path of every role and policy (a variable of every module,
+/// `/` by default); role ARNs are built with it.
+pub(crate) const PATH_INPUT: &str = "path";
+
 /// Values for the deploy-time parts of templates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -319,7 +323,7 @@ impl Values {
     /// account, `/` for the role path, and a 10-character id for other inputs.
     pub fn sample() -> Values {
         let mut inputs = std::collections::BTreeMap::new();
-        inputs.insert("path".to_string(), "/".to_string());
+        inputs.insert(PATH_INPUT.to_string(), "/".to_string());
         Values {
             partition: "aws".into(),
             region: "us-east-1".into(),

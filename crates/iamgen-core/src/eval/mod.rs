@@ -89,5 +89,21 @@ pub use evaluate::{
     Policies, PolicyKind, Reason, StatementRef,
 };
 pub use policy::{Effect, Policy, Statement};
+pub(crate) use request::resource_has_account;
+
+/// Whether `s` has the six parts of an ARN.
+pub(crate) fn arn_is_valid(s: &str) -> bool {
+    request::arn_parts(s).is_some_and(|p| !p[2].is_empty() && !p[5].is_empty())
+}
+
+/// Whether `s` is a date the `Date*` operators read.
+pub(crate) fn date_is_valid(s: &str) -> bool {
+    value::Instant::parse(s).is_ok()
+}
+
+/// Whether `s` is an IP address or CIDR block the `IpAddress` operators read.
+pub(crate) fn ip_is_valid(s: &str) -> bool {
+    value::Cidr::parse(s).is_ok()
+}
 pub use request::{Context, Principal, Request, RequestError};
 pub use value::{ValueError, ValueKind};

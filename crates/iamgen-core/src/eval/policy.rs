@@ -87,6 +87,34 @@ impl Statement {
     pub fn has_resource(&self) -> bool {
         self.resource.is_some()
     }
+
+    /// The `Principal` element in words: `apigateway.amazonaws.com`, `everyone`.
+    pub(crate) fn principal_text(&self) -> String {
+        match &self.principal {
+            None => String::new(),
+            Some(Element { negated, items }) => {
+                let list = match items {
+                    PrincipalSpec::Everyone => "everyone".to_string(),
+                    PrincipalSpec::Map {
+                        aws,
+                        service,
+                        federated,
+                    } => aws
+                        .iter()
+                        .chain(service)
+                        .chain(federated)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                if *negated {
+                    format!("everyone but {list}")
+                } else {
+                    list
+                }
+            }
+        }
+    }
 }
 
 /// A parsed, validated IAM policy with the caller's name for it.

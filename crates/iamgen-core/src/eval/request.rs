@@ -84,6 +84,11 @@ pub(crate) fn arn_parts(arn: &str) -> Option<[&str; 6]> {
     (parts[0] == "arn").then_some(parts)
 }
 
+/// Whether an ARN names its account (an S3 bucket's does not).
+pub(crate) fn resource_has_account(resource: &str) -> bool {
+    arn_parts(resource).is_some_and(|p| is_account(p[4]))
+}
+
 impl Principal {
     /// A service principal, such as `states.amazonaws.com`.
     pub fn service(name: &str) -> Principal {
@@ -243,6 +248,11 @@ impl Principal {
             Kind::RoleSession { role_arn, .. } => Some(role_arn.clone()),
             _ => None,
         }
+    }
+
+    /// Whether this is a session of a role (named or not).
+    pub(crate) fn is_role_session(&self) -> bool {
+        matches!(self.0, Kind::RoleSession { .. })
     }
 
     pub(crate) fn is_iam(&self) -> bool {

@@ -3,9 +3,12 @@
 
 use indexmap::IndexMap;
 
+use crate::aws::ids::{example_id, IdShape};
 use crate::aws::{Condition, Template};
+use crate::intent::{Caller, Expect, Expected, Intent, Place, Subject};
+use crate::kinds::RolePurpose;
 use crate::naming::{self, Input, Names};
-use crate::policy::{LambdaPermission, Origin, Statement};
+use crate::policy::{DataAccessPolicy, LambdaPermission, Origin, Statement};
 use crate::spec::{GrantUse, Service};
 
 /// What grants add to one role of a service's module.
@@ -15,8 +18,40 @@ pub(crate) struct Effects {
     pub(crate) statements: Vec<Statement>,
     /// Resource-based permissions on Lambda functions.
     pub(crate) lambda_permissions: Vec<LambdaPermission>,
+    /// OpenSearch Serverless data access policies naming the role.
+    pub(crate) data_access_policies: Vec<DataAccessPolicy>,
     /// Module input variables the statements need, by their name inside the module.
     pub(crate) inputs: IndexMap<String, Input>,
+    /// The requests the grant being built exists for (moved into its intent when it is done).
+    pub(crate) requests: Vec<Expected>,
+    /// Each grant's own statements and requests, in order.
+    pub(crate) intents: Vec<Intent>,
+}
+
+impl Effects {
+    /// Adds what one grant built (`own`) as its intent, and its effects to the role's.
+    pub(crate) fn absorb(
+        &mut self,
+        own: Effects,
+        origin: Origin,
+        subject: Subject,
+        role: RolePurpose,
+    ) {
+        self.intents.push(Intent {
+            origin,
+            subject,
+            role,
+            statements: own.statements.clone(),
+            requests: own.requests,
+        });
+        self.statements.extend(own.statements);
+        self.lambda_permissions.extend(own.lambda_permissions);
+        self.data_access_policies.extend(own.data_access_policies);
+        for (name, input) in own.inputs {
+            self.inputs.entry(name).or_insert(input);
+        }
+        self.intents.extend(own.intents);
+    }
 }
 
 /// One grant of one service, with what its statements need to know.
@@ -26,10 +61,12 @@ pub(crate) struct Ctx<'a> {
     pub(crate) grant: &'a GrantUse,
 }
 
-/// Builds statements for one grant of `origin`.
+/// Builds statements for one grant of `origin`, and declares its requests.
 pub(crate) struct Builder<'a> {
     pub(super) origin: Origin,
     pub(super) notes: Vec<String>,
+    /// Who makes the grant's requests: a session of the role its statements go to.
+    pub(super) caller: Caller,
     pub(super) out: &'a mut Effects,
 }
 
@@ -50,6 +87,7 @@ impl Builder<'_> {
             resources,
             conditions,
             notes: self.notes.clone(),
+            why: None,
             sources: vec![format!(
                 "{} ({}{})",
                 self.origin.path,
@@ -64,9 +102,17 @@ impl Builder<'_> {
         });
     }
 
+    /// Explains the last statement, beside it in the output.
+    pub(crate) fn explain(&mut self, why: &'static str) {
+        if let Some(s) = self.out.statements.last_mut() {
+            s.why = Some(why);
+        }
+    }
+
     /// An input owned by another service: the same name inside the module and outside.
-    pub(crate) fn input(&mut self, name: String, description: String) {
+    pub(crate) fn input(&mut self, name: String, description: String, shape: IdShape) {
         self.out.inputs.entry(name.clone()).or_insert(Input {
+            example: example_id(&name, shape),
             name: name.clone(),
             global: name,
             description,
@@ -74,10 +120,18 @@ impl Builder<'_> {
     }
 
     /// An input about the calling service itself (its own API or agent id).
-    pub(crate) fn own_input(&mut self, service: &str, name: &str, description: &str) {
+    pub(crate) fn own_input(
+        &mut self,
+        service: &str,
+        name: &str,
+        description: &str,
+        shape: IdShape,
+    ) {
+        let global = naming::global_input(service, name);
         self.out.inputs.entry(name.to_string()).or_insert(Input {
             name: name.to_string(),
-            global: naming::global_input(service, name),
+            example: example_id(&global, shape),
+            global,
             description: description.to_string(),
         });
     }
@@ -85,6 +139,46 @@ impl Builder<'_> {
     /// A resource-based permission on a Lambda function.
     pub(crate) fn lambda_permission(&mut self, permission: LambdaPermission) {
         self.out.lambda_permissions.push(permission);
+    }
+
+    /// A data access policy of an OpenSearch Serverless collection.
+    pub(crate) fn data_access_policy(&mut self, policy: DataAccessPolicy) {
+        self.out.data_access_policies.push(policy);
+    }
+
+    /// Declares a request the grant exists for: `action` on `resource`, allowed.
+    pub(crate) fn allow(
+        &mut self,
+        action: &'static str,
+        resource: Template,
+        what: &str,
+        source: &'static str,
+    ) -> &mut Expected {
+        self.expect(action, resource, Expect::Allow, what, source)
+    }
+
+    /// Declares a neighbour the grant must never allow: `action` on `resource`, denied.
+    pub(crate) fn deny(
+        &mut self,
+        action: &'static str,
+        resource: Template,
+        what: &str,
+        source: &'static str,
+    ) -> &mut Expected {
+        self.expect(action, resource, Expect::Deny, what, source)
+    }
+
+    fn expect(
+        &mut self,
+        action: &'static str,
+        resource: Template,
+        expect: Expect,
+        what: &str,
+        source: &'static str,
+    ) -> &mut Expected {
+        let e = Expected::new(self.caller, action, resource, expect, what, source);
+        self.out.requests.push(e);
+        self.out.requests.last_mut().expect("just pushed")
     }
 
     pub(crate) fn origin(&self) -> &Origin {
@@ -95,3 +189,51 @@ impl Builder<'_> {
 /// The description of a service's own API id input.
 pub(crate) const API_ID_DESCRIPTION: &str =
     "Id of this service's API Gateway REST API (known after it is created)";
+
+/// Ways to complete a declared request.
+impl Expected {
+    /// Adds a context key the caller sends.
+    pub(crate) fn with(&mut self, key: &'static str, value: Template) -> &mut Self {
+        self.context.push((key, value));
+        self
+    }
+
+    /// Adds an ARN AWS also checks for the same request.
+    pub(crate) fn and(&mut self, resource: Template) -> &mut Self {
+        self.resources.push(resource);
+        self
+    }
+
+    /// Moves the resource (and the context) to another account or region.
+    pub(crate) fn at(&mut self, place: Place) -> &mut Self {
+        self.place = place;
+        self
+    }
+
+    /// The request is made by `caller` instead of the grant's role.
+    pub(crate) fn by(&mut self, caller: Caller) -> &mut Self {
+        self.caller = caller;
+        self
+    }
+}
+
+/// Example values for the parts of a request a spec does not name.
+pub(crate) mod example {
+    /// An object key.
+    pub(crate) const KEY: &str = "incoming/2024/05/01/orders.json";
+    /// A table of a Glue database, or a DynamoDB index.
+    pub(crate) const TABLE: &str = "orders";
+    /// The six characters Secrets Manager appends to a secret's name.
+    pub(crate) const SECRET_SUFFIX: &str = "-AbCdEf";
+    /// An ECS task id (32 hexadecimal digits).
+    pub(crate) const TASK: &str = "0123456789abcdef0123456789abcdef";
+    /// A log stream.
+    pub(crate) const STREAM: &str = "2024/05/01/[$LATEST]0123abcd";
+    /// What stands for `*` in a name pattern (`engagement-*-dev` is `engagement-cache-dev`).
+    pub(crate) const IN_PATTERN: &str = "cache";
+
+    /// A name with its pattern filled in.
+    pub(crate) fn named(name: &str) -> String {
+        name.replace('*', IN_PATTERN)
+    }
+}

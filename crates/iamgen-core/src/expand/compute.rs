@@ -1,8 +1,10 @@
 //! Compute: invoking Lambda functions, running ECS tasks, pulling their images.
 
-use super::builder::{Builder, Ctx, API_ID_DESCRIPTION};
+use super::builder::{example, Builder, Ctx, API_ID_DESCRIPTION};
 use super::iam;
-use crate::aws::{arns, principal, Condition, Template};
+use crate::aws::ids::IdShape;
+use crate::aws::{arns, principal, Condition, Segment, Template};
+use crate::intent::{Caller, Place};
 use crate::kinds::ServiceKind;
 use crate::naming;
 use crate::policy::LambdaPermission;
@@ -15,7 +17,12 @@ pub(super) fn lambda_invoke(b: &mut Builder<'_>, g: &Ctx<'_>) {
     let caller = g.caller;
     let (source_arn, source_account) = match caller.kind {
         ServiceKind::ApiGateway => {
-            b.own_input(&caller.name, naming::API_ID, API_ID_DESCRIPTION);
+            b.own_input(
+                &caller.name,
+                naming::API_ID,
+                API_ID_DESCRIPTION,
+                IdShape::RestApi,
+            );
             (arns::execute_api(naming::API_ID), false)
         }
         ServiceKind::BedrockAgent => {
@@ -23,6 +30,7 @@ pub(super) fn lambda_invoke(b: &mut Builder<'_>, g: &Ctx<'_>) {
                 &caller.name,
                 naming::AGENT_ID,
                 "Id of this service's Bedrock agent (known after it is created)",
+                IdShape::Bedrock,
             );
             (arns::agent(naming::AGENT_ID), true)
         }
@@ -75,6 +83,21 @@ pub(super) fn ecs_run_task(b: &mut Builder<'_>, g: &Ctx<'_>) {
             vec![arns::tasks(cluster)],
             vec![],
         );
+        // RunTask with tags (its own, propagated or ECS-managed) is also authorized as
+        // TagResource on the new task, with ecs:CreateAction = RunTask
+        // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
+        // AWS's examples use "*"; the task ARN is what ECS checks (the cluster's tasks, as
+        // DescribeTasks and StopTask above), and the catalog and the evaluator agree on it.
+        b.statement(
+            "EcsTagNewTasks",
+            &["ecs:TagResource"],
+            vec![arns::tasks(cluster)],
+            vec![Condition::new(
+                "StringEquals",
+                "ecs:CreateAction",
+                Template::text("RunTask"),
+            )],
+        );
     }
     let roles: Vec<String> = g
         .grant
@@ -119,4 +142,310 @@ pub(super) fn pull_images(b: &mut Builder<'_>, repositories: &[&str]) {
         repositories.iter().map(|r| arns::repository(r)).collect(),
         vec![],
     );
+}
+
+// ----- The requests each compute grant exists for, and its neighbours. -----
+
+const SFN_LAMBDA: &str = "https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html";
+const LAMBDA_VERSIONS: &str =
+    "https://docs.aws.amazon.com/lambda/latest/dg/lambda-api-permissions-ref.html";
+const LAMBDA_RESOURCE_POLICY: &str =
+    "https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html";
+const AGENT_ACTION_GROUP: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/agents-permissions.html";
+const SFN_ECS: &str = "https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html";
+const ECS_TAGGING: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html";
+const ECR: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
+
+/// What `lambda.invoke` is for. From a role: invoking the functions, their versions and aliases
+/// (each its own ARN). From an API or an agent: the service invoking the function for this API or
+/// agent only, which the function's policy decides with `aws:SourceArn` and `aws:SourceAccount`.
+pub(super) fn lambda_invoke_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let other = g.names.other_environment();
+    let invoke = INVOKE_FUNCTION;
+    let from = match g.caller.kind {
+        ServiceKind::ApiGateway => Some((
+            arns::execute_api(naming::API_ID),
+            Template::arn("execute-api", true, true, "zz99yy88xx/prod/POST/predict"),
+            "/prod/POST/predict",
+        )),
+        ServiceKind::BedrockAgent => Some((
+            arns::agent(naming::AGENT_ID),
+            Template::arn("bedrock", true, true, "agent/OTHERAGENT"),
+            "",
+        )),
+        _ => None,
+    };
+    let account = || Template::from(vec![Segment::Account]);
+    for t in g.grant.services() {
+        let name = g.names.service(&t.name);
+        let function = arns::function(&name);
+        let Some((source, other_source, path)) = &from else {
+            b.allow(invoke, function.clone(), "Invoke", SFN_LAMBDA);
+            b.allow(
+                invoke,
+                function.clone().with_text(":live"),
+                "Invoke an alias",
+                LAMBDA_VERSIONS,
+            );
+            b.allow(
+                invoke,
+                function.clone().with_text(":7"),
+                "Invoke a version",
+                LAMBDA_VERSIONS,
+            );
+            b.deny(
+                invoke,
+                arns::function(&format!("{name}-canary")),
+                "a function whose name starts with this one's",
+                LAMBDA_VERSIONS,
+            );
+            b.deny(
+                invoke,
+                arns::function(&other.service(&t.name)),
+                "the same function in another environment",
+                LAMBDA_VERSIONS,
+            );
+            b.deny(
+                invoke,
+                function.clone(),
+                "the function in another region",
+                LAMBDA_VERSIONS,
+            )
+            .at(Place::OtherRegion);
+            b.deny(
+                invoke,
+                function.clone(),
+                "the function in another account",
+                LAMBDA_VERSIONS,
+            )
+            .at(Place::OtherAccount);
+            b.deny(
+                "lambda:UpdateFunctionCode",
+                function.clone(),
+                "changing the function's code",
+                LAMBDA_VERSIONS,
+            );
+            continue;
+        };
+        let principal = Caller::Service(principal(g.caller.kind));
+        let page = match g.caller.kind {
+            ServiceKind::BedrockAgent => AGENT_ACTION_GROUP,
+            _ => LAMBDA_RESOURCE_POLICY,
+        };
+        let ours = source.clone();
+        let ours = match path.is_empty() {
+            true => ours,
+            false => strip_star(ours).with_text(path),
+        };
+        b.allow(invoke, function.clone(), "Invoke, for this caller", page)
+            .by(principal)
+            .with("aws:SourceArn", ours.clone())
+            .with("aws:SourceAccount", account());
+        b.deny(invoke, function.clone(), "for another API or agent", page)
+            .by(principal)
+            .with("aws:SourceArn", other_source.clone())
+            .with("aws:SourceAccount", account());
+        b.deny(
+            invoke,
+            function.clone(),
+            "for the same caller in another account",
+            LAMBDA_RESOURCE_POLICY,
+        )
+        .by(principal)
+        .with("aws:SourceArn", ours.clone())
+        .with("aws:SourceAccount", account())
+        .at(Place::OtherAccount);
+        b.deny(
+            invoke,
+            function.clone().with_text(":live"),
+            "an alias (the permission names the unqualified function)",
+            LAMBDA_RESOURCE_POLICY,
+        )
+        .by(principal)
+        .with("aws:SourceArn", ours.clone())
+        .with("aws:SourceAccount", account());
+        let stranger = match g.caller.kind {
+            ServiceKind::ApiGateway => "bedrock.amazonaws.com",
+            _ => "apigateway.amazonaws.com",
+        };
+        b.deny(
+            invoke,
+            function,
+            "another service principal",
+            LAMBDA_RESOURCE_POLICY,
+        )
+        .by(Caller::Service(stranger))
+        .with("aws:SourceArn", ours)
+        .with("aws:SourceAccount", account());
+    }
+}
+
+/// `arn:...:API_ID/*` without its final `*`.
+fn strip_star(t: Template) -> Template {
+    let mut out = Template::default();
+    for s in t.segments() {
+        match s {
+            crate::aws::Segment::Text(text) => out.push_text(text.trim_end_matches("/*")),
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+/// What `ecs.run_task` is for: running the tasks' definitions on their cluster (checked on the
+/// revisioned task definition, with `ecs:cluster`), watching, stopping and tagging the tasks it
+/// starts, and passing the tasks' two roles to ECS.
+pub(super) fn ecs_run_task_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let other = g.names.other_environment();
+    for task in g.grant.services() {
+        let Some(cluster) = &task.cluster else {
+            continue;
+        };
+        let family = g.names.service(&task.name);
+        let definition = |family: &str| {
+            Template::arn(
+                "ecs",
+                true,
+                true,
+                format!("task-definition/{family}:3").as_str(),
+            )
+        };
+        let on = |cluster: &str| arns::cluster(cluster);
+        let started = |cluster: &str| {
+            Template::arn(
+                "ecs",
+                true,
+                true,
+                format!("task/{cluster}/{}", example::TASK).as_str(),
+            )
+        };
+        b.allow("ecs:RunTask", definition(&family), "RunTask", SFN_ECS)
+            .with("ecs:cluster", on(cluster));
+        b.allow(
+            "ecs:DescribeTasks",
+            started(cluster),
+            "DescribeTasks",
+            SFN_ECS,
+        );
+        b.allow("ecs:StopTask", started(cluster), "StopTask", SFN_ECS);
+        b.allow(
+            "ecs:TagResource",
+            started(cluster),
+            "tags on RunTask",
+            ECS_TAGGING,
+        )
+        .with("ecs:CreateAction", Template::text("RunTask"));
+        b.deny(
+            "ecs:RunTask",
+            definition(&family),
+            "another cluster",
+            SFN_ECS,
+        )
+        .with("ecs:cluster", on("other-cluster"));
+        b.deny(
+            "ecs:RunTask",
+            definition(&format!("{family}-debug")),
+            "another task definition",
+            SFN_ECS,
+        )
+        .with("ecs:cluster", on(cluster));
+        b.deny(
+            "ecs:RunTask",
+            definition(&other.service(&task.name)),
+            "the task in another environment",
+            SFN_ECS,
+        )
+        .with("ecs:cluster", on(cluster));
+        b.deny(
+            "ecs:StopTask",
+            started("other-cluster"),
+            "a task of another cluster",
+            SFN_ECS,
+        );
+        b.deny(
+            "ecs:TagResource",
+            started(cluster),
+            "tagging outside RunTask",
+            ECS_TAGGING,
+        );
+        b.deny(
+            "ecs:RegisterTaskDefinition",
+            Template::star(),
+            "registering task definitions",
+            SFN_ECS,
+        );
+    }
+    let roles: Vec<(String, String)> = g
+        .grant
+        .services()
+        .flat_map(|t| {
+            g.names
+                .roles(&t.name, t.kind)
+                .into_iter()
+                .zip(other.roles(&t.name, t.kind))
+        })
+        .collect();
+    iam::pass_role_requests(b, &roles, principal(ServiceKind::EcsTask));
+}
+
+/// What `events.manage_ecs_sync_rule` is for: the one rule the `.sync` integration manages.
+pub(super) fn events_manage_ecs_sync_rule_requests(b: &mut Builder<'_>, _: &Ctx<'_>) {
+    let rule = arns::events_rule("StepFunctionsGetEventsForECSTaskRule");
+    for action in ["events:PutRule", "events:PutTargets", "events:DescribeRule"] {
+        b.allow(
+            action,
+            rule.clone(),
+            action.trim_start_matches("events:"),
+            SFN_ECS,
+        );
+    }
+    b.deny(
+        "events:PutTargets",
+        arns::events_rule("other-rule"),
+        "another rule",
+        SFN_ECS,
+    );
+    b.deny("events:DeleteRule", rule, "deleting the rule", SFN_ECS);
+}
+
+/// What `ecr.pull` is for: pulling the repositories' images.
+pub(super) fn ecr_pull_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    pull_images_requests(b, &g.grant.resources());
+}
+
+/// ECR checks the image reads on the repository; the token takes no resource.
+pub(super) fn pull_images_requests(b: &mut Builder<'_>, repositories: &[&str]) {
+    b.allow(
+        "ecr:GetAuthorizationToken",
+        Template::star(),
+        "GetAuthorizationToken",
+        ECR,
+    );
+    for r in repositories {
+        let repo = arns::repository(r);
+        for action in [
+            "ecr:BatchGetImage",
+            "ecr:GetDownloadUrlForLayer",
+            "ecr:BatchCheckLayerAvailability",
+        ] {
+            b.allow(action, repo.clone(), action.trim_start_matches("ecr:"), ECR);
+        }
+        b.deny(
+            "ecr:BatchGetImage",
+            arns::repository(&format!("{r}-base")),
+            "a repository whose name starts with this one's",
+            ECR,
+        );
+        b.deny(
+            "ecr:BatchGetImage",
+            repo.clone(),
+            "the repository in another account",
+            ECR,
+        )
+        .at(Place::OtherAccount);
+        b.deny("ecr:PutImage", repo, "pushing an image", ECR);
+    }
 }

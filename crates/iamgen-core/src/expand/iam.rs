@@ -33,3 +33,57 @@ pub(super) fn pass_role(b: &mut Builder<'_>, roles: &[String], to_service: &str)
         )],
     );
 }
+
+// ----- The requests `iam.pass_role` exists for, and its neighbours. -----
+
+const PASS_ROLE: &str =
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html";
+
+/// What `iam.pass_role` is for: passing each service's roles to the service that assumes them.
+pub(super) fn iam_pass_role_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let other = g.names.other_environment();
+    for t in g.grant.services() {
+        let roles: Vec<(String, String)> = g
+            .names
+            .roles(&t.name, t.kind)
+            .into_iter()
+            .zip(other.roles(&t.name, t.kind))
+            .collect();
+        pass_role_requests(b, &roles, principal(t.kind));
+    }
+}
+
+/// `iam:PassRole` is checked on the role's ARN, with `iam:PassedToService` naming the service the
+/// role is passed to. `roles`: each role with its name in another environment.
+pub(super) fn pass_role_requests(
+    b: &mut Builder<'_>,
+    roles: &[(String, String)],
+    to_service: &'static str,
+) {
+    let to = |service: &str| Template::text(service);
+    for (role, elsewhere) in roles {
+        b.allow("iam:PassRole", arns::role(role), "PassRole", PASS_ROLE)
+            .with("iam:PassedToService", to(to_service));
+        b.deny(
+            "iam:PassRole",
+            arns::role(role),
+            "passing it to another service",
+            PASS_ROLE,
+        )
+        .with("iam:PassedToService", to("ec2.amazonaws.com"));
+        b.deny(
+            "iam:PassRole",
+            arns::role(&format!("{role}-admin")),
+            "a role whose name starts with this one's",
+            PASS_ROLE,
+        )
+        .with("iam:PassedToService", to(to_service));
+        b.deny(
+            "iam:PassRole",
+            arns::role(elsewhere),
+            "the role in another environment",
+            PASS_ROLE,
+        )
+        .with("iam:PassedToService", to(to_service));
+    }
+}

@@ -16,123 +16,168 @@ mod compute;
 mod iam;
 mod observability;
 mod storage;
+mod trust;
 
-use crate::aws::{arns, Template};
+use crate::aws::Template;
 use crate::grants::GrantKind;
+use crate::intent::{Caller, Subject};
+use crate::kinds::RolePurpose;
 use crate::kinds::ServiceKind;
-use crate::naming::{self, Names};
+use crate::naming::Names;
 use crate::policy::Origin;
 use crate::spec::{GrantUse, Service};
 
 pub(crate) use builder::Effects;
-use builder::{Builder, Ctx, API_ID_DESCRIPTION};
+use builder::{Builder, Ctx};
+pub(crate) use trust::trust_intent;
 
-/// Adds the statements and permissions of `grant`, written on `caller`, to `out`.
+/// Adds the statements and permissions of `grant`, written on `caller`, to `out`, with the
+/// grant's intent: its own statements and the requests it exists for.
 pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: &mut Effects) {
+    let origin = Origin {
+        grant: grant.kind,
+        path: grant.path.clone(),
+        implied: false,
+        span: None,
+    };
+    let mut own = Effects::default();
     let mut b = Builder {
-        origin: Origin {
-            grant: grant.kind,
-            path: grant.path.clone(),
-            implied: false,
-        },
+        origin: origin.clone(),
         notes: grant
             .allow
             .iter()
             .map(|(f, why)| format!("accepted {}: {why}", f.key()))
             .collect(),
-        out,
+        caller: Caller::Role(RolePurpose::Main),
+        out: &mut own,
     };
     let g = Ctx {
         names,
         caller,
         grant,
     };
-    let build: fn(&mut Builder<'_>, &Ctx<'_>) = match grant.kind {
-        GrantKind::S3Read => storage::s3_read,
-        GrantKind::S3Write => storage::s3_write,
-        GrantKind::S3ReadWrite => storage::s3_read_write,
-        GrantKind::DynamodbRead => storage::dynamodb_read,
-        GrantKind::DynamodbReadWrite => storage::dynamodb_read_write,
-        GrantKind::SecretsRead => storage::secrets_read,
-        GrantKind::AthenaQuery => analytics::athena_query,
-        GrantKind::GlueRead => analytics::glue_read,
-        GrantKind::GlueWrite => analytics::glue_write,
-        GrantKind::GlueDelete => analytics::glue_delete,
-        GrantKind::CloudwatchPutMetrics => observability::cloudwatch_put_metrics,
-        GrantKind::LogsWrite => observability::logs_write,
-        GrantKind::XrayWrite => observability::xray_write,
-        GrantKind::LogsDelivery => observability::logs_delivery,
-        GrantKind::BedrockInvokeModel => ai::bedrock_invoke_model,
-        GrantKind::BedrockRetrieve => ai::bedrock_retrieve,
-        GrantKind::BedrockInvokeAgent => ai::bedrock_invoke_agent,
-        GrantKind::LambdaInvoke => compute::lambda_invoke,
-        GrantKind::EcsRunTask => compute::ecs_run_task,
-        GrantKind::EcrPull => compute::ecr_pull,
-        GrantKind::EventsManageEcsSyncRule => compute::events_manage_ecs_sync_rule,
-        GrantKind::IamPassRole => iam::iam_pass_role,
+    type Build = fn(&mut Builder<'_>, &Ctx<'_>);
+    let (build, requests): (Build, Build) = match grant.kind {
+        GrantKind::S3Read => (storage::s3_read, storage::s3_read_requests),
+        GrantKind::S3Write => (storage::s3_write, storage::s3_write_requests),
+        GrantKind::S3ReadWrite => (storage::s3_read_write, storage::s3_read_write_requests),
+        GrantKind::DynamodbRead => (storage::dynamodb_read, storage::dynamodb_read_requests),
+        GrantKind::DynamodbReadWrite => (
+            storage::dynamodb_read_write,
+            storage::dynamodb_read_write_requests,
+        ),
+        GrantKind::SecretsRead => (storage::secrets_read, storage::secrets_read_requests),
+        GrantKind::AthenaQuery => (analytics::athena_query, analytics::athena_query_requests),
+        GrantKind::GlueRead => (analytics::glue_read, analytics::glue_read_requests),
+        GrantKind::GlueWrite => (analytics::glue_write, analytics::glue_write_requests),
+        GrantKind::GlueDelete => (analytics::glue_delete, analytics::glue_delete_requests),
+        GrantKind::CloudwatchPutMetrics => (
+            observability::cloudwatch_put_metrics,
+            observability::cloudwatch_put_metrics_requests,
+        ),
+        GrantKind::LogsWrite => (
+            observability::logs_write,
+            observability::logs_write_requests,
+        ),
+        GrantKind::XrayWrite => (
+            observability::xray_write,
+            observability::xray_write_requests,
+        ),
+        GrantKind::LogsDelivery => (
+            observability::logs_delivery,
+            observability::logs_delivery_requests,
+        ),
+        GrantKind::BedrockInvokeModel => {
+            (ai::bedrock_invoke_model, ai::bedrock_invoke_model_requests)
+        }
+        GrantKind::BedrockRetrieve => (ai::bedrock_retrieve, ai::bedrock_retrieve_requests),
+        GrantKind::BedrockInvokeAgent => {
+            (ai::bedrock_invoke_agent, ai::bedrock_invoke_agent_requests)
+        }
+        GrantKind::LambdaInvoke => (compute::lambda_invoke, compute::lambda_invoke_requests),
+        GrantKind::EcsRunTask => (compute::ecs_run_task, compute::ecs_run_task_requests),
+        GrantKind::EcrPull => (compute::ecr_pull, compute::ecr_pull_requests),
+        GrantKind::EventsManageEcsSyncRule => (
+            compute::events_manage_ecs_sync_rule,
+            compute::events_manage_ecs_sync_rule_requests,
+        ),
+        GrantKind::IamPassRole => (iam::iam_pass_role, iam::iam_pass_role_requests),
+        GrantKind::VectorStore => (ai::vector_store, ai::vector_store_requests),
     };
     build(&mut b, &g);
+    requests(&mut b, &g);
+    out.absorb(own, origin, Subject::Grant, RolePurpose::Main);
+}
+
+/// Builds one grant a service kind implies for role `purpose` into `out`, with its intent.
+fn implied_by(
+    service: &Service,
+    grant: GrantKind,
+    purpose: RolePurpose,
+    out: &mut Effects,
+    build: impl FnOnce(&mut Builder<'_>),
+) {
+    let origin = Origin {
+        grant,
+        path: service.path.clone(),
+        implied: true,
+        span: None,
+    };
+    let mut own = Effects::default();
+    build(&mut Builder {
+        origin: origin.clone(),
+        notes: vec![],
+        caller: Caller::Role(purpose),
+        out: &mut own,
+    });
+    out.absorb(own, origin, Subject::Implied, purpose);
 }
 
 /// The grants a service kind implies for each of its roles, built with the same rules as written
-/// ones. Returns effects for the main role and, for `ecs_task`, the execution role.
+/// ones, each with the requests it exists for. Returns effects for the main role and, for
+/// `ecs_task`, the execution role.
 pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<Effects>) {
     let mut main = Effects::default();
-    fn implied_by<'a>(service: &Service, grant: GrantKind, out: &'a mut Effects) -> Builder<'a> {
-        Builder {
-            origin: Origin {
-                grant,
-                path: service.path.clone(),
-                implied: true,
-            },
-            notes: vec![],
-            out,
-        }
-    }
     let log_group = names.log_group(&service.name, service.kind);
+    let (main_role, exec_role) = (RolePurpose::Main, RolePurpose::Execution);
     match (service.kind, &service.container) {
         (ServiceKind::EcsTask, Some(container)) => {
             let mut exec = Effects::default();
-            compute::pull_images(
-                &mut implied_by(service, GrantKind::EcrPull, &mut exec),
-                &[container.image.name.as_str()],
-            );
-            if let Some(group) = log_group {
-                observability::write_log_groups(
-                    &mut implied_by(service, GrantKind::LogsWrite, &mut exec),
-                    vec![Template::text(group)],
-                );
+            let image = [container.image.name.as_str()];
+            implied_by(service, GrantKind::EcrPull, exec_role, &mut exec, |b| {
+                compute::pull_images(b, &image);
+                compute::pull_images_requests(b, &image);
+            });
+            if let Some(group) = &log_group {
+                implied_by(service, GrantKind::LogsWrite, exec_role, &mut exec, |b| {
+                    observability::write_log_groups(b, vec![Template::text(group.clone())]);
+                    observability::write_log_groups_requests(b, &[group.as_str()]);
+                });
             }
             if !container.secrets.is_empty() {
                 let secrets: Vec<&str> =
                     container.secrets.iter().map(|s| s.name.as_str()).collect();
-                storage::read_secrets(
-                    &mut implied_by(service, GrantKind::SecretsRead, &mut exec),
-                    &secrets,
-                );
+                implied_by(service, GrantKind::SecretsRead, exec_role, &mut exec, |b| {
+                    storage::read_secrets(b, &secrets);
+                    storage::read_secrets_requests(b, &container.secrets);
+                });
             }
             (main, Some(exec))
         }
         (ServiceKind::EcsTask, None) => (main, None),
         (ServiceKind::ApiGateway, _) => {
-            let mut b = implied_by(service, GrantKind::LogsWrite, &mut main);
-            b.own_input(&service.name, naming::API_ID, API_ID_DESCRIPTION);
-            let group = naming::api_execution_log_groups(naming::API_ID);
-            observability::write_log_groups(&mut b, vec![group.clone()]);
-            b.statement(
-                "LogsDescribeStreams",
-                &["logs:DescribeLogStreams"],
-                vec![arns::log_group(group)],
-                vec![],
-            );
+            implied_by(service, GrantKind::LogsWrite, main_role, &mut main, |b| {
+                observability::api_gateway_cloudwatch_role(b);
+                observability::api_gateway_cloudwatch_role_requests(b);
+            });
             (main, None)
         }
         _ => {
-            if let Some(group) = log_group {
-                observability::write_log_groups(
-                    &mut implied_by(service, GrantKind::LogsWrite, &mut main),
-                    vec![Template::text(group)],
-                );
+            if let Some(group) = &log_group {
+                implied_by(service, GrantKind::LogsWrite, main_role, &mut main, |b| {
+                    observability::write_log_groups(b, vec![Template::text(group.clone())]);
+                    observability::write_log_groups_requests(b, &[group.as_str()]);
+                });
             }
             (main, None)
         }

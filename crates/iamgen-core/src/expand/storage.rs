@@ -1,26 +1,48 @@
 //! Storage: S3 objects and buckets, DynamoDB tables, Secrets Manager secrets.
 
-use super::builder::{Builder, Ctx};
-use crate::aws::arns;
+use super::builder::{example, Builder, Ctx};
+use crate::aws::{arns, Condition, Segment, Template};
+use crate::intent::Place;
+use crate::kinds::ServiceKind;
+use crate::spec::Resource;
 
 /// `s3.read`: get objects; list the bucket and get its location.
 pub(super) fn s3_read(b: &mut Builder<'_>, g: &Ctx<'_>) {
-    s3(b, &g.grant.resources(), true, false, false);
+    s3(b, g, true, false, false);
 }
 
 /// `s3.write`: put objects (multipart included); never deletes.
 pub(super) fn s3_write(b: &mut Builder<'_>, g: &Ctx<'_>) {
-    s3(b, &g.grant.resources(), false, true, false);
+    s3(b, g, false, true, false);
 }
 
 /// `s3.read_write`: read, put and delete objects.
 pub(super) fn s3_read_write(b: &mut Builder<'_>, g: &Ctx<'_>) {
-    s3(b, &g.grant.resources(), true, true, true);
+    s3(b, g, true, true, true);
 }
 
-fn s3(b: &mut Builder<'_>, buckets: &[&str], read: bool, write: bool, delete: bool) {
+/// The S3 statements of a grant. A knowledge base's are AWS's own for its data source: the
+/// bucket and object actions only, each with `aws:ResourceAccount` = its account, so a bucket of
+/// the same name elsewhere is refused
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html>, "Permissions to
+/// access your Amazon S3 data source").
+fn s3(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, delete: bool) {
+    let buckets = g.grant.resources();
+    let knowledge_base = g.caller.kind == ServiceKind::BedrockKnowledgeBase;
+    let conditions = if knowledge_base {
+        vec![Condition::new(
+            "StringEquals",
+            "aws:ResourceAccount",
+            Template::from(vec![Segment::Account]),
+        )]
+    } else {
+        vec![]
+    };
     let mut object_actions = Vec::new();
-    let mut bucket_actions = vec!["s3:GetBucketLocation"];
+    let mut bucket_actions = Vec::new();
+    if !knowledge_base {
+        bucket_actions.push("s3:GetBucketLocation");
+    }
     if read {
         object_actions.push("s3:GetObject");
         bucket_actions.push("s3:ListBucket");
@@ -40,14 +62,16 @@ fn s3(b: &mut Builder<'_>, buckets: &[&str], read: bool, write: bool, delete: bo
         &format!("{name}Objects"),
         &object_actions,
         buckets.iter().map(|n| arns::objects(n)).collect(),
-        vec![],
+        conditions.clone(),
     );
-    b.statement(
-        &format!("{name}Buckets"),
-        &bucket_actions,
-        buckets.iter().map(|n| arns::bucket(n)).collect(),
-        vec![],
-    );
+    if !bucket_actions.is_empty() {
+        b.statement(
+            &format!("{name}Buckets"),
+            &bucket_actions,
+            buckets.iter().map(|n| arns::bucket(n)).collect(),
+            conditions,
+        );
+    }
 }
 
 const DYNAMODB_READ: [&str; 6] = [
@@ -109,4 +133,342 @@ pub(super) fn read_secrets(b: &mut Builder<'_>, secrets: &[&str]) {
         secrets.iter().map(|s| arns::secret(s)).collect(),
         vec![],
     );
+}
+
+// ----- The requests each storage grant exists for, and its neighbours. -----
+
+const S3_ACTIONS: &str =
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html";
+const S3_MULTIPART: &str =
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions";
+const S3_REFERENCE: &str =
+    "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html";
+const KB_PERMISSIONS: &str =
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html";
+
+/// What `s3.read` is for: reading objects, listing the bucket; never writing or deleting.
+pub(super) fn s3_read_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    s3_requests(b, g, true, false, false);
+}
+
+/// What `s3.write` is for: putting objects (multipart too); never reading or deleting.
+pub(super) fn s3_write_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    s3_requests(b, g, false, true, false);
+}
+
+/// What `s3.read_write` is for: reading, putting and deleting objects.
+pub(super) fn s3_read_write_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    s3_requests(b, g, true, true, true);
+}
+
+/// S3 checks object actions on `arn:aws:s3:::BUCKET/KEY` and bucket actions (ListObjectsV2 is
+/// `s3:ListBucket`) on `arn:aws:s3:::BUCKET`; every request carries `aws:ResourceAccount`.
+fn s3_requests(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, delete: bool) {
+    let first = b.out.requests.len();
+    s3_requests_of(b, g, read, write, delete);
+    // Every S3 request carries the bucket owner's account
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount).
+    for e in &mut b.out.requests[first..] {
+        if !e.context.iter().any(|(k, _)| *k == "aws:ResourceAccount") {
+            e.with(
+                "aws:ResourceAccount",
+                Template::from(vec![Segment::Account]),
+            );
+        }
+    }
+}
+
+fn s3_requests_of(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, delete: bool) {
+    let knowledge_base = g.caller.kind == ServiceKind::BedrockKnowledgeBase;
+    let account = || Template::from(vec![Segment::Account]);
+    let object = |bucket: &str| arns::bucket(bucket).with_text(&format!("/{}", example::KEY));
+    for r in g.grant.resource_targets() {
+        let name = example::named(&r.name);
+        let (bucket, key) = (arns::bucket(&name), object(&name));
+        if read {
+            b.allow(
+                "s3:GetObject",
+                key.clone(),
+                "GetObject (and HeadObject)",
+                S3_ACTIONS,
+            )
+            .with("aws:ResourceAccount", account());
+            b.allow("s3:ListBucket", bucket.clone(), "ListObjectsV2", S3_ACTIONS)
+                .with("aws:ResourceAccount", account())
+                .with("s3:prefix", Template::text("incoming/"));
+        }
+        if !knowledge_base {
+            b.allow(
+                "s3:GetBucketLocation",
+                bucket.clone(),
+                "GetBucketLocation",
+                S3_ACTIONS,
+            );
+        }
+        if write {
+            b.allow(
+                "s3:PutObject",
+                key.clone(),
+                "PutObject, and every part of a multipart upload",
+                S3_MULTIPART,
+            )
+            .with("aws:ResourceAccount", account());
+            b.allow(
+                "s3:AbortMultipartUpload",
+                key.clone(),
+                "AbortMultipartUpload",
+                S3_MULTIPART,
+            );
+        } else {
+            b.deny(
+                "s3:PutObject",
+                key.clone(),
+                "write where only read is granted",
+                S3_ACTIONS,
+            );
+        }
+        if delete {
+            b.allow("s3:DeleteObject", key.clone(), "DeleteObject", S3_ACTIONS);
+        } else {
+            b.deny(
+                "s3:DeleteObject",
+                key.clone(),
+                "delete where it is not granted",
+                S3_ACTIONS,
+            );
+        }
+        if !read {
+            b.deny(
+                "s3:GetObject",
+                key.clone(),
+                "read where only write is granted",
+                S3_ACTIONS,
+            );
+        }
+        let granted = if read { "s3:GetObject" } else { "s3:PutObject" };
+        b.deny(
+            granted,
+            object(&format!("{name}-backup")),
+            "a bucket whose name starts with this one's",
+            S3_ACTIONS,
+        );
+        if let Some(other) = &r.other_environment {
+            b.deny(
+                granted,
+                object(&example::named(other)),
+                "the same bucket in another environment",
+                S3_ACTIONS,
+            );
+        }
+        b.deny(
+            "s3:DeleteObjectVersion",
+            key.clone(),
+            "a permanent delete of a version",
+            S3_REFERENCE,
+        );
+        b.deny(
+            "s3:PutObjectAcl",
+            key.clone(),
+            "changing an object's ACL",
+            S3_REFERENCE,
+        );
+        b.deny(
+            "s3:PutBucketPolicy",
+            bucket.clone(),
+            "changing the bucket policy",
+            S3_REFERENCE,
+        );
+        b.deny(
+            "s3:DeleteBucket",
+            bucket,
+            "deleting the bucket",
+            S3_REFERENCE,
+        );
+        if knowledge_base {
+            b.deny(
+                granted,
+                key,
+                "a bucket of the same name in another account",
+                KB_PERMISSIONS,
+            )
+            .with("aws:ResourceAccount", account())
+            .at(Place::OtherAccount);
+        }
+    }
+}
+
+const DYNAMODB: &str = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/using-identity-based-policies.html";
+const DYNAMODB_INDEXES: &str =
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html";
+
+/// What `dynamodb.read` is for: reading items of the tables and querying their indexes.
+pub(super) fn dynamodb_read_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    dynamodb_requests(b, g, false);
+}
+
+/// What `dynamodb.read_write` is for: reading and writing items.
+pub(super) fn dynamodb_read_write_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    dynamodb_requests(b, g, true);
+}
+
+/// DynamoDB checks item actions on `table/NAME` and index queries on `table/NAME/index/INDEX`.
+fn dynamodb_requests(b: &mut Builder<'_>, g: &Ctx<'_>, write: bool) {
+    for r in g.grant.resource_targets() {
+        let name = example::named(&r.name);
+        let table = arns::table(&name);
+        for action in [
+            "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:Query",
+            "dynamodb:Scan",
+            "dynamodb:DescribeTable",
+            "dynamodb:ConditionCheckItem",
+        ] {
+            b.allow(
+                action,
+                table.clone(),
+                action.trim_start_matches("dynamodb:"),
+                DYNAMODB,
+            );
+        }
+        let index = table.clone().with_text("/index/by-date");
+        b.allow(
+            "dynamodb:Query",
+            index.clone(),
+            "Query on an index",
+            DYNAMODB_INDEXES,
+        );
+        b.allow("dynamodb:Scan", index, "Scan of an index", DYNAMODB_INDEXES);
+        let writes = [
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+        ];
+        for action in writes {
+            match write {
+                true => b.allow(
+                    action,
+                    table.clone(),
+                    action.trim_start_matches("dynamodb:"),
+                    DYNAMODB,
+                ),
+                false => b.deny(
+                    action,
+                    table.clone(),
+                    "write where only read is granted",
+                    DYNAMODB,
+                ),
+            };
+        }
+        let item = if write {
+            "dynamodb:PutItem"
+        } else {
+            "dynamodb:GetItem"
+        };
+        b.deny(
+            item,
+            arns::table(&format!("{name}-archive")),
+            "a table whose name starts with this one's",
+            DYNAMODB,
+        );
+        if let Some(other) = &r.other_environment {
+            b.deny(
+                item,
+                arns::table(&example::named(other)),
+                "the same table in another environment",
+                DYNAMODB,
+            );
+        }
+        b.deny(item, table.clone(), "the table in another region", DYNAMODB)
+            .at(Place::OtherRegion);
+        b.deny(
+            item,
+            table.clone(),
+            "the table in another account",
+            DYNAMODB,
+        )
+        .at(Place::OtherAccount);
+        b.deny(
+            "dynamodb:DeleteTable",
+            table.clone(),
+            "deleting the table",
+            DYNAMODB,
+        );
+        b.deny(
+            "dynamodb:UpdateTable",
+            table.clone(),
+            "changing the table",
+            DYNAMODB,
+        );
+        b.deny(
+            "dynamodb:GetRecords",
+            table.with_text("/stream/2024-05-01T00:00:00.000"),
+            "reading its stream",
+            DYNAMODB,
+        );
+    }
+}
+
+const SECRETS: &str =
+    "https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples.html";
+
+/// What `secrets.read` is for: reading the secrets' values.
+pub(super) fn secrets_read_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
+    let secrets: Vec<Resource> = g.grant.resource_targets().cloned().collect();
+    read_secrets_requests(b, &secrets);
+}
+
+/// Secrets Manager checks a secret's full ARN: its name, `-`, and six random characters.
+pub(super) fn read_secrets_requests(b: &mut Builder<'_>, secrets: &[Resource]) {
+    let arn = |name: &str| {
+        Template::arn(
+            "secretsmanager",
+            true,
+            true,
+            format!("secret:{name}{}", example::SECRET_SUFFIX).as_str(),
+        )
+    };
+    for s in secrets {
+        let secret = arn(&s.name);
+        b.allow(
+            "secretsmanager:GetSecretValue",
+            secret.clone(),
+            "GetSecretValue",
+            SECRETS,
+        );
+        b.deny(
+            "secretsmanager:GetSecretValue",
+            arn(&format!("{}-old", s.name)),
+            "a secret whose name starts with this one's",
+            SECRETS,
+        );
+        if let Some(other) = &s.other_environment {
+            b.deny(
+                "secretsmanager:GetSecretValue",
+                arn(other),
+                "the same secret in another environment",
+                SECRETS,
+            );
+        }
+        b.deny(
+            "secretsmanager:GetSecretValue",
+            secret.clone(),
+            "the secret in another account",
+            SECRETS,
+        )
+        .at(Place::OtherAccount);
+        b.deny(
+            "secretsmanager:PutSecretValue",
+            secret.clone(),
+            "changing the secret",
+            SECRETS,
+        );
+        b.deny(
+            "secretsmanager:DeleteSecret",
+            secret,
+            "deleting the secret",
+            SECRETS,
+        );
+    }
 }

@@ -4,7 +4,10 @@
 
 use indexmap::IndexMap;
 
-use super::input::{Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
+use super::input::{
+    Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, SpecInput,
+    VectorEngine,
+};
 use super::yaml::{self, Node, Value};
 use crate::diag::{did_you_mean, hint_unknown, quote, Diagnostic, Loc, SourceMap, Span};
 use crate::grants::{GrantKind, Target};
@@ -30,6 +33,7 @@ const SERVICE_KEYS: &[&str] = &[
     "image",
     "cluster",
     "secrets",
+    "vector_store",
 ];
 
 /// A decoded spec: the input (whatever could be read), where each path is, and the shape problems.
@@ -305,7 +309,7 @@ impl Decoder {
                 let logical = key_of(k);
                 let path = join(&gpath, &logical);
                 self.key(&path, k.span);
-                match self.resource(v, &path) {
+                match self.resource(kind, v, &path) {
                     Some(resource) => {
                         declared.insert(logical, resource);
                     }
@@ -320,8 +324,14 @@ impl Decoder {
         }
     }
 
-    fn resource(&mut self, node: &Node, path: &str) -> Option<ResourceInput> {
+    fn resource(&mut self, kind: ResourceKind, node: &Node, path: &str) -> Option<ResourceInput> {
         match &node.value {
+            Value::Map(entries)
+                if kind.detail_keys() != ["name"]
+                    && !(entries.len() == 1 && get(entries, "name").is_some()) =>
+            {
+                self.resource_detail(kind, node, entries, path)
+            }
             Value::Map(entries) => {
                 self.known_keys(entries, path, &["name"]);
                 let Some(n) = get(entries, "name") else {
@@ -337,6 +347,66 @@ impl Decoder {
                 self.string(node, path).map(ResourceInput::Convention)
             }
         }
+    }
+
+    /// The mapping form of a resource with more than a name (a workgroup's `results`, a vector
+    /// store, a Bedrock model's profile): only its kind's keys, text values (`regions`: a list).
+    fn resource_detail(
+        &mut self,
+        kind: ResourceKind,
+        node: &Node,
+        entries: &[(Node, Node)],
+        path: &str,
+    ) -> Option<ResourceInput> {
+        self.value(path, node.span);
+        self.known_keys(entries, path, kind.detail_keys());
+        let mut detail = ResourceDetail::default();
+        let mut ok = true;
+        for (k, v) in entries {
+            let key = key_of(k);
+            let kpath = join(path, &key);
+            self.key(&kpath, k.span);
+            self.value(&kpath, v.span);
+            if !kind.detail_keys().contains(&key.as_str()) {
+                ok = false;
+                continue;
+            }
+            if key == "regions" {
+                detail.regions = self.names(v, &kpath, "region", &kpath);
+                continue;
+            }
+            let Some(text) = self.string(v, &kpath) else {
+                ok = false;
+                continue;
+            };
+            match key.as_str() {
+                "name" => detail.name = Some(text),
+                "results" => detail.results = Some(text),
+                "engine" => match VectorEngine::from_key(&text) {
+                    Some(e) => detail.engine = Some(e),
+                    None => {
+                        ok = false;
+                        let known: Vec<&str> = VectorEngine::ALL.iter().map(|e| e.key()).collect();
+                        let hint = hint_unknown(&text, &known, |known| {
+                            format!("engines: {}", known.join(", "))
+                        });
+                        self.error_hint(
+                            v.span,
+                            &kpath,
+                            format!("unknown vector store engine '{text}'"),
+                            hint,
+                        );
+                    }
+                },
+                "bucket" => detail.bucket = Some(text),
+                "index" => detail.index = Some(text),
+                "collection" => detail.collection = Some(text),
+                "cluster" => detail.cluster = Some(text),
+                "secret" => detail.secret = Some(text),
+                _ => detail.application_profile = Some(text),
+            }
+        }
+        ok.then_some(ResourceInput::Detailed(detail))
     }
 
     fn profiles(&mut self, node: &Node) {
@@ -667,6 +737,11 @@ impl Decoder {
             } else {
                 service.cluster = name;
             }
+        }
+        if let Some(v) = get(entries, "vector_store") {
+            let vpath = join(path, "vector_store");
+            self.value(&vpath, v.span);
+            service.vector_store = self.string(v, &vpath);
         }
         if let Some(u) = get(entries, "use") {
             let upath = join(path, "use");

@@ -56,7 +56,7 @@ pub struct SpecInput {
 }
 
 /// A declared resource's name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ResourceInput {
@@ -68,6 +68,191 @@ pub enum ResourceInput {
         /// The physical name.
         name: String,
     },
+    /// A resource with more than a name: an Athena workgroup's results bucket, a vector store, a
+    /// Bedrock model reached through an inference profile.
+    Detailed(ResourceDetail),
+}
+
+/// What some kinds of resource declare beside (or instead of) a name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct ResourceDetail {
+    /// The exact physical name; without it, the logical name completed by the naming convention
+    /// (Athena workgroups), or the model id (Bedrock models).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `athena_workgroups`: the bucket (logical name) the workgroup writes query results to.
+    /// Athena writes and reads them with the caller's credentials, so `athena.query` grants them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<String>,
+    /// `vector_stores`: which kind of store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engine: Option<VectorEngine>,
+    /// `vector_stores`, `s3_vectors`: the vector bucket (a name the convention completes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bucket: Option<String>,
+    /// `vector_stores`, `s3_vectors`: the vector index in the bucket (used as given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    /// `vector_stores`, `opensearch_serverless`: the collection (a name the convention completes;
+    /// its id, known after it is created, is a module input).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collection: Option<String>,
+    /// `vector_stores`, `aurora_postgresql`: the DB cluster (a name the convention completes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// `vector_stores`: the credentials secret (a logical name under `secrets`), for Aurora and
+    /// the third-party stores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// `bedrock_models`: an application inference profile made from this model or cross-region
+    /// profile id; its own id, known after it is created, is a module input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application_profile: Option<String>,
+    /// `bedrock_models`: the destination regions of a cross-region inference profile, when they
+    /// should be narrower than its geography.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+}
+
+/// Builds a [`ResourceDetail`] in code, one key at a time.
+///
+/// ```
+/// use iamgen_core::{ResourceDetail, ResourceKind, SpecInput, VectorEngine};
+/// let store = ResourceDetail::engine(VectorEngine::S3Vectors).with_bucket("vectors").with_index("docs");
+/// let spec = SpecInput::new("shop", "prod").resource_detail(ResourceKind::VectorStore, "docs", store);
+/// assert_eq!(spec.resources[&ResourceKind::VectorStore].len(), 1);
+/// ```
+impl ResourceDetail {
+    /// A vector store of `engine`.
+    pub fn engine(engine: VectorEngine) -> Self {
+        ResourceDetail {
+            engine: Some(engine),
+            ..ResourceDetail::default()
+        }
+    }
+
+    /// With an exact physical name (`name:`).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// With a workgroup's query-results bucket (`results:`, a logical bucket name).
+    pub fn with_results(mut self, bucket: impl Into<String>) -> Self {
+        self.results = Some(bucket.into());
+        self
+    }
+
+    /// With an S3 Vectors store's vector bucket (`bucket:`).
+    pub fn with_bucket(mut self, bucket: impl Into<String>) -> Self {
+        self.bucket = Some(bucket.into());
+        self
+    }
+
+    /// With an S3 Vectors store's index (`index:`).
+    pub fn with_index(mut self, index: impl Into<String>) -> Self {
+        self.index = Some(index.into());
+        self
+    }
+
+    /// With an OpenSearch Serverless store's collection (`collection:`).
+    pub fn with_collection(mut self, collection: impl Into<String>) -> Self {
+        self.collection = Some(collection.into());
+        self
+    }
+
+    /// With an Aurora store's DB cluster (`cluster:`).
+    pub fn with_cluster(mut self, cluster: impl Into<String>) -> Self {
+        self.cluster = Some(cluster.into());
+        self
+    }
+
+    /// With a store's credentials secret (`secret:`, a logical secret name).
+    pub fn with_secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+
+    /// With a model's application inference profile (`application_profile:`).
+    pub fn with_application_profile(mut self, model: impl Into<String>) -> Self {
+        self.application_profile = Some(model.into());
+        self
+    }
+
+    /// With a cross-region profile's destination regions (`regions:`).
+    pub fn with_regions<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
+        self.regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+}
+
+/// The vector stores a Bedrock knowledge base can use
+/// (<https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup.html>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum VectorEngine {
+    /// Amazon S3 Vectors: a vector bucket and an index.
+    S3Vectors,
+    /// An Amazon OpenSearch Serverless vector collection.
+    OpensearchServerless,
+    /// An Amazon Aurora PostgreSQL cluster (pgvector) through the RDS Data API.
+    AuroraPostgresql,
+    /// Pinecone, reached with a credentials secret.
+    Pinecone,
+    /// Redis Enterprise Cloud, reached with a credentials secret.
+    RedisEnterpriseCloud,
+    /// MongoDB Atlas, reached with a credentials secret.
+    MongodbAtlas,
+}
+
+impl VectorEngine {
+    /// Every engine.
+    pub const ALL: [VectorEngine; 6] = [
+        VectorEngine::S3Vectors,
+        VectorEngine::OpensearchServerless,
+        VectorEngine::AuroraPostgresql,
+        VectorEngine::Pinecone,
+        VectorEngine::RedisEnterpriseCloud,
+        VectorEngine::MongodbAtlas,
+    ];
+
+    /// The `engine:` value.
+    pub fn key(self) -> &'static str {
+        match self {
+            VectorEngine::S3Vectors => "s3_vectors",
+            VectorEngine::OpensearchServerless => "opensearch_serverless",
+            VectorEngine::AuroraPostgresql => "aurora_postgresql",
+            VectorEngine::Pinecone => "pinecone",
+            VectorEngine::RedisEnterpriseCloud => "redis_enterprise_cloud",
+            VectorEngine::MongodbAtlas => "mongodb_atlas",
+        }
+    }
+
+    /// Parses an `engine:` value.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.key() == key)
+    }
+}
+
+/// A name (a string), `{ name }` exactly, or the detailed mapping.
+impl<'de> Deserialize<'de> for ResourceInput {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(ResourceInput::Convention(s)),
+            Value::Object(map) if map.len() == 1 && map.contains_key("name") => {
+                match map.into_iter().next() {
+                    Some((_, Value::String(name))) => Ok(ResourceInput::Exact { name }),
+                    _ => Err(D::Error::custom("`name` is a text value")),
+                }
+            }
+            other => serde_json::from_value(other)
+                .map(ResourceInput::Detailed)
+                .map_err(D::Error::custom),
+        }
+    }
 }
 
 /// A service as written.
@@ -106,6 +291,9 @@ pub struct ServiceInput {
     )]
     #[schemars(schema_with = "one_or_many_schema")]
     pub secrets: Vec<String>,
+    /// `bedrock_knowledge_base`: its vector store (a logical name under `vector_stores`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vector_store: Option<String>,
 }
 
 /// An item of a profile: a grant, or `use: other_profile`.
@@ -181,6 +369,17 @@ impl SpecInput {
         self.declare(kind, logical, ResourceInput::Convention(name.into()))
     }
 
+    /// Declares a resource with more than a name (a workgroup's results bucket, a vector store, a
+    /// model's inference profile).
+    pub fn resource_detail(
+        self,
+        kind: ResourceKind,
+        logical: impl Into<String>,
+        detail: ResourceDetail,
+    ) -> Self {
+        self.declare(kind, logical, ResourceInput::Detailed(detail))
+    }
+
     /// Declares a resource by its exact physical name.
     pub fn resource_exact(
         self,
@@ -233,6 +432,7 @@ impl ServiceInput {
             image: None,
             cluster: None,
             secrets: Vec::new(),
+            vector_store: None,
         }
     }
 
@@ -258,6 +458,12 @@ impl ServiceInput {
     pub fn container(mut self, image: impl Into<String>, cluster: impl Into<String>) -> Self {
         self.image = Some(image.into());
         self.cluster = Some(cluster.into());
+        self
+    }
+
+    /// For a `bedrock_knowledge_base`: its vector store (a logical name under `vector_stores`).
+    pub fn vector_store(mut self, name: impl Into<String>) -> Self {
+        self.vector_store = Some(name.into());
         self
     }
 

@@ -18,10 +18,11 @@ use crate::diag::{Diagnostic, Severity, SourceMap, SpecError};
 
 pub(crate) use decode::{decode, Decoded};
 pub use input::{
-    json_schema, Allow, GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput,
+    json_schema, Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput,
+    SpecInput, VectorEngine,
 };
 pub use model::Spec;
-pub(crate) use model::{GrantUse, Reached, Resource, Service};
+pub(crate) use model::{Detail, GrantUse, Model, Reached, Resource, Service, VectorStore};
 pub(crate) use validate::{validate, Validated};
 
 /// The example platform of the seed document, built into iamgen as its default spec.

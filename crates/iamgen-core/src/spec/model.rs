@@ -28,6 +28,8 @@ pub struct Spec {
     pub(crate) tags: IndexMap<String, String>,
     /// Services by logical name, in spec order, with their profiles expanded into grants.
     pub(crate) services: IndexMap<String, Service>,
+    /// Declared resources by kind, then logical name.
+    pub(crate) resources: IndexMap<crate::kinds::ResourceKind, IndexMap<String, Resource>>,
 }
 
 /// A declared resource, resolved: its physical name and where it is declared.
@@ -35,9 +37,71 @@ pub struct Spec {
 pub(crate) struct Resource {
     /// The physical name in AWS (or model id); contains `*` when it is a name pattern.
     pub(crate) name: String,
+    /// The logical name.
+    pub(crate) logical: String,
+    /// The same resource in another environment, when the convention made the name: what a
+    /// grant must never reach.
+    pub(crate) other_environment: Option<String>,
+    /// What the resource declares beyond its name.
+    pub(crate) detail: Option<Detail>,
+}
+
+/// What some kinds of resource declare beyond their name, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// An Athena workgroup's query results bucket.
+    Results(Box<Resource>),
+    /// A vector store.
+    VectorStore(VectorStore),
+    /// A Bedrock model reached through an inference profile.
+    Model(Model),
+}
+
+/// A knowledge base's vector store, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum VectorStore {
+    /// An S3 Vectors index: the vector bucket's physical name and the index.
+    S3Vectors { bucket: String, index: String },
+    /// An OpenSearch Serverless collection: its physical name; its id is a module input.
+    OpenSearch { collection: String },
+    /// An Aurora PostgreSQL cluster and its credentials secret (physical names).
+    Aurora { cluster: String, secret: String },
+    /// A third-party store reached with a credentials secret (physical name).
+    Secret {
+        engine: super::input::VectorEngine,
+        secret: String,
+    },
+}
+
+/// How a Bedrock model is invoked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Model {
+    /// Through a system-defined cross-region inference profile (`us.`, `eu.`, `apac.`,
+    /// `global.`): its id, the foundation model's id, and the destination regions.
+    SystemProfile {
+        model: String,
+        regions: crate::aws::bedrock::Destinations,
+    },
+    /// Through an application inference profile made from `source` (a model or a cross-region
+    /// profile id), whose id is a module input.
+    ApplicationProfile {
+        model: String,
+        regions: crate::aws::bedrock::Destinations,
+    },
 }
 
 impl Resource {
+    /// A declared resource whose name could not be read or checked: still declared, so grants
+    /// naming it are not reported again.
+    pub(crate) fn unnamed(logical: &str) -> Resource {
+        Resource {
+            name: String::new(),
+            logical: logical.to_string(),
+            other_environment: None,
+            detail: None,
+        }
+    }
+
     /// True when the name is a pattern (`"*"` in the spec), which matches many resources.
     pub(crate) fn is_pattern(&self) -> bool {
         self.name.contains('*')

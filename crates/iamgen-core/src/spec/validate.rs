@@ -5,8 +5,13 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::input::{GrantInput, ProfileItem, ResourceInput, ServiceInput, SpecInput};
-use super::model::{Container, GrantUse, Reached, Resource, Service, ServiceRef, Spec};
+use super::input::{
+    GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, SpecInput, VectorEngine,
+};
+use super::model::{
+    Container, Detail, GrantUse, Model, Reached, Resource, Service, ServiceRef, Spec, VectorStore,
+};
+use crate::aws::bedrock;
 use crate::aws::limits::{ROLE_DESCRIPTION_MAX, TAGS_PER_ROLE_MAX};
 use crate::aws::names::{self as aws_names, NameRule, TagPart};
 use crate::diag::{escape, hint_unknown, listing, quote, Diagnostic, Loc, SourceMap};
@@ -171,6 +176,7 @@ impl Validator<'_> {
             naming,
             tags,
             services,
+            resources: declared,
         })
     }
 
@@ -242,6 +248,8 @@ impl Validator<'_> {
         input: &IndexMap<ResourceKind, IndexMap<String, ResourceInput>>,
     ) -> Declared {
         let mut declared = Declared::new();
+        let other = names.other_environment();
+        let mut details = Vec::new();
         for (&kind, items) in input {
             let group = declared.entry(kind).or_default();
             // The first logical name of each physical name.
@@ -252,28 +260,45 @@ impl Validator<'_> {
                     // Still declared, so grants naming it are not reported again; the name made
                     // from it is not checked.
                     self.error(Loc::Key(path.clone()), &path, e);
-                    group.insert(
-                        logical.clone(),
-                        Resource {
-                            name: String::new(),
-                        },
-                    );
+                    group.insert(logical.clone(), Resource::unnamed(logical));
                     continue;
                 }
                 let (name, exact) = match r {
-                    ResourceInput::Convention(n) => (n, false),
-                    ResourceInput::Exact { name } => (name, true),
+                    ResourceInput::Convention(n) => (n.clone(), false),
+                    ResourceInput::Exact { name } => (name.clone(), true),
+                    ResourceInput::Detailed(d) => {
+                        details.push((kind, logical.clone(), d.clone(), path.clone()));
+                        match &d.name {
+                            Some(name) => (name.clone(), true),
+                            // A workgroup named by its logical name, through the convention.
+                            None => (logical.replace('_', "-"), false),
+                        }
+                    }
                 };
                 if self.source.was_reported(&path) {
                     // The decoder reported its value: declared, so grants naming it are not
                     // reported again, but there is no name to check.
-                    group.insert(logical.clone(), Resource { name: name.clone() });
+                    group.insert(logical.clone(), Resource::unnamed(logical));
                     continue;
                 }
-                let physical = if exact || !kind.uses_naming() {
-                    name.clone()
-                } else {
-                    names.physical(name)
+                if kind == ResourceKind::VectorStore {
+                    // Its parts are named in its mapping; resolved below.
+                    if !matches!(r, ResourceInput::Detailed(_)) {
+                        let engines: Vec<&str> =
+                            VectorEngine::ALL.iter().map(|e| e.key()).collect();
+                        self.error_hint(
+                            Loc::Value(path.clone()),
+                            &path,
+                            "a vector store is a mapping with its engine and the parts that engine needs",
+                            format!("for example {{ engine: s3_vectors, bucket: vectors, index: docs }}; engines: {}", engines.join(", ")),
+                        );
+                    }
+                    continue;
+                }
+                let convention = !exact && kind.uses_naming();
+                let physical = match convention {
+                    true => names.physical(&name),
+                    false => name.clone(),
                 };
                 let pattern = name == "*" && kind.uses_naming();
                 let made = !exact && kind.uses_naming();
@@ -284,12 +309,20 @@ impl Validator<'_> {
                 };
                 if let Err(e) = checked {
                     let mut d = Diagnostic::error_at(Loc::Value(path.clone()), &path, e);
-                    if !exact && kind.uses_naming() {
+                    if convention {
                         d = d.with_hint(format!("the naming convention {} made this name; give an exact one with `{{ name: ... }}`", quote(&names.naming.to_string())));
                     }
                     // Still declared, so grants naming it are not reported again.
                     self.push(d);
                 }
+                let detail = match kind {
+                    ResourceKind::BedrockModel if !matches!(r, ResourceInput::Detailed(_)) => {
+                        bedrock::system_profile(&physical).map(|(model, regions)| {
+                            Detail::Model(Model::SystemProfile { model, regions })
+                        })
+                    }
+                    _ => None,
+                };
                 if let Some(other) = first.get(&physical) {
                     let at = self
                         .source
@@ -307,10 +340,348 @@ impl Validator<'_> {
                 } else {
                     first.insert(physical.clone(), logical);
                 }
-                group.insert(logical.clone(), Resource { name: physical });
+                group.insert(
+                    logical.clone(),
+                    Resource {
+                        name: physical,
+                        logical: logical.clone(),
+                        other_environment: convention.then(|| other.physical(&name)),
+                        detail,
+                    },
+                );
             }
         }
+        // Details may name resources declared after them (a workgroup's bucket, a secret).
+        for (kind, logical, detail, path) in details {
+            self.resource_detail(names, &mut declared, kind, &logical, &detail, &path);
+        }
         declared
+    }
+
+    /// A resource's mapping form: only the keys of its kind, each valid, references declared.
+    fn resource_detail(
+        &mut self,
+        names: Names<'_>,
+        declared: &mut Declared,
+        kind: ResourceKind,
+        logical: &str,
+        d: &ResourceDetail,
+        path: &str,
+    ) {
+        let given: Vec<(&str, bool)> = vec![
+            ("name", d.name.is_some()),
+            ("results", d.results.is_some()),
+            ("engine", d.engine.is_some()),
+            ("bucket", d.bucket.is_some()),
+            ("index", d.index.is_some()),
+            ("collection", d.collection.is_some()),
+            ("cluster", d.cluster.is_some()),
+            ("secret", d.secret.is_some()),
+            ("application_profile", d.application_profile.is_some()),
+            ("regions", !d.regions.is_empty()),
+        ];
+        let allowed = kind.detail_keys();
+        let mut ok = true;
+        for (key, present) in &given {
+            if *present && !allowed.contains(key) {
+                ok = false;
+                let kpath = join(path, key);
+                self.error_hint(
+                    Loc::Value(kpath.clone()),
+                    &kpath,
+                    format!("'{key}' is not a key of {}s", kind.noun()),
+                    format!("keys of {}: {}", kind.key(), allowed.join(", ")),
+                );
+            }
+        }
+        if !ok {
+            return;
+        }
+        let at = |key: &str| Loc::Value(join(path, key));
+        match kind {
+            ResourceKind::AthenaWorkgroup => {
+                let Some(results) = &d.results else {
+                    return;
+                };
+                let bucket = declared
+                    .get(&ResourceKind::Bucket)
+                    .and_then(|b| b.get(results))
+                    .cloned();
+                match bucket {
+                    Some(b) => {
+                        self.used.insert((ResourceKind::Bucket, results.clone()));
+                        if let Some(r) = declared
+                            .get_mut(&ResourceKind::AthenaWorkgroup)
+                            .and_then(|g| g.get_mut(logical))
+                        {
+                            r.detail = Some(Detail::Results(Box::new(b)));
+                        }
+                    }
+                    None => {
+                        self.unknown(declared, ResourceKind::Bucket, results, at("results"), path)
+                    }
+                }
+            }
+            ResourceKind::BedrockModel => self.model_detail(declared, logical, d, path),
+            ResourceKind::VectorStore => self.vector_store(names, declared, logical, d, path),
+            _ => {}
+        }
+    }
+
+    /// An unknown reference `name` of `kind`, at `loc`.
+    fn unknown(
+        &mut self,
+        declared: &Declared,
+        kind: ResourceKind,
+        name: &str,
+        loc: Loc,
+        path: &str,
+    ) {
+        let known: Vec<&str> = declared
+            .get(&kind)
+            .map(|d| d.keys().map(String::as_str).collect())
+            .unwrap_or_default();
+        let hint = hint_unknown(name, &known, |known| match known {
+            [] => format!("declare it under resources.{}", kind.key()),
+            _ => format!("known {}s: {}", kind.noun(), known.join(", ")),
+        });
+        self.error_hint(
+            loc,
+            path,
+            format!("unknown {} {}", kind.noun(), quote(name)),
+            hint,
+        );
+    }
+
+    /// A Bedrock model's mapping: a model or profile id (`name`) with narrower `regions`, or an
+    /// application inference profile made from a model or profile id.
+    fn model_detail(
+        &mut self,
+        declared: &mut Declared,
+        logical: &str,
+        d: &ResourceDetail,
+        path: &str,
+    ) {
+        let at = |key: &str| Loc::Value(join(path, key));
+        let regions = d.regions.clone();
+        if let Some(bad) = regions.iter().find(|r| !bedrock::is_region(r)) {
+            let rpath = join(path, "regions");
+            self.error(
+                at("regions"),
+                &rpath,
+                format!("'{bad}' is not a region name such as us-east-1"),
+            );
+            return;
+        }
+        let destinations = |given: bedrock::Destinations| match regions.is_empty() {
+            true => given,
+            false => bedrock::Destinations::Regions(regions.clone()),
+        };
+        let (id, model) = match (&d.name, &d.application_profile) {
+            (Some(_), Some(_)) | (None, None) => {
+                self.error(
+                    Loc::Value(path.to_string()),
+                    path,
+                    "a Bedrock model names either its id (`name`) or the model or profile an application inference profile is made from (`application_profile`)",
+                );
+                return;
+            }
+            (Some(id), None) => match bedrock::system_profile(id) {
+                Some((model, given)) => (
+                    id.clone(),
+                    Some(Model::SystemProfile {
+                        model,
+                        regions: destinations(given),
+                    }),
+                ),
+                None if regions.is_empty() => (id.clone(), None),
+                None => {
+                    let rpath = join(path, "regions");
+                    self.error(at("regions"), &rpath, format!("'{id}' is a foundation model, invoked in the module's region; `regions` is for cross-region inference profiles (us., eu., apac., global.)"));
+                    return;
+                }
+            },
+            (None, Some(source)) => {
+                let (model, given) = bedrock::system_profile(source)
+                    .unwrap_or((source.clone(), bedrock::Destinations::Here));
+                (
+                    source.clone(),
+                    Some(Model::ApplicationProfile {
+                        model,
+                        regions: destinations(given),
+                    }),
+                )
+            }
+        };
+        if let Err(e) = NameRule::Resource(ResourceKind::BedrockModel).check(&id, false) {
+            self.error(Loc::Value(path.to_string()), path, e);
+        }
+        declared
+            .entry(ResourceKind::BedrockModel)
+            .or_default()
+            .insert(
+                logical.to_string(),
+                Resource {
+                    name: id,
+                    logical: logical.to_string(),
+                    other_environment: None,
+                    detail: model.map(Detail::Model),
+                },
+            );
+    }
+
+    /// A vector store's mapping: its engine and exactly the parts that engine needs.
+    fn vector_store(
+        &mut self,
+        names: Names<'_>,
+        declared: &mut Declared,
+        logical: &str,
+        d: &ResourceDetail,
+        path: &str,
+    ) {
+        let engines: Vec<&str> = VectorEngine::ALL.iter().map(|e| e.key()).collect();
+        let Some(engine) = d.engine else {
+            self.error_hint(
+                Loc::Value(path.to_string()),
+                path,
+                "a vector store needs an `engine`",
+                format!("engines: {}", engines.join(", ")),
+            );
+            return;
+        };
+        let needs: &[&str] = match engine {
+            VectorEngine::S3Vectors => &["bucket", "index"],
+            VectorEngine::OpensearchServerless => &["collection"],
+            VectorEngine::AuroraPostgresql => &["cluster", "secret"],
+            _ => &["secret"],
+        };
+        let parts = [
+            ("bucket", &d.bucket),
+            ("index", &d.index),
+            ("collection", &d.collection),
+            ("cluster", &d.cluster),
+            ("secret", &d.secret),
+        ];
+        let mut ok = true;
+        for (key, value) in parts {
+            let kpath = join(path, key);
+            match (needs.contains(&key), value) {
+                (true, None) => {
+                    ok = false;
+                    self.error(
+                        Loc::Value(path.to_string()),
+                        path,
+                        format!("a vector store of engine {} needs `{key}`", engine.key()),
+                    );
+                }
+                (false, Some(_)) => {
+                    ok = false;
+                    self.error_hint(
+                        Loc::Value(kpath.clone()),
+                        &kpath,
+                        format!("`{key}` is not used by engine {}", engine.key()),
+                        format!("engine {} takes: {}", engine.key(), needs.join(", ")),
+                    );
+                }
+                _ => {}
+            }
+        }
+        if !ok {
+            return;
+        }
+        let mut named = |key: &str, value: &str, rule: NameRule, convention: bool| -> String {
+            let physical = if convention {
+                names.physical(value)
+            } else {
+                value.to_string()
+            };
+            if let Err(e) = rule.check(&physical, false) {
+                let kpath = join(path, key);
+                self.error(Loc::Value(kpath.clone()), &kpath, e);
+            }
+            physical
+        };
+        let secret = |s: &mut Self, declared: &Declared| -> Option<String> {
+            let name = d.secret.as_deref()?;
+            match declared
+                .get(&ResourceKind::Secret)
+                .and_then(|g| g.get(name))
+            {
+                Some(r) => {
+                    s.used.insert((ResourceKind::Secret, name.to_string()));
+                    Some(r.name.clone())
+                }
+                None => {
+                    s.unknown(
+                        declared,
+                        ResourceKind::Secret,
+                        name,
+                        Loc::Value(join(path, "secret")),
+                        path,
+                    );
+                    None
+                }
+            }
+        };
+        let (name, store) = match engine {
+            VectorEngine::S3Vectors => {
+                let bucket = named(
+                    "bucket",
+                    d.bucket.as_deref().unwrap_or_default(),
+                    NameRule::VectorBucket,
+                    true,
+                );
+                let index = named(
+                    "index",
+                    d.index.as_deref().unwrap_or_default(),
+                    NameRule::VectorIndex,
+                    false,
+                );
+                (
+                    format!("{bucket}/{index}"),
+                    VectorStore::S3Vectors { bucket, index },
+                )
+            }
+            VectorEngine::OpensearchServerless => {
+                let collection = named(
+                    "collection",
+                    d.collection.as_deref().unwrap_or_default(),
+                    NameRule::Collection,
+                    true,
+                );
+                (collection.clone(), VectorStore::OpenSearch { collection })
+            }
+            VectorEngine::AuroraPostgresql => {
+                let cluster = named(
+                    "cluster",
+                    d.cluster.as_deref().unwrap_or_default(),
+                    NameRule::DbCluster,
+                    true,
+                );
+                let Some(secret) = secret(self, declared) else {
+                    return;
+                };
+                (cluster.clone(), VectorStore::Aurora { cluster, secret })
+            }
+            engine => {
+                let Some(secret) = secret(self, declared) else {
+                    return;
+                };
+                (secret.clone(), VectorStore::Secret { engine, secret })
+            }
+        };
+        declared
+            .entry(ResourceKind::VectorStore)
+            .or_default()
+            .insert(
+                logical.to_string(),
+                Resource {
+                    name,
+                    logical: logical.to_string(),
+                    other_environment: None,
+                    detail: Some(Detail::VectorStore(store)),
+                },
+            );
     }
 
     fn profiles(
@@ -390,9 +761,10 @@ impl Validator<'_> {
                         self.used.insert((kind, name.clone()));
                         // Two logical names of one physical name (warned where declared) give
                         // one ARN.
-                        let reached = Reached::Resource(r.clone());
-                        if !draft.targets.contains(&reached) {
-                            draft.targets.push(reached);
+                        let same =
+                            |t: &Reached| matches!(t, Reached::Resource(x) if x.name == r.name);
+                        if !draft.targets.iter().any(same) {
+                            draft.targets.push(Reached::Resource(r.clone()));
                         }
                     }
                     None => {
@@ -492,6 +864,7 @@ impl Validator<'_> {
             let ipath = self.source.item(&gpath, i);
             drafts.extend(self.grant(declared, g, ipath));
         }
+        drafts.extend(self.vector_store_field(declared, s, &path));
         for d in drafts.iter().filter(|_| kind_known) {
             let callers = d.kind.callers();
             if !callers.contains(&kind) {
@@ -503,7 +876,10 @@ impl Validator<'_> {
                         quote(name),
                         kind.key()
                     ),
-                    Some(format!("it is for kinds: {}", join_keys(callers, ", "))),
+                    Some(match d.kind.refusal(kind) {
+                        Some(why) => why.to_string(),
+                        None => format!("it is for kinds: {}", join_keys(callers, ", ")),
+                    }),
                 );
             }
         }
@@ -549,6 +925,41 @@ impl Validator<'_> {
             );
             return;
         }
+    }
+
+    /// A knowledge base's `vector_store:`: the store, as the grant it stands for.
+    fn vector_store_field(
+        &mut self,
+        declared: &Declared,
+        s: &ServiceInput,
+        path: &str,
+    ) -> Option<Draft> {
+        let name = s.vector_store.as_ref()?;
+        let vpath = join(path, "vector_store");
+        if s.kind != ServiceKind::BedrockKnowledgeBase {
+            self.error(
+                Loc::Key(vpath.clone()),
+                path,
+                format!(
+                    "'vector_store' is only for services of kind bedrock_knowledge_base, not {}",
+                    s.kind.key()
+                ),
+            );
+            return None;
+        }
+        let kind = ResourceKind::VectorStore;
+        let Some(store) = declared.get(&kind).and_then(|d| d.get(name)) else {
+            self.unknown(declared, kind, name, Loc::Value(vpath.clone()), &vpath);
+            return None;
+        };
+        self.used.insert((kind, name.clone()));
+        Some(Draft {
+            kind: GrantKind::VectorStore,
+            targets: vec![Reached::Resource(store.clone())],
+            services: Vec::new(),
+            path: vpath,
+            allow: IndexMap::new(),
+        })
     }
 
     /// The AWS names the convention gives the service and its roles must fit AWS's limits; the

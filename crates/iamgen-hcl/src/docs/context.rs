@@ -523,7 +523,24 @@ fn role_doc(service: &ServicePlan, role: &RolePlan) -> RoleDoc {
     let mut groups: Vec<Group> = Vec::new();
     for g in service.grants.iter().filter(|g| g.role == role.purpose) {
         let resource_based = is_resource_based(service, g);
-        for phrase in g.kind.phrases() {
+        // The AWS services whose actions this grant's own statements hold (a vector store's
+        // engine, an Athena workgroup with or without a results bucket): only their phrases apply.
+        let granted: Vec<&str> = service
+            .intents
+            .iter()
+            .filter(|i| {
+                i.role == role.purpose && i.origin.path == g.path && i.origin.grant == g.kind
+            })
+            .flat_map(|i| &i.statements)
+            .flat_map(|s| &s.actions)
+            .map(|a| prefix(a))
+            .collect();
+        let phrases = g
+            .kind
+            .phrases()
+            .into_iter()
+            .filter(|p| resource_based || granted.is_empty() || granted.contains(&p.service));
+        for phrase in phrases {
             let targets: Vec<Option<TargetDoc>> = if g.targets.is_empty() {
                 vec![None]
             } else {

@@ -1,13 +1,16 @@
 //! `docs/grants.md`: every grant of the grants table compiled on a small spec, its exact statements
-//! listed, and every action that needs `Resource = "*"`.
+//! listed with the requests it exists for and the neighbours it must refuse (each decided by the
+//! evaluator before it is written: [`Plan::verify`](iamgen_core::Plan::verify)), what each service
+//! kind implies and who may assume its roles, and every action that needs `Resource = "*"`.
 
 use serde::Serialize;
 
 use iamgen_core::aws::catalog;
 use iamgen_core::check::NARROWING_CONDITIONS;
 use iamgen_core::{
-    compile_input, GrantInput, GrantKind, ResourceKind, ServiceInput, ServiceKind, Settings,
-    SpecInput, Target, Template,
+    compile_input, Caller, Compiled, Expected, GrantInput, GrantKind, Place, ResourceDetail,
+    ResourceKind, ServiceInput, ServiceKind, ServicePlan, Settings, SpecInput, Subject, Target,
+    Template, Values, VectorEngine,
 };
 
 use super::context::{permission_doc, statement_doc, PermissionDoc, StatementDoc};
@@ -18,8 +21,52 @@ use super::context::{permission_doc, statement_doc, PermissionDoc, StatementDoc}
 pub struct GrantsContext {
     /// Every grant, in the table's order.
     pub grants: Vec<GrantDoc>,
+    /// What each service kind implies and who may assume its roles, with their requests.
+    pub kinds: Vec<KindDoc>,
     /// Every action a grant grants on `Resource = "*"`, sorted.
     pub star_actions: Vec<GrantStarAction>,
+}
+
+/// One service kind on a small spec: its implied permissions and its trust policies.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct KindDoc {
+    /// The kind's key (`lambda`).
+    pub kind: String,
+    /// Each implied grant and trust policy, with the requests it exists for.
+    pub sections: Vec<RequestsDoc>,
+}
+
+/// What one implied grant or trust policy exists for.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct RequestsDoc {
+    /// What it is: `Trust policy of the Main role (lambda.amazonaws.com)`.
+    pub title: String,
+    /// Its requests and neighbours.
+    pub requests: Vec<RequestDoc>,
+}
+
+/// One request a grant or kind declares: allowed, or a neighbour that must be denied.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct RequestDoc {
+    /// `allow` or `deny`.
+    pub decision: String,
+    /// Who makes it: `Main role`, or a service principal.
+    pub caller: String,
+    /// The action.
+    pub action: String,
+    /// Every ARN AWS checks for it.
+    pub resources: Vec<String>,
+    /// `in another account`, `in another region`, or empty.
+    pub place: String,
+    /// The context keys the caller sends: `key=value`.
+    pub context: Vec<String>,
+    /// The operation, or what makes it a neighbour.
+    pub what: String,
+    /// The AWS page that says how AWS authorizes it.
+    pub source: String,
 }
 
 /// One grant.
@@ -66,6 +113,8 @@ pub struct Example {
     pub statements: Vec<StatementDoc>,
     /// The resource-based permissions it adds instead, for callers AWS checks on the target's side.
     pub permissions: Vec<PermissionDoc>,
+    /// The requests it exists for and the neighbours it must refuse.
+    pub requests: Vec<RequestDoc>,
 }
 
 /// An action granted on `Resource = "*"`.
@@ -93,10 +142,30 @@ fn spec_for(grant: GrantKind, caller: ServiceKind) -> SpecInput {
         _ => ServiceInput::new(kind),
     };
     let targets: Vec<&str> = match grant.target() {
+        Target::Resource(ResourceKind::AthenaWorkgroup) => {
+            let workgroup = ResourceDetail::default()
+                .with_name("shop-data-prod")
+                .with_results("results");
+            spec = spec
+                .resource(ResourceKind::Bucket, "results", "athena-results")
+                .resource_detail(ResourceKind::AthenaWorkgroup, "example", workgroup);
+            vec!["example"]
+        }
+        Target::Resource(ResourceKind::VectorStore) => {
+            let store = ResourceDetail::engine(VectorEngine::S3Vectors)
+                .with_bucket("vectors")
+                .with_index("docs");
+            spec = spec.resource_detail(ResourceKind::VectorStore, "example", store);
+            vec!["example"]
+        }
         Target::Resource(kind) => {
-            let name = match kind.uses_naming() {
-                true => "data",
-                false => "amazon.titan-embed-text-v2:0",
+            let name = match kind {
+                // From a Lambda, a model behind a cross-region inference profile.
+                ResourceKind::BedrockModel if caller == ServiceKind::Lambda => {
+                    "us.anthropic.claude-3-haiku-20240307-v1:0"
+                }
+                ResourceKind::BedrockModel => "amazon.titan-embed-text-v2:0",
+                _ => "data",
             };
             spec = spec.resource(kind, "example", name);
             vec!["example"]
@@ -112,17 +181,20 @@ fn spec_for(grant: GrantKind, caller: ServiceKind) -> SpecInput {
     // The caller first, as the docs always listed it.
     let mut out = SpecInput::new("shop", "prod");
     out.resources = spec.resources;
-    out.services.insert(
-        "caller".into(),
-        service(caller).grant(GrantInput::new(grant, targets)),
-    );
+    let used = match GrantKind::fields().any(|f| f == grant) {
+        // A grant a service key stands for (`vector_store:`).
+        true => service(caller).vector_store(targets[0]),
+        false => service(caller).grant(GrantInput::new(grant, targets)),
+    };
+    out.services.insert("caller".into(), used);
     out.services.extend(spec.services);
     out
 }
 
 /// The kinds of caller a grant is shown from: the first allowed kind that implies no grants of its
 /// own (so the statements are the grant's alone), and for `lambda.invoke` also `api_gateway` (a
-/// resource-based permission instead).
+/// resource-based permission instead), for `bedrock.invoke_model` also `lambda` (a model behind an
+/// inference profile).
 fn callers(grant: GrantKind) -> Vec<ServiceKind> {
     let plain = [
         ServiceKind::StepFunctions,
@@ -135,6 +207,9 @@ fn callers(grant: GrantKind) -> Vec<ServiceKind> {
         .find(|k| grant.callers().contains(k))
         .unwrap_or(grant.callers()[0]);
     let mut shown = vec![first];
+    if grant == GrantKind::BedrockInvokeModel && first != ServiceKind::Lambda {
+        shown.push(ServiceKind::Lambda);
+    }
     for k in grant.callers() {
         let checked_on_target_side = spec_for(grant, *k);
         let plan = compile_input(&checked_on_target_side, &Settings::default());
@@ -156,12 +231,10 @@ fn callers(grant: GrantKind) -> Vec<ServiceKind> {
 pub(crate) fn context() -> GrantsContext {
     let mut grants = Vec::new();
     let mut star: Vec<GrantStarAction> = Vec::new();
-    for grant in GrantKind::all() {
+    for grant in GrantKind::all().chain(GrantKind::fields()) {
         let mut examples = Vec::new();
         for caller in callers(grant) {
-            let spec = spec_for(grant, caller);
-            let compiled = compile_input(&spec, &Settings::default())
-                .unwrap_or_else(|e| panic!("iamgen bug: the example of {}: {e}", grant.key()));
+            let compiled = verified(grant.key(), &spec_for(grant, caller));
             let service = compiled
                 .plan
                 .services
@@ -203,6 +276,13 @@ pub(crate) fn context() -> GrantsContext {
                     .iter()
                     .map(permission_doc)
                     .collect(),
+                requests: service
+                    .intents
+                    .iter()
+                    .filter(|i| i.subject == Subject::Grant)
+                    .flat_map(|i| &i.requests)
+                    .map(request_doc)
+                    .collect(),
             });
         }
         grants.push(GrantDoc {
@@ -231,6 +311,89 @@ pub(crate) fn context() -> GrantsContext {
     star.sort_by(|a, b| a.action.cmp(&b.action));
     GrantsContext {
         grants,
+        kinds: ServiceKind::ALL.into_iter().map(kind_doc).collect(),
         star_actions: star,
+    }
+}
+
+/// The example spec compiled, and every request it declares decided by the evaluator: a request
+/// refused or a neighbour allowed is an iamgen bug, never written into the docs.
+fn verified(what: &str, spec: &SpecInput) -> Compiled {
+    let compiled = compile_input(spec, &Settings::default())
+        .unwrap_or_else(|e| panic!("iamgen bug: the example of {what}: {e}"));
+    let values = Values::new("aws", "eu-west-1", "111122223333").expect("valid values");
+    let verification = compiled
+        .plan
+        .verify(&values)
+        .unwrap_or_else(|e| panic!("iamgen bug: the example of {what}: {e}"));
+    assert!(
+        verification.passed(),
+        "iamgen bug: the example of {what} fails its requests: {:#?}",
+        verification.failures
+    );
+    compiled
+}
+
+/// A service `target` of `kind` alone (an ECS task with its image, cluster and one secret).
+fn kind_doc(kind: ServiceKind) -> KindDoc {
+    let mut target = ServiceInput::new(kind);
+    if kind == ServiceKind::EcsTask {
+        target = target.container("app", "main").secret("token");
+    }
+    let spec = SpecInput::new("shop", "prod")
+        .resource(ResourceKind::EcrRepository, "app", "app")
+        .resource(ResourceKind::EcsCluster, "main", "main")
+        .resource(ResourceKind::Secret, "token", "token")
+        .service("target", target);
+    let compiled = verified(kind.key(), &spec);
+    let service: &ServicePlan = &compiled.plan.services[0];
+    let sections = service
+        .intents
+        .iter()
+        .map(|intent| RequestsDoc {
+            title: match intent.subject {
+                Subject::Trust => format!(
+                    "Trust policy of the {:?} role (`{}`)",
+                    intent.role,
+                    service
+                        .roles
+                        .iter()
+                        .find(|r| r.purpose == intent.role)
+                        .map(|r| r.trust.principal)
+                        .unwrap_or_default()
+                ),
+                _ => format!(
+                    "Implied for the {:?} role: `{}`",
+                    intent.role,
+                    intent.origin.grant.key()
+                ),
+            },
+            requests: intent.requests.iter().map(request_doc).collect(),
+        })
+        .collect();
+    KindDoc {
+        kind: kind.key().to_string(),
+        sections,
+    }
+}
+
+fn request_doc(r: &Expected) -> RequestDoc {
+    RequestDoc {
+        decision: r.expect.to_string(),
+        caller: match r.caller {
+            Caller::Role(p) => format!("{p:?} role"),
+            Caller::Service(s) => s.to_string(),
+            _ => String::new(),
+        },
+        action: r.action.to_string(),
+        resources: r.resources.iter().map(Template::to_string).collect(),
+        place: match r.place {
+            Place::OtherAccount => "in another account".into(),
+            Place::OtherRegion => "in another region".into(),
+            _ => String::new(),
+        },
+        context: r.context.iter().map(|(k, v)| format!("{k}={v}")).collect(),
+        what: r.what.clone(),
+        source: r.source.to_string(),
     }
 }

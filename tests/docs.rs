@@ -152,7 +152,7 @@ fn render() -> String {
                                 star_actions.push((
                                     a.clone(),
                                     def.key,
-                                    catalog::action(a).unwrap().0.authorization_url,
+                                    catalog::action(a).unwrap().0.authorization_url(),
                                 ));
                             }
                         }

@@ -109,7 +109,7 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
         };
         if star {
             if !def.accepts_no_resource() {
-                let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
+                let types: Vec<&str> = def.resource_types().iter().map(|r| r.name()).collect();
                 problem(
                     Rule::StarResource,
                     format!(
@@ -130,13 +130,13 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
             }
         } else {
             for (resource, arn) in s.resources.iter().zip(&samples) {
-                let fits = def.resource_types.iter().any(|rt| {
+                let fits = def.resource_types().iter().any(|rt| {
                     service
-                        .resource_type(rt.name)
-                        .is_some_and(|t| catalog::arn_matches(t.arn, arn))
+                        .resource_type(rt.name())
+                        .is_some_and(|t| catalog::arn_matches(t.arn(), arn))
                 });
                 if !fits {
-                    let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
+                    let types: Vec<&str> = def.resource_types().iter().map(|r| r.name()).collect();
                     let what = if types.is_empty() {
                         "no resource (only \"*\")".to_string()
                     } else {

@@ -236,6 +236,16 @@ fn key_matches(pattern: &str, key: &str) -> bool {
     }
 }
 
+/// Placeholders whose values may contain `/`; see [`arn_matches`].
+const SLASHED: [&str; 6] = [
+    "ObjectName",
+    "LogGroupName",
+    "LogStreamName",
+    "RoleNameWithPath",
+    "SecretId",
+    "RepositoryName",
+];
+
 /// Whether `arn` (with deploy-time parts already replaced by sample values) fits `format`.
 ///
 /// A `${Placeholder}` matches a non-empty run of characters without `:` or `/`, except that
@@ -243,35 +253,154 @@ fn key_matches(pattern: &str, key: &str) -> bool {
 /// secret ids) accept `/`, and the last placeholder of a format also accepts `:` (a Bedrock model id
 /// such as `amazon.titan-embed-text-v2:0`, a function qualifier). So a bucket ARN is not an object
 /// ARN, and a table ARN is not an index ARN.
+///
+/// The format is matched piece by piece, keeping the set of every ARN position the pieces so far
+/// can end at (a literal keeps the positions it matches at, moved past it; a placeholder, every
+/// position after a non-empty run of characters it accepts from one of them), so the cost is at
+/// most the ARN's length times the format's, whatever the placeholders: no backtracking.
 pub fn arn_matches(format: &str, arn: &str) -> bool {
-    const SLASHED: [&str; 6] = [
-        "ObjectName",
-        "LogGroupName",
-        "LogStreamName",
-        "RoleNameWithPath",
-        "SecretId",
-        "RepositoryName",
-    ];
-    let Some(start) = format.find("${") else {
+    let Some(first) = find_open(format.as_bytes()) else {
         return format == arn;
     };
-    let (text, rest) = format.split_at(start);
-    let Some(arn) = arn.strip_prefix(text) else {
-        return false;
+    // Positions 0..=arn.len(), as bits.
+    let words = (arn.len() + 1).div_ceil(64);
+    let mut inline = [0u64; 8];
+    let mut heap;
+    let (mut now, mut next): (&mut [u64], &mut [u64]) = if words <= 4 {
+        let (a, b) = inline.split_at_mut(4);
+        (&mut a[..words], &mut b[..words])
+    } else {
+        heap = vec![0u64; 2 * words];
+        heap.split_at_mut(words)
     };
-    let end = rest.find('}').unwrap_or(rest.len() - 1);
-    let after = &rest[end + 1..];
-    let slash = SLASHED.contains(&&rest[2..end]);
-    let colon = !after.contains("${");
-    for (i, c) in arn.char_indices() {
-        if (c == '/' && !slash) || (c == ':' && !colon) {
+    if !arn.starts_with(&format[..first]) {
+        return false;
+    }
+    set(now, first);
+    let mut at = first;
+    while at < format.len() {
+        next.fill(0);
+        let rest = &format[at..];
+        let end;
+        if rest.starts_with("${") {
+            // Without a `}`, the name runs to the last character but one, and nothing follows.
+            let close = rest.find('}').unwrap_or(rest.len() - 1);
+            end = at + close + 1;
+            let slash = rest
+                .get(2..close)
+                .is_some_and(|name| SLASHED.contains(&name));
+            let colon = find_open(&format.as_bytes()[end..]).is_none();
+            // Keep only the positions where what follows can match: the end of the ARN for a
+            // placeholder that ends the format, the first byte of the text that follows.
+            let follows = match &format.as_bytes()[end..] {
+                [] => Follows::End,
+                [b'$', b'{', ..] => Follows::Any,
+                [b, ..] => Follows::Byte(*b),
+            };
+            run(arn, now, next, follows, |b| {
+                (b == b'/' && !slash) || (b == b':' && !colon)
+            });
+        } else {
+            end = find_open(rest.as_bytes()).map_or(format.len(), |i| at + i);
+            let text = &format[at..end];
+            for (w, &word) in now.iter().enumerate() {
+                let mut bits = word;
+                while bits != 0 {
+                    let p = w * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if arn.as_bytes()[p..].starts_with(text.as_bytes()) {
+                        set(next, p + text.len());
+                    }
+                }
+            }
+        }
+        std::mem::swap(&mut now, &mut next);
+        if now.iter().all(|&w| w == 0) {
             return false;
         }
-        if arn_matches(after, &arn[i + c.len_utf8()..]) {
-            return true;
-        }
+        at = end;
     }
-    false
+    now[arn.len() / 64] & (1 << (arn.len() % 64)) != 0
+}
+
+/// Where the first `${` starts.
+fn find_open(text: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].iter().position(|&b| b == b'$') {
+        if text.get(from + i + 1) == Some(&b'{') {
+            return Some(from + i);
+        }
+        from += i + 1;
+    }
+    None
+}
+
+fn set(bits: &mut [u64], position: usize) {
+    bits[position / 64] |= 1 << (position % 64);
+}
+
+/// What follows a placeholder in a format.
+#[derive(Clone, Copy)]
+enum Follows {
+    /// Nothing: the run must reach the end of the ARN.
+    End,
+    /// Another placeholder.
+    Any,
+    /// Text starting with this byte.
+    Byte(u8),
+}
+
+/// Sets in `to` every position reached from one in `from` by a non-empty run of characters without
+/// a byte that `stops` it (an ASCII separator, so never inside a character), and where what `follows`
+/// may start. A run from a position covers every later start before its stop, so each byte is looked
+/// at once.
+fn run(arn: &str, from: &[u64], to: &mut [u64], follows: Follows, stops: impl Fn(u8) -> bool) {
+    let bytes = arn.as_bytes();
+    let mut start = next_set(from, 0);
+    while let Some(s) = start {
+        let stop = bytes[s..]
+            .iter()
+            .position(|&b| stops(b))
+            .map_or(bytes.len(), |i| s + i);
+        if stop > s {
+            match follows {
+                Follows::End => {
+                    if stop == bytes.len() {
+                        set(to, stop);
+                    }
+                }
+                Follows::Byte(b) => {
+                    let last = stop.min(bytes.len() - 1);
+                    for (i, _) in bytes[s + 1..=last]
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, &x)| x == b)
+                    {
+                        set(to, s + 1 + i);
+                    }
+                }
+                Follows::Any => {
+                    for (i, c) in arn[s..stop].char_indices() {
+                        set(to, s + i + c.len_utf8());
+                    }
+                }
+            }
+        }
+        start = next_set(from, stop + 1);
+    }
+}
+
+/// The first position in `bits` at or after `at`.
+fn next_set(bits: &[u64], at: usize) -> Option<usize> {
+    let mut w = at / 64;
+    let mut word = *bits.get(w)? & (!0u64 << (at % 64));
+    loop {
+        if word != 0 {
+            return Some(w * 64 + word.trailing_zeros() as usize);
+        }
+        w += 1;
+        word = *bits.get(w)?;
+    }
 }
 
 #[cfg(test)]
@@ -370,6 +499,154 @@ mod tests {
         let (_, pass) = action("iam:PassRole").unwrap();
         assert!(pass.supports_condition_key("iam:PassedToService"));
         assert!(!pass.supports_condition_key("s3:prefix"));
+    }
+
+    /// The backtracking matcher `arn_matches` replaced, kept to test the new one against.
+    ///
+    /// A `${Placeholder}` matches a non-empty run of characters without `:` or `/`, except that
+    /// placeholders whose values may contain `/` (object keys, log group names, role names with path,
+    /// secret ids) accept `/`, and the last placeholder of a format also accepts `:` (a Bedrock model id
+    /// such as `amazon.titan-embed-text-v2:0`, a function qualifier). So a bucket ARN is not an object
+    /// ARN, and a table ARN is not an index ARN.
+    fn arn_matches_backtracking(format: &str, arn: &str) -> bool {
+        const SLASHED: [&str; 6] = [
+            "ObjectName",
+            "LogGroupName",
+            "LogStreamName",
+            "RoleNameWithPath",
+            "SecretId",
+            "RepositoryName",
+        ];
+        let Some(start) = format.find("${") else {
+            return format == arn;
+        };
+        let (text, rest) = format.split_at(start);
+        let Some(arn) = arn.strip_prefix(text) else {
+            return false;
+        };
+        let end = rest.find('}').unwrap_or(rest.len() - 1);
+        let after = &rest[end + 1..];
+        let slash = SLASHED.contains(&&rest[2..end]);
+        let colon = !after.contains("${");
+        for (i, c) in arn.char_indices() {
+            if (c == '/' && !slash) || (c == ':' && !colon) {
+                return false;
+            }
+            if arn_matches_backtracking(after, &arn[i + c.len_utf8()..]) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// SplitMix64: a small deterministic generator for the differential test.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+            items[self.below(items.len())]
+        }
+
+        /// A short run of characters that matter to the matcher: separators, letters, `$`, `{`,
+        /// `}`, a non-ASCII letter.
+        fn text(&mut self, max: usize) -> String {
+            let n = self.below(max + 1);
+            (0..n)
+                .map(|_| self.pick(&["a", "b", "/", ":", "-", "é", "$", "{", "}"]))
+                .collect()
+        }
+    }
+
+    /// The automaton agrees with the backtracking matcher it replaced: on every catalog format with
+    /// ARNs made from it, and on many random formats (adjacent placeholders, `/`-accepting ones, a
+    /// last one that accepts `:`, unbalanced braces) against random and derived ARNs.
+    #[test]
+    fn arn_matching_agrees_with_the_backtracking_matcher() {
+        let mut rng = Rng(0x001A_36E4);
+        let names = [
+            "ObjectName",
+            "LogGroupName",
+            "LogStreamName",
+            "RoleNameWithPath",
+            "SecretId",
+            "RepositoryName",
+            "BucketName",
+            "Id",
+            "",
+        ];
+        let mut formats: Vec<String> = SERVICES
+            .iter()
+            .flat_map(|s| s.resource_types())
+            .map(|r| r.arn().to_string())
+            .collect();
+        for _ in 0..20_000 {
+            let mut f = String::new();
+            for _ in 0..rng.below(6) {
+                if rng.below(2) == 0 {
+                    f.push_str(&format!("${{{}}}", rng.pick(&names)));
+                } else {
+                    f.push_str(&rng.text(4));
+                }
+            }
+            // The old matcher panics on a `${` without `}` unless an ASCII character ends the
+            // format after it: the new one does not, and is tested on those below.
+            let closed = f.rfind('}').map_or(0, |i| i + 1);
+            let unclosed = f[closed..].find("${").map(|i| &f[closed + i + 2..]);
+            if unclosed.is_none_or(|tail| tail.chars().last().is_some_and(|c| c.is_ascii())) {
+                formats.push(f);
+            }
+        }
+        let (mut pairs, mut matched) = (0, 0);
+        for format in &formats {
+            for _ in 0..8 {
+                // Half derived from the format (placeholders filled), half random.
+                let arn = if rng.below(2) == 0 {
+                    let mut arn = String::new();
+                    let mut rest = format.as_str();
+                    while let Some(i) = rest.find("${") {
+                        arn.push_str(&rest[..i]);
+                        let end = rest[i..].find('}').map_or(rest.len(), |e| i + e + 1);
+                        let fill = rng.text(3);
+                        arn.push_str(if fill.is_empty() { "x" } else { &fill });
+                        rest = &rest[end..];
+                    }
+                    arn.push_str(rest);
+                    arn
+                } else {
+                    rng.text(10)
+                };
+                let expected = arn_matches_backtracking(format, &arn);
+                assert_eq!(arn_matches(format, &arn), expected, "{format:?} {arn:?}");
+                pairs += 1;
+                matched += usize::from(expected);
+            }
+        }
+        assert!(
+            pairs > 150_000 && matched > 20_000,
+            "{pairs} pairs, {matched} matched"
+        );
+    }
+
+    /// Twenty-five adjacent placeholders against sixty characters that never end in `b`: the
+    /// backtracking matcher would try every way to cut them (about 10^16); this answers at once.
+    #[test]
+    fn arn_matching_does_not_backtrack() {
+        let format = format!("a{}b", "${X}".repeat(25));
+        assert!(!arn_matches(&format, &format!("a{}", "x".repeat(60))));
+        assert!(arn_matches(&format, &format!("a{}b", "x".repeat(60))));
+        assert!(!arn_matches(&format, &format!("a{}b", "x".repeat(24))));
     }
 
     #[test]

@@ -191,13 +191,17 @@ struct Sizer {
 }
 
 impl Sizer {
-    fn new() -> Sizer {
-        let longest = Values::longest();
-        Sizer {
-            partition: text_size(&longest.partition),
-            region: text_size(&longest.region),
-            account: text_size(&longest.account),
-        }
+    /// The sizer (its lengths are taken from [`Values::longest`] once per process).
+    fn new() -> &'static Sizer {
+        static SIZER: std::sync::OnceLock<Sizer> = std::sync::OnceLock::new();
+        SIZER.get_or_init(|| {
+            let longest = Values::longest();
+            Sizer {
+                partition: text_size(&longest.partition),
+                region: text_size(&longest.region),
+                account: text_size(&longest.account),
+            }
+        })
     }
 
     /// The whole statement.
@@ -267,6 +271,12 @@ impl Sizer {
 /// Characters of `text` inside a JSON string, whitespace excluded: `"` and `\` are escaped with a
 /// backslash, control characters as `\n`-style pairs or `\u00XX` (never whitespace once escaped).
 fn text_size(text: &str) -> usize {
+    if text
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    {
+        return text.len();
+    }
     text.chars()
         .map(|c| match c {
             '"' | '\\' | '\u{8}' | '\t' | '\n' | '\u{c}' | '\r' => 2,
@@ -372,7 +382,7 @@ pub fn split(statements: Vec<Statement>) -> Result<Vec<Document>, OversizedState
         if size <= room {
             parts.push((s, size));
         } else {
-            cut(s, room, &sizer, &mut parts)?;
+            cut(s, room, sizer, &mut parts)?;
         }
     }
     let mut docs: Vec<Document> = Vec::new();

@@ -402,7 +402,12 @@ impl Writer {
                     width = None;
                     push_indent(out, indent);
                     out.push_str("# ");
-                    out.push_str(comment_text(text).trim_end());
+                    // `comment_text` only replaces control characters: no copy without them.
+                    if text.chars().any(char::is_control) {
+                        out.push_str(comment_text(text).trim_end());
+                    } else {
+                        out.push_str(text.trim_end());
+                    }
                     out.push('\n');
                 }
                 Item::Attr(key, value) => {

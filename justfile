@@ -56,9 +56,11 @@ scenarios:
 judges:
     bash .ci/judges/run
 
-# Benchmarks (criterion): catalog lookups against a whole `gen`.
-bench:
-    cargo bench --bench gen
+# Benchmarks (criterion): each stage of `gen` on the example and on synthetic specs of 100, 1,000 and
+# 10,000 services (docs/performance.md). `just bench example/` runs one group;
+# `IAMGEN_BENCH_ALLOCS=1 just bench` prints allocations per stage instead.
+bench filter="":
+    cargo bench --bench gen -- --warm-up-time 1 --measurement-time 3 {{filter}}
 
 # Fuzz the spec loader for SECONDS (needs `cargo install cargo-fuzz` and a nightly toolchain; see fuzz/README.md).
 fuzz seconds="600":

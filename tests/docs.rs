@@ -150,7 +150,7 @@ fn plan_edges(plan: &Plan) -> BTreeSet<(String, String, String)> {
             let verb = g.kind.verb().to_string();
             if g.targets.is_empty() {
                 for p in g.kind.phrases() {
-                    let aws = catalog::service(p.service).unwrap().name.to_string();
+                    let aws = catalog::service(p.service).unwrap().name().to_string();
                     out.insert((s.name.clone(), verb.clone(), aws));
                 }
             }

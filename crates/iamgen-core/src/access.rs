@@ -301,20 +301,20 @@ fn first_action_for(kind: ResourceKind) -> &'static str {
 fn actions_on(arn: &str) -> Vec<String> {
     let service = arn.split(':').nth(2).unwrap_or_default();
     let mut out = Vec::new();
-    for def in catalog::SERVICES.iter() {
+    for def in catalog::services().iter() {
         let types: Vec<&str> = def
-            .resource_types
+            .resource_types()
             .iter()
-            .filter(|t| t.arn.split(':').nth(2) == Some(service))
-            .filter(|t| crate::check::fits(def, t.name, arn))
-            .map(|t| t.name)
+            .filter(|t| t.arn().split(':').nth(2) == Some(service))
+            .filter(|t| crate::check::fits(def, t.name(), arn))
+            .map(|t| t.name())
             .collect();
         if types.is_empty() {
             continue;
         }
-        for a in def.actions {
+        for a in def.actions() {
             if accepts(a, &types) {
-                out.push(format!("{}:{}", def.prefix, a.name));
+                out.push(format!("{}:{}", def.prefix(), a.name()));
             }
         }
     }
@@ -322,7 +322,9 @@ fn actions_on(arn: &str) -> Vec<String> {
 }
 
 fn accepts(a: &ActionDef, types: &[&str]) -> bool {
-    a.resource_types.iter().any(|rt| types.contains(&rt.name))
+    a.resource_types()
+        .iter()
+        .any(|rt| types.contains(&rt.name()))
 }
 
 /// The service principal of a resource-based statement, as written.

@@ -42,9 +42,9 @@ pub(crate) fn fits(service: &catalog::ServiceDef, name: &str, arn: &str) -> bool
     let Some(t) = service.resource_type(name) else {
         return false;
     };
-    catalog::arn_matches(t.arn, arn)
-        || (REGIONLESS.contains(&(service.prefix, name))
-            && catalog::arn_matches(&t.arn.replace("${Region}", ""), arn))
+    catalog::arn_matches(t.arn(), arn)
+        || (REGIONLESS.contains(&(service.prefix(), name))
+            && catalog::arn_matches(&t.arn().replace("${Region}", ""), arn))
 }
 
 /// The rule a statement breaks.
@@ -143,7 +143,7 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
         };
         if star {
             if !def.accepts_no_resource() {
-                let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
+                let types: Vec<&str> = def.resource_types().iter().map(|r| r.name()).collect();
                 problem(
                     Rule::StarResource,
                     format!(
@@ -165,11 +165,11 @@ pub fn check_statement(s: &Statement) -> Vec<Problem> {
         } else {
             for (resource, arn) in s.resources.iter().zip(&samples) {
                 let fits = def
-                    .resource_types
+                    .resource_types()
                     .iter()
-                    .any(|rt| fits(service, rt.name, arn));
+                    .any(|rt| fits(service, rt.name(), arn));
                 if !fits {
-                    let types: Vec<&str> = def.resource_types.iter().map(|r| r.name).collect();
+                    let types: Vec<&str> = def.resource_types().iter().map(|r| r.name()).collect();
                     let what = if types.is_empty() {
                         "no resource (only \"*\")".to_string()
                     } else {

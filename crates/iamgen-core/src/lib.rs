@@ -47,6 +47,24 @@ pub use words::Phrase;
 
 use diag::SourceMap;
 
+/// The stages of [`compile`], one at a time, for the benchmarks (`benches/gen.rs`) and profiling.
+/// Not a stable API: embedders call [`compile`] or [`compile_input`], which also locate every
+/// statement and refuse colliding names.
+#[doc(hidden)]
+pub mod stages {
+    use crate::{Diagnostic, Plan, Spec};
+
+    /// Plans a validated spec.
+    pub fn plan(spec: &Spec) -> Result<Plan, Vec<Diagnostic>> {
+        Plan::build(spec)
+    }
+
+    /// Checks a plan's statements against the catalog, and the spec's wide grants.
+    pub fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
+        crate::check::check(spec, plan)
+    }
+}
+
 /// How strictly to judge a spec.
 ///
 /// ```

@@ -270,14 +270,14 @@ impl Simulator {
             ));
         };
         if let Some(a) = service
-            .actions
+            .actions()
             .iter()
-            .find(|a| a.name.eq_ignore_ascii_case(name))
+            .find(|a| a.name().eq_ignore_ascii_case(name))
         {
             return Ok((service, a));
         }
-        let hint = did_you_mean(name, service.actions.iter().map(|a| a.name))
-            .map(|a| format!("did you mean '{}:{a}'?", service.prefix));
+        let hint = did_you_mean(name, service.actions().iter().map(|a| a.name()))
+            .map(|a| format!("did you mean '{}:{a}'?", service.prefix()));
         Err(QueryError::new(
             "action",
             format!("action '{text}' is not in the AWS catalog"),
@@ -384,7 +384,8 @@ impl Simulator {
                 "resource",
                 format!(
                     "{}:{} accepts no resource: its only resource is *",
-                    service.prefix, def.name
+                    service.prefix(),
+                    def.name()
                 ),
                 None,
             ));
@@ -424,12 +425,12 @@ impl Simulator {
         let v = self.resolved.values();
         let mut found: Vec<String> = Vec::new();
         let mut formats = Vec::new();
-        for rt in def.resource_types {
-            let Some(t) = service.resource_type(rt.name) else {
+        for rt in def.resource_types() {
+            let Some(t) = service.resource_type(rt.name()) else {
                 continue;
             };
-            formats.push(format!("{} ({})", rt.name, t.arn));
-            let parts: Vec<&str> = t.arn.splitn(6, ':').collect();
+            formats.push(format!("{} ({})", rt.name(), t.arn()));
+            let parts: Vec<&str> = t.arn().splitn(6, ':').collect();
             if parts.len() < 6 {
                 continue;
             }
@@ -444,7 +445,7 @@ impl Simulator {
                 v.account.as_str()
             };
             let arn = format!("arn:{}:{}:{region}:{account}:{text}", v.partition, parts[2]);
-            if crate::check::fits(service, rt.name, &arn) && !found.contains(&arn) {
+            if crate::check::fits(service, rt.name(), &arn) && !found.contains(&arn) {
                 found.push(arn);
             }
         }
@@ -452,7 +453,7 @@ impl Simulator {
             1 => Ok(found.remove(0)),
             0 => Err(QueryError::new(
                 "resource",
-                format!("'{text}' is neither an ARN, a name of the spec, nor the resource part of an ARN {}:{} accepts", service.prefix, def.name),
+                format!("'{text}' is neither an ARN, a name of the spec, nor the resource part of an ARN {}:{} accepts", service.prefix(), def.name()),
                 Some(format!("it accepts: {}", formats.join(", "))),
             )),
             _ => Err(QueryError::new("resource", format!("'{text}' reads as several ARNs: {}", found.join(", ")), Some("write the ARN".into()))),
@@ -505,9 +506,9 @@ impl Simulator {
         let fitting: Vec<&(String, String)> = candidates
             .iter()
             .filter(|(_, arn)| {
-                def.resource_types
+                def.resource_types()
                     .iter()
-                    .any(|rt| crate::check::fits(service, rt.name, arn))
+                    .any(|rt| crate::check::fits(service, rt.name(), arn))
             })
             .collect();
         match fitting.as_slice() {
@@ -521,8 +522,8 @@ impl Simulator {
                     "resource",
                     format!(
                         "'{text}' is not a resource {}:{} accepts: {}",
-                        service.prefix,
-                        def.name,
+                        service.prefix(),
+                        def.name(),
                         what.join("; ")
                     ),
                     None,
@@ -694,7 +695,7 @@ impl Simulator {
     pub fn decide(&self, query: &Query) -> Result<Decided, QueryError> {
         let (principal, who) = self.principal(&query.who)?;
         let (service, def) = self.action(&query.action)?;
-        let action = format!("{}:{}", service.prefix, def.name);
+        let action = format!("{}:{}", service.prefix(), def.name());
         let resource = self.resource(&action, &query.resource)?;
         let context = self.context(&query.context)?;
         let request = self

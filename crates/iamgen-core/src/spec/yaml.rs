@@ -7,6 +7,8 @@
 //! anchors and aliases (billion laughs), multiple documents, nesting deeper than [`MAX_DEPTH`], and
 //! duplicate keys (which YAML libraries silently resolve to the last one).
 
+use std::collections::HashMap;
+
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -101,7 +103,44 @@ fn span_of(mark: Marker) -> Span {
 
 enum Open {
     Seq(Span, Vec<Node>),
-    Map(Span, Vec<(Node, Node)>, Option<Node>),
+    Map(Span, Vec<(Node, Node)>, Option<Node>, Keys),
+}
+
+/// Where each key of an open mapping is first set: found by scanning the entries while the mapping
+/// is small, and by a hash index once it is not, so a mapping of n keys costs O(n), not O(n²).
+#[derive(Default)]
+struct Keys(Option<HashMap<String, Span>>);
+
+impl Keys {
+    /// Mappings with fewer entries are scanned.
+    const SCAN: usize = 16;
+
+    /// Where `key` was first set among `entries` (the mapping's pairs so far), if it was; a key
+    /// seen for the first time is remembered at `span`.
+    fn first(&mut self, entries: &[(Node, Node)], key: &str, span: Span) -> Option<Span> {
+        if self.0.is_none() && entries.len() < Keys::SCAN {
+            return entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(k, _)| k.span);
+        }
+        let index = self.0.get_or_insert_with(|| {
+            let mut index = HashMap::with_capacity(2 * entries.len());
+            for (k, _) in entries {
+                if let Some(text) = k.as_str() {
+                    index.entry(text.to_string()).or_insert(k.span);
+                }
+            }
+            index
+        });
+        match index.get(key) {
+            Some(&first) => Some(first),
+            None => {
+                index.insert(key.to_string(), span);
+                None
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -126,26 +165,24 @@ impl Builder {
                 }
             }
             Some(Open::Seq(_, items)) => items.push(node),
-            Some(Open::Map(_, entries, pending)) => match pending.take() {
+            Some(Open::Map(_, entries, pending, keys)) => match pending.take() {
                 None => {
-                    if node.as_str().is_none() {
-                        self.errors.push(Diagnostic::error(
+                    match node.as_str() {
+                        None => self.errors.push(Diagnostic::error(
                             node.span,
                             format!("a mapping key must be a plain name, not {}", node.shape()),
-                        ));
-                    } else if let Some((first, _)) =
-                        entries.iter().find(|(k, _)| k.as_str() == node.as_str())
-                    {
-                        self.errors.push(
-                            Diagnostic::error(
-                                node.span,
-                                format!("duplicate key '{}'", node.as_str().unwrap_or_default()),
-                            )
-                            .with_hint(format!(
-                                "it is first set at line {}, column {}; YAML would silently keep only the last one",
-                                first.span.line, first.span.column
-                            )),
-                        );
+                        )),
+                        Some(key) => {
+                            if let Some(first) = keys.first(entries, key, node.span) {
+                                self.errors.push(
+                                    Diagnostic::error(node.span, format!("duplicate key '{key}'"))
+                                        .with_hint(format!(
+                                            "it is first set at line {}, column {}; YAML would silently keep only the last one",
+                                            first.line, first.column
+                                        )),
+                                );
+                            }
+                        }
                     }
                     *pending = Some(node);
                 }
@@ -197,7 +234,8 @@ impl MarkedEventReceiver for Builder {
                 if matches!(event, Event::SequenceStart(..)) {
                     self.stack.push(Open::Seq(span, Vec::new()));
                 } else {
-                    self.stack.push(Open::Map(span, Vec::new(), None));
+                    self.stack
+                        .push(Open::Map(span, Vec::new(), None, Keys::default()));
                 }
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -207,7 +245,7 @@ impl MarkedEventReceiver for Builder {
                         value: Value::Seq(items),
                     },
                     // A block mapping's start event comes after its first key: start at that key.
-                    Some(Open::Map(span, entries, _)) => {
+                    Some(Open::Map(span, entries, _, _)) => {
                         let span = entries.first().map_or(span, |(k, _)| k.span.min(span));
                         Node {
                             span,
@@ -288,6 +326,29 @@ mod tests {
             errs[0]
         );
         assert!(errs[0].contains("line 1, column 1"), "{}", errs[0]);
+    }
+
+    /// Past the size where keys are hashed rather than scanned, a duplicate (or a third use) is
+    /// still reported at its place with the first one's; and a mapping of many keys is no longer
+    /// quadratic (issue 10).
+    #[test]
+    fn duplicate_keys_of_large_mappings_are_refused_with_both_places() {
+        for n in [Keys::SCAN - 1, Keys::SCAN, Keys::SCAN + 1, 5_000] {
+            let mut text: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            text.push_str("k3: again\nk3: and again\n");
+            text.push_str(&format!("k{}: last\n", n - 1));
+            let errs = errors(&text);
+            let line = n + 1;
+            assert_eq!(
+                errs,
+                [
+                    format!("{line}:1: error: duplicate key 'k3'; it is first set at line 4, column 1; YAML would silently keep only the last one"),
+                    format!("{}:1: error: duplicate key 'k3'; it is first set at line 4, column 1; YAML would silently keep only the last one", line + 1),
+                    format!("{}:1: error: duplicate key 'k{}'; it is first set at line {n}, column 1; YAML would silently keep only the last one", line + 2, n - 1),
+                ],
+                "{n} keys"
+            );
+        }
     }
 
     #[test]

@@ -417,7 +417,7 @@ pub(crate) fn prefix(action: &str) -> &str {
 
 /// The AWS service's name for a prefix, from the catalog.
 pub(crate) fn aws_service_name(prefix: &str) -> String {
-    catalog::service(prefix).map_or_else(|| prefix.to_string(), |s| s.name.to_string())
+    catalog::service(prefix).map_or_else(|| prefix.to_string(), |s| s.name().to_string())
 }
 
 pub(crate) fn statement_doc(s: &Statement) -> StatementDoc {
@@ -699,7 +699,7 @@ fn star_actions(s: &Statement) -> Vec<StarAction> {
                     .map(|(_, k)| k.to_string())
                     .filter(|k| s.conditions.iter().any(|c| c.variable == *k)),
                 reference: found.map_or_else(String::new, |(svc, _)| {
-                    svc.authorization_url.to_string()
+                    svc.authorization_url().to_string()
                 }),
             }
         })

@@ -261,7 +261,7 @@ pub(crate) fn context() -> GrantsContext {
                                     .find(|(x, _)| x == a)
                                     .map(|(_, k)| k.to_string()),
                                 reference: catalog::action(a)
-                                    .map(|(svc, _)| svc.authorization_url.to_string())
+                                    .map(|(svc, _)| svc.authorization_url().to_string())
                                     .unwrap_or_default(),
                             });
                         }

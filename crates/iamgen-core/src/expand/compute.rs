@@ -77,12 +77,15 @@ pub(super) fn ecs_run_task(b: &mut Builder<'_>, g: &Ctx<'_>) {
                 arns::cluster(cluster),
             )],
         );
-        b.statement(
-            "EcsManageTasks",
-            &["ecs:DescribeTasks", "ecs:StopTask"],
-            vec![arns::tasks(cluster)],
-            vec![],
-        );
+        // A schedule only starts tasks (EventBridge Scheduler's RunTask target call).
+        if g.caller.kind != ServiceKind::Schedule {
+            b.statement(
+                "EcsManageTasks",
+                &["ecs:DescribeTasks", "ecs:StopTask"],
+                vec![arns::tasks(cluster)],
+                vec![],
+            );
+        }
         // RunTask with tags (its own, propagated or ECS-managed) is also authorized as
         // TagResource on the new task, with ecs:CreateAction = RunTask
         // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
@@ -158,6 +161,8 @@ const ECS_TAGGING: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html";
 const ECR: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
+const SCHEDULER_ECS: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html";
 
 /// What `lambda.invoke` is for. From a role: invoking the functions, their versions and aliases
 /// (each its own ARN). From an API or an agent: the service invoking the function for this API or
@@ -324,13 +329,22 @@ pub(super) fn ecs_run_task_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
         };
         b.allow("ecs:RunTask", definition(&family), "RunTask", SFN_ECS)
             .with("ecs:cluster", on(cluster));
-        b.allow(
-            "ecs:DescribeTasks",
-            started(cluster),
-            "DescribeTasks",
-            SFN_ECS,
-        );
-        b.allow("ecs:StopTask", started(cluster), "StopTask", SFN_ECS);
+        if g.caller.kind == ServiceKind::Schedule {
+            b.deny(
+                "ecs:StopTask",
+                started(cluster),
+                "stopping a task (a schedule only runs them)",
+                SCHEDULER_ECS,
+            );
+        } else {
+            b.allow(
+                "ecs:DescribeTasks",
+                started(cluster),
+                "DescribeTasks",
+                SFN_ECS,
+            );
+            b.allow("ecs:StopTask", started(cluster), "StopTask", SFN_ECS);
+        }
         b.allow(
             "ecs:TagResource",
             started(cluster),

@@ -9,8 +9,8 @@ use iamgen_core::aws::catalog;
 use iamgen_core::check::NARROWING_CONDITIONS;
 use iamgen_core::{
     compile_input, Caller, Compiled, Expected, GrantInput, GrantKind, Place, ResourceDetail,
-    ResourceKind, ServiceInput, ServiceKind, ServicePlan, Settings, SpecInput, Subject, Target,
-    Template, Values, VectorEngine,
+    ResourceKind, ServiceInput, ServiceKind, ServicePlan, Settings, SpecInput, StatementInput,
+    Subject, Target, Template, Values, VectorEngine, VpcInput,
 };
 
 use super::context::{permission_doc, statement_doc, PermissionDoc, StatementDoc};
@@ -181,10 +181,22 @@ fn spec_for(grant: GrantKind, caller: ServiceKind) -> SpecInput {
     // The caller first, as the docs always listed it.
     let mut out = SpecInput::new("shop", "prod");
     out.resources = spec.resources;
-    let used = match GrantKind::fields().any(|f| f == grant) {
-        // A grant a service key stands for (`vector_store:`).
-        true => service(caller).vector_store(targets[0]),
-        false => service(caller).grant(GrantInput::new(grant, targets)),
+    let used = match grant {
+        // Grants a service key stands for: `vector_store:`, `vpc:`, `statements:`.
+        GrantKind::VectorStore => service(caller).vector_store(targets[0]),
+        GrantKind::LambdaVpc => service(caller).vpc(VpcInput::Network {
+            subnets: vec!["subnet-0123456789abcdef0".into()],
+            security_groups: vec!["sg-0123456789abcdef0".into()],
+        }),
+        GrantKind::Statements => service(caller).statement(
+            StatementInput::new(
+                ["ssm:GetParameter"],
+                ["arn:${partition}:ssm:${region}:${account}:parameter/shop/prod/config"],
+                "the shop's configuration parameter; no grant covers Parameter Store yet",
+            )
+            .sid("ReadShopConfig"),
+        ),
+        _ => service(caller).grant(GrantInput::new(grant, targets)),
     };
     out.services.insert("caller".into(), used);
     out.services.extend(spec.services);
@@ -247,7 +259,8 @@ pub(crate) fn context() -> GrantsContext {
                 .iter()
                 .flat_map(|r| &r.policies)
                 .flat_map(|p| &p.document.statements)
-                .filter(|s| !s.origin.implied)
+                // Its own statements: a field's (`vpc:`) are implied by the field.
+                .filter(|s| !s.origin.implied || s.origin.grant == grant)
             {
                 statements.push(statement_doc(s));
                 if s.resources.iter().any(Template::is_star) {
@@ -279,7 +292,10 @@ pub(crate) fn context() -> GrantsContext {
                 requests: service
                     .intents
                     .iter()
-                    .filter(|i| i.subject == Subject::Grant)
+                    .filter(|i| {
+                        i.subject == Subject::Grant
+                            || (i.subject == Subject::Implied && i.origin.grant == grant)
+                    })
                     .flat_map(|i| &i.requests)
                     .map(request_doc)
                     .collect(),

@@ -1,0 +1,177 @@
+//! Issue 11 (orchestration, schedules, finer scopes, Lambda in a VPC, hand-written statements,
+//! tag-based access, one spec for every environment): each feature's statements, and every request
+//! it declares decided by the evaluator (`Plan::verify`).
+
+use iamgen_core::{compile, Compiled, Settings, Statement, Values};
+
+fn values() -> Values {
+    Values::new("aws", "eu-west-1", "111122223333").unwrap()
+}
+
+/// Compiles `yaml` for `environment`, and verifies every declared request.
+fn verified(yaml: &str, environment: Option<&str>) -> Compiled {
+    let mut settings = Settings::default();
+    if let Some(e) = environment {
+        settings = settings.with_environment(e);
+    }
+    let compiled = compile("t.yaml", yaml, &settings).unwrap_or_else(|e| panic!("{e}"));
+    let v = compiled.plan.verify(&values()).unwrap();
+    let failures: Vec<String> = v.failures.iter().map(|f| f.to_string()).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(v.allowed > 0 && v.denied > 0);
+    compiled
+}
+
+fn statements<'a>(c: &'a Compiled, service: &str) -> Vec<&'a Statement> {
+    c.plan
+        .services
+        .iter()
+        .find(|s| s.name == service)
+        .unwrap()
+        .roles
+        .iter()
+        .flat_map(|r| &r.policies)
+        .flat_map(|p| &p.document.statements)
+        .collect()
+}
+
+fn sid<'a>(c: &'a Compiled, service: &str, sid: &str) -> &'a Statement {
+    statements(c, service)
+        .into_iter()
+        .find(|s| s.sid == sid)
+        .unwrap_or_else(|| panic!("no statement {sid} in {service}"))
+}
+
+const PLATFORM: &str = r#"
+project: shop
+environment: dev
+accounts: { shared: "444455556666" }
+resources:
+  buckets: { raw: raw }
+  dynamodb_tables: { sessions: sessions, cache: "*" }
+  bedrock_models: { claude: anthropic.claude-3-haiku-20240307-v1:0 }
+  ecr_repositories: { app: app }
+  ecs_clusters: { main: main }
+environments:
+  prod:
+    tags: { CostCenter: shop-prod }
+    resources:
+      bedrock_models: { claude: anthropic.claude-3-5-sonnet-20240620-v1:0 }
+    accounts: { shared: "777788889999" }
+    without_services: [debug]
+services:
+  flow:
+    kind: step_functions
+    grants: [ lambda.invoke: [resize], states.start_execution: child ]
+  child: { kind: step_functions }
+  express: { kind: step_functions }
+  task: { kind: ecs_task, image: app, cluster: main, grants: [ states.start_execution: flow ] }
+  api: { kind: api_gateway, grants: [ states.start_execution: flow, states.start_sync_execution: express ] }
+  resize:
+    kind: lambda
+    vpc: { subnets: [subnet-0123456789abcdef0], security_groups: [sg-0123456789abcdef0] }
+    grants:
+      - s3.read: [{ bucket: raw, prefix: incoming/ }]
+      - dynamodb.read_write: [{ table: sessions, leading_keys: ["tenant-a"] }]
+      - dynamodb.read: cache
+        allow: { wildcard: "cache tables are made per run" }
+      - bedrock.invoke_model: claude
+      - states.start_execution: flow
+    statements:
+      - sid: ReadSharedConfig
+        actions: [ssm:GetParameter]
+        resources: ["arn:${partition}:ssm:${region}:${accounts.shared}:parameter/shared-config"]
+        why: "the shared configuration lives in the shared account; no grant covers SSM yet"
+  debug: { kind: lambda, vpc: true }
+  nightly:
+    kind: schedule
+    grants: [ states.start_execution: flow, lambda.invoke: resize, ecs.run_task: task ]
+"#;
+
+#[test]
+fn every_feature_is_verified_in_every_environment() {
+    let dev = verified(PLATFORM, None);
+    let prod = verified(PLATFORM, Some("prod"));
+    assert_eq!(dev.plan.environment, "dev");
+    assert_eq!(prod.plan.environment, "prod");
+    assert!(dev.plan.services.iter().any(|s| s.name == "debug"));
+    assert!(!prod.plan.services.iter().any(|s| s.name == "debug"));
+    assert_eq!(prod.plan.tags["CostCenter"], "shop-prod");
+    let model = |c: &Compiled| sid(c, "resize", "BedrockInvokeModel").resources[0].to_string();
+    assert!(model(&dev).ends_with("anthropic.claude-3-haiku-20240307-v1:0"));
+    assert!(model(&prod).ends_with("anthropic.claude-3-5-sonnet-20240620-v1:0"));
+    let shared = |c: &Compiled| sid(c, "resize", "ReadSharedConfig").resources[0].to_string();
+    assert!(shared(&dev).contains(":444455556666:"));
+    assert!(shared(&prod).contains(":777788889999:"));
+}
+
+#[test]
+fn state_machines_are_started_from_functions_tasks_apis_schedules_and_state_machines() {
+    let c = verified(PLATFORM, None);
+    // A nested `.sync` parent manages the rule Step Functions uses to wait.
+    let rule = sid(&c, "flow", "EventsManageNestedSyncRule");
+    assert!(rule.resources[0]
+        .to_string()
+        .ends_with("rule/StepFunctionsGetEventsForStepFunctionsExecutionRule"));
+    // A schedule only starts; a function also describes and stops.
+    assert!(!statements(&c, "nightly")
+        .iter()
+        .any(|s| s.actions.iter().any(|a| a == "states:StopExecution")));
+    assert!(sid(&c, "resize", "StatesWatchExecutions")
+        .actions
+        .contains(&"states:StopExecution".to_string()));
+    assert_eq!(
+        sid(&c, "api", "StatesStartSyncExecution").actions,
+        ["states:StartSyncExecution"]
+    );
+    // A schedule runs a task, never stops it.
+    assert!(!statements(&c, "nightly")
+        .iter()
+        .any(|s| s.actions.iter().any(|a| a == "ecs:StopTask")));
+    let trust = &c
+        .plan
+        .services
+        .iter()
+        .find(|s| s.name == "nightly")
+        .unwrap()
+        .roles[0]
+        .trust;
+    assert_eq!(trust.principal, "scheduler.amazonaws.com");
+    assert!(trust.conditions[1].values[0]
+        .to_string()
+        .ends_with(":schedule-group/shop-nightly-dev"));
+}
+
+#[test]
+fn scopes_and_tags_narrow_the_statements() {
+    let c = verified(PLATFORM, None);
+    let list = sid(&c, "resize", "S3ReadListPrefixes");
+    assert_eq!(list.conditions[0].variable, "s3:prefix");
+    assert_eq!(list.conditions[0].values[0].to_string(), "incoming/*");
+    let rows = sid(&c, "resize", "DynamodbReadWriteTablesLeadingKeys");
+    assert!(!rows.actions.iter().any(|a| a == "dynamodb:Scan"));
+    assert_eq!(rows.conditions[1].test, "Null");
+    // The pattern table: every action narrowed by the platform's tags.
+    let cache = sid(&c, "resize", "DynamodbReadTables");
+    let keys: Vec<&str> = cache
+        .conditions
+        .iter()
+        .map(|c| c.variable.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        ["aws:ResourceTag/Project", "aws:ResourceTag/Environment"]
+    );
+}
+
+#[test]
+fn a_hand_written_statement_is_marked_and_carries_its_reason() {
+    let c = verified(PLATFORM, None);
+    let s = sid(&c, "resize", "ReadSharedConfig");
+    assert!(s.origin.is_hand_written());
+    assert!(
+        s.notes[0].contains("no grant covers SSM yet"),
+        "{:?}",
+        s.notes
+    );
+}

@@ -122,7 +122,7 @@ fn check_reports_what_it_checked() {
         .success()
         .stdout("")
         .stderr(
-            predicate::str::contains("14 services, 16 roles")
+            predicate::str::contains("15 services, 17 roles")
                 .and(predicate::str::contains("0 warnings")),
         );
 }
@@ -169,7 +169,7 @@ fn json_export_resolves_every_arn() {
         .unwrap();
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["roles"].as_array().unwrap().len(), 16);
+    assert_eq!(json["roles"].as_array().unwrap().len(), 17);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         !text.contains("${partition}") && !text.contains("arn:aws:"),

@@ -105,7 +105,7 @@ fn hcl_and_json_export_agree() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 16);
+    assert_eq!(compared, 17);
     // Resource-based permissions: function, principal and source ARN agree too.
     let body = hcl::parse(&text).unwrap();
     let ctx = support::context(&locals, &vars);

@@ -14,8 +14,9 @@ use super::template::{Template, Values};
 const RESOURCE_TAG_KEYS: &str = include_str!("../../data/resource-tag-keys.tsv");
 
 /// Where the catalog says AWS evaluates the key, but the platform's resources cannot be relied on
-/// to carry the platform's tags, each with the reason and its source. Never narrowed by tags.
-pub(crate) const NOT_NARROWED: &[(&str, &str, &str)] = &[
+/// to carry the platform's tags: a service prefix or `prefix:resource-type`, the reason, and its
+/// source. Never narrowed by tags.
+pub const NOT_NARROWED: &[(&str, &str, &str)] = &[
     (
         "s3",
         "S3 general purpose buckets evaluate tag conditions only once ABAC is enabled on the bucket (it is disabled by default)",
@@ -50,7 +51,7 @@ pub(crate) const NOT_NARROWED: &[(&str, &str, &str)] = &[
 
 /// The tag keys tag-based access control checks: iamgen's own tags on every role and policy, which
 /// the platform's resources must carry too.
-pub(crate) const TAG_KEYS: [&str; 2] = ["Project", "Environment"];
+pub const TAG_KEYS: [&str; 2] = ["Project", "Environment"];
 
 /// Whether AWS evaluates `aws:ResourceTag/...` when `action` is requested on `arn` (an ARN with
 /// sample values), and iamgen may rely on the resource carrying the platform's tags.
@@ -84,6 +85,9 @@ pub(crate) fn narrowable(action: &str, arn: &str) -> bool {
             }
         })
 }
+
+/// Written beside the part of a statement tag-based access control could not narrow.
+pub const NOT_NARROWED_WHY: &str = "Not narrowed by tags: for these actions on these resources AWS does not evaluate aws:ResourceTag, or the resources cannot be relied on to carry the platform's tags (the README's decision on tag-based access lists each case and its AWS page).";
 
 /// Whether every ARN of `resources` lets `action` be narrowed by tags (`*` never does).
 pub(crate) fn narrowable_on(action: &str, resources: &[Template]) -> bool {

@@ -6,13 +6,10 @@
 //! become neighbours it must refuse.
 
 use super::builder::Effects;
-use crate::aws::tags::{narrowable_on, TAG_KEYS};
+use crate::aws::tags::{narrowable_on, NOT_NARROWED_WHY, TAG_KEYS};
 use crate::aws::{Condition, Template};
 use crate::intent::{Caller, Expect, Expected};
 use crate::naming::Names;
-
-/// Written beside the part of a statement tags could not narrow.
-pub(crate) const NOT_NARROWED_WHY: &str = "Not narrowed by tags: for these actions on these resources AWS does not evaluate aws:ResourceTag, or the resources cannot be relied on to carry the platform's tags (the README's decision on tag-based access lists each case and its AWS page).";
 
 const ABAC: &str =
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/introduction_attribute-based-access-control.html";
@@ -37,7 +34,8 @@ pub(super) fn narrow(own: &mut Effects, names: Names<'_>) {
         .map(|(tag, value)| Condition::new("StringEquals", &key(tag), Template::text(*value)))
         .collect();
     let mut statements = Vec::new();
-    let mut narrowed: Vec<String> = Vec::new();
+    // The actions of each narrowed statement.
+    let mut groups: Vec<Vec<String>> = Vec::new();
     for s in std::mem::take(&mut own.statements) {
         let (tagged, rest): (Vec<String>, Vec<String>) = s
             .actions
@@ -50,7 +48,7 @@ pub(super) fn narrow(own: &mut Effects, names: Names<'_>) {
             statements.push(s);
             continue;
         }
-        narrowed.extend(tagged.iter().cloned());
+        groups.push(tagged.clone());
         let mut with_tags = s.clone();
         with_tags.actions = tagged;
         with_tags.conditions.extend(conditions.iter().cloned());
@@ -65,25 +63,28 @@ pub(super) fn narrow(own: &mut Effects, names: Names<'_>) {
     }
     own.statements = statements;
     // The requests the grant exists for are made on resources carrying the platform's tags.
-    let is_narrowed = |e: &Expected| {
-        matches!(e.caller, Caller::Role(_))
-            && narrowed.iter().any(|a| a == e.action)
-            && narrowable_on(e.action, &e.resources)
+    let group_of = |e: &Expected| {
+        groups.iter().position(|g| {
+            matches!(e.caller, Caller::Role(_))
+                && g.iter().any(|a| a == e.action)
+                && narrowable_on(e.action, &e.resources)
+        })
     };
+    // An untagged and a foreign-tagged neighbour for the first request of each narrowed statement.
     let mut neighbours = Vec::new();
-    let mut seen: Vec<&'static str> = Vec::new();
+    let mut seen: Vec<usize> = Vec::new();
     for e in &mut own.requests {
-        if !is_narrowed(e) {
+        let Some(group) = group_of(e) else {
             continue;
-        }
+        };
         let untagged = e.clone();
         for (tag, value) in values(names) {
             e.context.push((tag_key(tag), Template::text(value)));
         }
-        if e.expect != Expect::Allow || seen.contains(&e.action) {
+        if e.expect != Expect::Allow || seen.contains(&group) {
             continue;
         }
-        seen.push(e.action);
+        seen.push(group);
         let mut n = untagged.clone();
         n.expect = Expect::Deny;
         n.what = format!("{}, on a resource without the platform's tags", e.what);

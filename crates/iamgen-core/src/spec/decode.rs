@@ -967,7 +967,11 @@ impl Decoder {
                 let mut list = |key: &str, what: &str| match get(entries, key) {
                     Some(n) => {
                         let kpath = join(path, key);
-                        self.names(n, &kpath, what, &kpath)
+                        let ids = self.names(n, &kpath, what, &kpath);
+                        if ids.is_empty() {
+                            self.out.source.reported(&kpath);
+                        }
+                        ids
                     }
                     None => {
                         self.error(

@@ -1571,6 +1571,9 @@ impl Validator<'_> {
             let kpath = join(&vpath, key);
             if ids.is_empty() {
                 ok = false;
+                if self.source.was_reported(&kpath) {
+                    continue;
+                }
                 self.error(
                     Loc::Value(kpath.clone()),
                     &kpath,

@@ -175,3 +175,109 @@ fn a_hand_written_statement_is_marked_and_carries_its_reason() {
         s.notes
     );
 }
+
+/// The new keys read from YAML, written as JSON and read back give the same plan, in every
+/// environment: `SpecInput` carries them all.
+#[test]
+fn the_new_keys_round_trip_through_json() {
+    use iamgen_core::{compile_input, SpecInput};
+    let input = SpecInput::from_yaml("t.yaml", PLATFORM).unwrap();
+    let json = serde_json::to_string(&input).unwrap();
+    let back: SpecInput = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, input, "{json}");
+    for env in [None, Some("prod")] {
+        let mut settings = Settings::default();
+        if let Some(e) = env {
+            settings = settings.with_environment(e);
+        }
+        let from_yaml = compile("t.yaml", PLATFORM, &settings).unwrap().plan;
+        let from_json = compile_input(&back, &settings).unwrap().plan;
+        // The same documents (positions in the YAML aside).
+        let documents = |plan: &iamgen_core::Plan| -> Vec<serde_json::Value> {
+            let v = values();
+            plan.services
+                .iter()
+                .flat_map(|s| &s.roles)
+                .flat_map(|r| {
+                    std::iter::once(r.trust.to_json(&v))
+                        .chain(r.policies.iter().map(|p| p.document.to_json(&v)))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        assert_eq!(documents(&from_yaml), documents(&from_json));
+    }
+}
+
+/// A spec built in code: the builders of the new keys.
+#[test]
+fn the_new_keys_have_builders() {
+    use iamgen_core::{
+        compile_input, EnvironmentInput, GrantInput, GrantKind, ResourceKind, ServiceInput,
+        ServiceKind, SpecInput, StatementInput, VpcInput,
+    };
+    let spec = SpecInput::new("shop", "dev")
+        .resource(ResourceKind::Bucket, "raw", "raw")
+        .account("shared", "444455556666")
+        .environment(
+            "prod",
+            EnvironmentInput::default()
+                .tag("CostCenter", "prod")
+                .account("shared", "777788889999"),
+        )
+        .service("flow", ServiceInput::new(ServiceKind::StepFunctions))
+        .service(
+            "resize",
+            ServiceInput::new(ServiceKind::Lambda)
+                .vpc(VpcInput::Any(true))
+                .grant(
+                    GrantInput::new(GrantKind::S3Read, Vec::<String>::new())
+                        .with_prefix("raw", "in/"),
+                )
+                .statement(StatementInput::new(
+                    ["ssm:GetParameter"],
+                    ["arn:${partition}:ssm:${region}:${accounts.shared}:parameter/cfg"],
+                    "shared configuration, no grant for it yet",
+                )),
+        )
+        .service(
+            "nightly",
+            ServiceInput::new(ServiceKind::Schedule)
+                .group("default")
+                .grant(GrantInput::new(GrantKind::StatesStartExecution, ["flow"])),
+        );
+    let prod = compile_input(&spec, &Settings::default().with_environment("prod")).unwrap();
+    assert_eq!(prod.plan.environment, "prod");
+    let nightly = prod
+        .plan
+        .services
+        .iter()
+        .find(|s| s.name == "nightly")
+        .unwrap();
+    assert_eq!(nightly.schedule_group.as_deref(), Some("default"));
+    let v = prod.plan.verify(&values()).unwrap();
+    assert!(v.passed(), "{:?}", v.failures);
+}
+
+/// The README's spec of the new keys is valid with --strict, in every environment it declares.
+#[test]
+fn the_readme_spec_of_the_new_keys_passes_strict_in_every_environment() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let marker = "The new keys:\n\n```yaml\n";
+    let start = readme.find(marker).expect("the README shows the new keys") + marker.len();
+    let end = start + readme[start..].find("```").unwrap();
+    let snippet = &readme[start..end];
+    for env in ["dev", "staging", "prod"] {
+        let settings = Settings::default().with_strict(true).with_environment(env);
+        let compiled =
+            compile("README.md", snippet, &settings).unwrap_or_else(|e| panic!("{env}: {e}"));
+        assert!(
+            compiled.warnings.is_empty(),
+            "{env}: {:?}",
+            compiled.warnings
+        );
+        let v = compiled.plan.verify(&values()).unwrap();
+        assert!(v.passed(), "{env}: {:?}", v.failures);
+    }
+}

@@ -86,6 +86,15 @@ services:
   nightly:
     kind: schedule
     grants: [ states.start_execution: flow, lambda.invoke: resize, ecs.run_task: task ]
+  homes:
+    kind: lambda
+    statements:
+      - actions: [s3:GetObject, s3:PutObject]
+        resources: ["arn:${partition}:s3:::shop-home-dev/${aws:username}/*"]
+        why: "per-user home prefixes, a policy variable AWS fills in"
+      - actions: [xray:GetSamplingRules]
+        resources: ["*"]
+        why: "X-Ray sampling rules accept no resource; no grant of ours needs only this"
 "#;
 
 #[test]

@@ -66,8 +66,9 @@ pub(super) fn statements_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
     }
     for action in w.actions.iter().filter_map(|a| interned(a)) {
         for r in &w.resources {
-            // Another account's resource is decided by its own resource-based policy too.
-            if names_another_account(r) {
+            // Another account's resource is decided by its own resource-based policy too; an IAM
+            // policy variable (`${aws:username}`) is the caller's, which no example stands for.
+            if names_another_account(r) || r.to_string().contains("${aws:") {
                 continue;
             }
             let resource = example(r);

@@ -740,7 +740,13 @@ pub fn permissions(compiled: &Compiled) -> PermissionsContext {
                 implied: st.origin.implied,
             });
         }
-        if st.origin.is_hand_written() {
+        // Hand-written, or merged with one (same actions and conditions): its source says so.
+        let written = st.origin.is_hand_written()
+            || st
+                .sources
+                .iter()
+                .any(|s| s.ends_with(&format!("({})", GrantKind::Statements.key())));
+        if written {
             hand_written.push(StatementRef {
                 service: s.name.clone(),
                 role: r.name.clone(),

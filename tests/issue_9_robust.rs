@@ -311,7 +311,7 @@ fn issue_9_22_unused_declarations_are_warnings() {
 
 /// Item 12: a `"*"` pattern (`shop-*-dev`) also matches the names of a project `shop-legacy` and of
 /// an environment `legacy-dev`, since `*` matches `-` too; IAM has no narrower wildcard, so the
-/// warning says so, with an example of each.
+/// warning says so, with an example of each (and, since issue 11, that tag-based access narrows it).
 #[test]
 fn issue_9_12_a_pattern_warning_says_it_crosses_projects() {
     let yaml = format!(
@@ -321,8 +321,9 @@ fn issue_9_12_a_pattern_warning_says_it_crosses_projects() {
         warnings(&yaml),
         ["spec.yaml:6:32: warning: grant 'dynamodb.read' reaches every DynamoDB table named 'shop-*-dev', \
           also those of other projects and environments ('*' matches '-' too: 'shop-legacy-orders-dev' of a project 'shop-legacy', \
-          'shop-orders-legacy-dev' of an environment 'legacy-dev') in services.f.grants[0]; name the resources, or accept it with \
-          `allow: { wildcard: \"why\" }`"]
+          'shop-orders-legacy-dev' of an environment 'legacy-dev'); tag-based access limits it to those tagged \
+          Project = 'shop', Environment = 'dev' where AWS evaluates resource tags in services.f.grants[0]; \
+          name the resources, or accept it with `allow: { wildcard: \"why\" }`"]
     );
 }
 

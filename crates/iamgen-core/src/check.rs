@@ -331,12 +331,21 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                         examples.join(", ")
                     ),
                 };
+                // Tag-based access narrows what the pattern reaches, where AWS evaluates tags.
+                let tagged = match grant.tags {
+                    true => format!(
+                        "; tag-based access limits it to those tagged Project = {}, Environment = {} where AWS evaluates resource tags",
+                        quote(names.project),
+                        quote(names.environment)
+                    ),
+                    false => String::new(),
+                };
                 out.push(
                     Diagnostic::warning_at(
                         Loc::Key(grant.path.clone()),
                         &grant.path,
                         format!(
-                            "grant '{}' reaches every {} named {}{also}",
+                            "grant '{}' reaches every {} named {}{also}{tagged}",
                             grant.kind.key(),
                             kind.noun(),
                             quote(&r.name)

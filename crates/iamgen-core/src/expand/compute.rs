@@ -161,6 +161,8 @@ const ECS_TAGGING: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html";
 const ECR: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
+const SCHEDULER_LAMBDA: &str =
+    "https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html";
 const SCHEDULER_ECS: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html";
 
@@ -188,7 +190,11 @@ pub(super) fn lambda_invoke_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
         let name = g.names.service(&t.name);
         let function = arns::function(&name);
         let Some((source, other_source, path)) = &from else {
-            b.allow(invoke, function.clone(), "Invoke", SFN_LAMBDA);
+            let page = match g.caller.kind {
+                ServiceKind::Schedule => SCHEDULER_LAMBDA,
+                _ => SFN_LAMBDA,
+            };
+            b.allow(invoke, function.clone(), "Invoke", page);
             b.allow(
                 invoke,
                 function.clone().with_text(":live"),
@@ -327,7 +333,11 @@ pub(super) fn ecs_run_task_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
                 format!("task/{cluster}/{}", example::TASK).as_str(),
             )
         };
-        b.allow("ecs:RunTask", definition(&family), "RunTask", SFN_ECS)
+        let page = match g.caller.kind {
+            ServiceKind::Schedule => SCHEDULER_ECS,
+            _ => SFN_ECS,
+        };
+        b.allow("ecs:RunTask", definition(&family), "RunTask", page)
             .with("ecs:cluster", on(cluster));
         if g.caller.kind == ServiceKind::Schedule {
             b.deny(

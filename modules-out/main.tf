@@ -75,6 +75,14 @@ module "pipeline" {
   tags                 = var.tags
 }
 
+module "pipeline_schedule" {
+  source = "./modules/pipeline_schedule"
+
+  path                 = var.path
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
+}
+
 module "training" {
   source = "./modules/training"
 

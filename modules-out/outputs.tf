@@ -10,6 +10,7 @@ output "role_arns" {
     predict                = module.predict.role_arn
     bedrock_action_handler = module.bedrock_action_handler.role_arn
     pipeline               = module.pipeline.role_arn
+    pipeline_schedule      = module.pipeline_schedule.role_arn
     training               = module.training.role_arn
     inference              = module.inference.role_arn
     knowledge_base         = module.knowledge_base.role_arn

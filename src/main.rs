@@ -59,6 +59,10 @@ struct ValuesArgs {
     /// an example id (said on stderr).
     #[arg(long = "input", value_name = "NAME=VALUE", value_parser = parse_input)]
     inputs: Vec<(String, String)>,
+    /// The environment to generate: the spec's `environment` (default) or a key of its
+    /// `environments:`.
+    #[arg(long, value_name = "NAME")]
+    environment: Option<String>,
 }
 
 #[derive(Args)]
@@ -105,6 +109,10 @@ struct SpecArgs {
     /// Treat warnings (wildcards nobody accepted in writing) as errors: for production.
     #[arg(long)]
     strict: bool,
+    /// The environment to generate: the spec's `environment` (default) or a key of its
+    /// `environments:`.
+    #[arg(long, value_name = "NAME")]
+    environment: Option<String>,
 }
 
 #[derive(Args)]
@@ -145,6 +153,10 @@ struct GenArgs {
 struct DocsArgs {
     /// The spec. Default: ./iamgen.yaml if present, else the built-in example platform.
     spec: Option<PathBuf>,
+    /// The environment to document: the spec's `environment` (default) or a key of its
+    /// `environments:`.
+    #[arg(long, value_name = "NAME")]
+    environment: Option<String>,
     #[command(flatten)]
     templates: TemplatesArgs,
 }
@@ -324,7 +336,10 @@ fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
             "{name}:{line}:{column}: error: the spec is not UTF-8 text: a YAML spec must be UTF-8"
         ))
     })?;
-    let settings = Settings::default().with_strict(args.strict);
+    let mut settings = Settings::default().with_strict(args.strict);
+    if let Some(env) = &args.environment {
+        settings = settings.with_environment(env.clone());
+    }
     let compiled = compile(&name, &text, &settings).map_err(|e| Failure::invalid(e.to_string()))?;
     for w in &compiled.warnings {
         say(format_args!("{name}:{w}"));
@@ -568,6 +583,7 @@ fn docs(args: DocsArgs) -> Result<(), Failure> {
     let Loaded { compiled, .. } = load(&SpecArgs {
         spec: args.spec,
         strict: false,
+        environment: args.environment,
     })?;
     let text = templates
         .permissions(&compiled)
@@ -608,6 +624,7 @@ fn simulator(spec: Option<PathBuf>, values: ValuesArgs) -> Result<(Simulator, St
     let spec = SpecArgs {
         spec,
         strict: false,
+        environment: values.environment.clone(),
     };
     let Loaded { compiled, name, .. } = load(&spec)?;
     let values = values_of(values)?;

@@ -122,7 +122,7 @@ fn check_reports_what_it_checked() {
         .success()
         .stdout("")
         .stderr(
-            predicate::str::contains("14 services, 16 roles")
+            predicate::str::contains("15 services, 17 roles")
                 .and(predicate::str::contains("0 warnings")),
         );
 }
@@ -169,7 +169,7 @@ fn json_export_resolves_every_arn() {
         .unwrap();
     assert!(out.status.success());
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["roles"].as_array().unwrap().len(), 16);
+    assert_eq!(json["roles"].as_array().unwrap().len(), 17);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
         !text.contains("${partition}") && !text.contains("arn:aws:"),
@@ -310,4 +310,75 @@ fn schema_prints_the_committed_json_schema() {
         .success()
         .stdout(committed)
         .stderr("");
+}
+
+/// Issue 11: `--environment NAME` on every command generates, checks, documents, simulates and
+/// answers `access` for that environment of the spec; the manifest of `--out` records it.
+#[test]
+fn issue_11_every_command_takes_an_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("shop.yaml");
+    fs::write(
+        &spec,
+        "project: shop\nenvironment: dev\nresources:\n  buckets: { raw: raw }\n\
+         environments:\n  prod: { tags: { CostCenter: prod }, without_services: [debug] }\n\
+         services:\n  resize: { kind: lambda, grants: [ s3.read: raw ] }\n  debug: { kind: lambda }\n",
+    )
+    .unwrap();
+    let spec = spec.to_str().unwrap();
+    let out = iamgen()
+        .args(["gen", spec, "--environment", "prod"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("shop-resize-prod") && !text.contains("shop-debug-prod"));
+    assert!(!text.contains("-dev"));
+    iamgen()
+        .args(["check", spec, "--environment", "prod", "--strict"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("1 services"));
+    iamgen()
+        .args(["docs", spec, "--environment", "prod"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("shop-raw-prod"));
+    let place = ["--account", "111122223333", "--region", "eu-west-1"];
+    iamgen()
+        .args([
+            "simulate",
+            spec,
+            "--environment",
+            "prod",
+            "--service",
+            "resize",
+        ])
+        .args(["s3:GetObject", "raw/a.csv"])
+        .args(place)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "allow: s3:GetObject on arn:aws:s3:::shop-raw-prod/a.csv",
+        ));
+    iamgen()
+        .args(["access", spec, "raw", "--environment", "prod"])
+        .args(place)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("arn:aws:s3:::shop-raw-prod"));
+    let tree = dir.path().join("tf");
+    iamgen()
+        .args(["gen", spec, "--environment", "prod", "--out"])
+        .arg(&tree)
+        .assert()
+        .success();
+    let manifest = fs::read_to_string(tree.join(".iamgen-manifest")).unwrap();
+    assert!(manifest.contains("environment prod"), "{manifest}");
+    // The same directory for another environment is refused, as another spec's tree is.
+    iamgen()
+        .args(["gen", spec, "--out"])
+        .arg(&tree)
+        .assert()
+        .code(1);
 }

@@ -817,7 +817,7 @@ fn templates_dir_replaces_a_template_and_its_errors_are_located() {
         .arg(dir.path())
         .assert()
         .success()
-        .stdout("# engagement: 14 services\n");
+        .stdout("# engagement: 15 services\n");
 
     // A name that does not exist (strict undefined), and a syntax error: FILE:LINE, exit 1.
     std::fs::write(&file, "# {{ project }}\n\n{{ service.name }}\n").unwrap();

@@ -96,7 +96,7 @@ fn issue_9_15_spec_text_in_messages_is_escaped() {
     );
     assert_eq!(
         lines[0],
-        r"spec.yaml:3:1: error: unknown key 'naming\nspec.yaml:1:1: error: forged'; known keys: project, environment, naming, tags, resources, profiles, services"
+        r"spec.yaml:3:1: error: unknown key 'naming\nspec.yaml:1:1: error: forged'; known keys: project, environment, naming, tags, resources, profiles, services, accounts, environments, tag_based_access"
     );
     assert_eq!(
         lines[1],
@@ -213,10 +213,10 @@ fn issue_9_20_everything_checkable_is_checked_after_an_error() {
     let no_kind = format!("{BASE}services:\n  f:\n    grants: [ s3.read: nope, s3.raed: x ]\n  g: {{ kind: sqs }}\n  h: {{ kind: lambda, grants: [ lambda.invoke: [g, f] ] }}\n");
     assert_eq!(
         refused(&no_kind),
-        "spec.yaml:5:5: error: missing key 'kind' in services.f; kinds: lambda, step_functions, ecs_task, bedrock_knowledge_base, bedrock_agent, api_gateway\n\
+        "spec.yaml:5:5: error: missing key 'kind' in services.f; kinds: lambda, step_functions, ecs_task, bedrock_knowledge_base, bedrock_agent, api_gateway, schedule\n\
          spec.yaml:5:24: error: unknown bucket 'nope' in services.f.grants[0]; declare it under resources.buckets\n\
          spec.yaml:5:30: error: unknown grant 's3.raed' in services.f.grants[1]; did you mean 's3.read'?\n\
-         spec.yaml:6:14: error: unknown service kind 'sqs' in services.g.kind; known kinds: lambda, step_functions, ecs_task, bedrock_knowledge_base, bedrock_agent, api_gateway"
+         spec.yaml:6:14: error: unknown service kind 'sqs' in services.g.kind; known kinds: lambda, step_functions, ecs_task, bedrock_knowledge_base, bedrock_agent, api_gateway, schedule"
     );
     let unused_cycle = format!("{BASE}profiles:\n  a: [ use: b ]\n  b: [ use: a, use: missing ]\nservices:\n  f: {{ kind: lambda }}\n");
     assert_eq!(
@@ -311,7 +311,7 @@ fn issue_9_22_unused_declarations_are_warnings() {
 
 /// Item 12: a `"*"` pattern (`shop-*-dev`) also matches the names of a project `shop-legacy` and of
 /// an environment `legacy-dev`, since `*` matches `-` too; IAM has no narrower wildcard, so the
-/// warning says so, with an example of each.
+/// warning says so, with an example of each (and, since issue 11, that tag-based access narrows it).
 #[test]
 fn issue_9_12_a_pattern_warning_says_it_crosses_projects() {
     let yaml = format!(
@@ -321,8 +321,9 @@ fn issue_9_12_a_pattern_warning_says_it_crosses_projects() {
         warnings(&yaml),
         ["spec.yaml:6:32: warning: grant 'dynamodb.read' reaches every DynamoDB table named 'shop-*-dev', \
           also those of other projects and environments ('*' matches '-' too: 'shop-legacy-orders-dev' of a project 'shop-legacy', \
-          'shop-orders-legacy-dev' of an environment 'legacy-dev') in services.f.grants[0]; name the resources, or accept it with \
-          `allow: { wildcard: \"why\" }`"]
+          'shop-orders-legacy-dev' of an environment 'legacy-dev'); tag-based access limits it to those tagged \
+          Project = 'shop', Environment = 'dev' where AWS evaluates resource tags in services.f.grants[0]; \
+          name the resources, or accept it with `allow: { wildcard: \"why\" }`"]
     );
 }
 

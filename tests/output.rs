@@ -105,7 +105,7 @@ fn hcl_and_json_export_agree() {
             compared += 1;
         }
     }
-    assert_eq!(compared, 16);
+    assert_eq!(compared, 17);
     // Resource-based permissions: function, principal and source ARN agree too.
     let body = hcl::parse(&text).unwrap();
     let ctx = support::context(&locals, &vars);
@@ -277,4 +277,32 @@ fn opensearch_data_access_policy_is_written() {
         main.contains("Principal = [aws_iam_role.this.arn]"),
         "{main}"
     );
+}
+
+/// Issue 11: a hand-written statement reaches HCL through the same escaping as everything else: an
+/// IAM policy variable and a Terraform template marker stay literal, and the evaluated document is
+/// the JSON export's.
+#[test]
+fn issue_11_hand_written_statements_are_escaped_like_everything_else() {
+    let yaml = "project: shop\nenvironment: dev\nservices:\n  homes:\n    kind: lambda\n    statements:\n      \
+        - actions: [s3:GetObject]\n        resources: [\"arn:${partition}:s3:::shop-home-dev/${aws:username}/%{x}/*\"]\n        \
+        why: \"per-user home prefixes, a policy variable AWS fills in\"\n";
+    let compiled = compile("t.yaml", yaml, &Settings::default()).unwrap();
+    let text = single_file(&compiled.plan);
+    assert!(
+        text.contains("\"arn:${local.partition}:s3:::shop-home-dev/$${aws:username}/%%{x}/*\""),
+        "{text}"
+    );
+    hcl::parse(&text).unwrap();
+    let (mut values, locals, vars) = sample_values();
+    values.inputs.clear();
+    let docs = support::policy_documents(&text, &locals, &vars);
+    let policy_docs = support::document_of(&text, "aws_iam_policy", "policy");
+    let export: Value =
+        serde_json::from_str(&iamgen_hcl::json(&compiled.plan, &values).unwrap()).unwrap();
+    let document = &export["roles"][0]["policies"][0]["document"];
+    assert_eq!(&docs[&policy_docs["shop-homes-dev"]], document);
+    assert!(document
+        .to_string()
+        .contains("shop-home-dev/${aws:username}/%{x}/*"));
 }

@@ -38,8 +38,17 @@ fn the_examples_scenarios_are_decided_as_expected() {
 
 #[test]
 fn a_request_prints_the_decision_the_statement_and_its_spec_line() {
-    simulate(&["--service", "predict", "dynamodb:PutItem", "table/engagement-cache-dev"])
-        .success()
+    simulate(&[
+        "--service",
+        "predict",
+        "dynamodb:PutItem",
+        "table/engagement-cache-dev",
+        "--context",
+        "aws:ResourceTag/Project=engagement",
+        "--context",
+        "aws:ResourceTag/Environment=dev",
+    ])
+    .success()
         .stdout(predicate::str::starts_with(
             "allow: dynamodb:PutItem on arn:aws:dynamodb:eu-west-1:111122223333:table/engagement-cache-dev\n",
         ))
@@ -90,7 +99,7 @@ fn a_mismatch_fails_the_scenario_file_with_its_line() {
     let file = dir.path().join("s.yaml");
     std::fs::write(
         &file,
-        "- {service: predict, action: dynamodb:PutItem, resource: table/engagement-cache-dev, expect: allow}\n\
+        "- {service: predict, action: dynamodb:PutItem, resource: table/engagement-cache-dev, context: {aws:ResourceTag/Project: engagement, aws:ResourceTag/Environment: dev}, expect: allow}\n\
          - {service: data_prep, action: dynamodb:PutItem, resource: table/engagement-cache-dev, expect: allow, why: wrong on purpose}\n",
     )
     .unwrap();

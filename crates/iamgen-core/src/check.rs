@@ -23,7 +23,7 @@ use crate::expand::{self, Effects};
 use crate::grants::{GrantKind, Target};
 use crate::kinds::Finding;
 use crate::plan::Plan;
-use crate::policy::Statement;
+use crate::policy::{Origin, Statement};
 use crate::spec::{Resource, Spec};
 
 /// Actions that accept no resource but have a condition key that scopes them; a statement granting
@@ -277,6 +277,11 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                         .entry((&s.actions, &s.resources, &s.conditions))
                         .or_insert_with(|| check_statement(s));
                     let at = || Loc::Key(s.origin.path.clone());
+                    // A hand-written statement's problems were reported before planning.
+                    let problems = match s.origin.is_hand_written() {
+                        true => &[][..],
+                        false => &problems[..],
+                    };
                     for p in problems.iter() {
                         out.push(
                             Diagnostic::error_at(
@@ -326,12 +331,21 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                         examples.join(", ")
                     ),
                 };
+                // Tag-based access narrows what the pattern reaches, where AWS evaluates tags.
+                let tagged = match grant.tags {
+                    true => format!(
+                        "; tag-based access limits it to those tagged Project = {}, Environment = {} where AWS evaluates resource tags",
+                        quote(names.project),
+                        quote(names.environment)
+                    ),
+                    false => String::new(),
+                };
                 out.push(
                     Diagnostic::warning_at(
                         Loc::Key(grant.path.clone()),
                         &grant.path,
                         format!(
-                            "grant '{}' reaches every {} named {}{also}",
+                            "grant '{}' reaches every {} named {}{also}{tagged}",
                             grant.kind.key(),
                             kind.noun(),
                             quote(&r.name)
@@ -341,6 +355,56 @@ pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
                         "name the resources, or accept it with `allow: { wildcard: \"why\" }`",
                     ),
                 );
+            }
+        }
+    }
+    out
+}
+
+/// The hand-written statements of `spec` (`statements:`), judged by the same rules as generated
+/// ones: each problem is an error at the statement (the spec's, not iamgen's). Actions that are
+/// wildcards or not in the catalog were reported when the statement was read.
+pub(crate) fn hand_written(spec: &Spec) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for service in spec.services.values() {
+        for grant in &service.grants {
+            let Some(w) = &grant.written else {
+                continue;
+            };
+            let statement = Statement {
+                sid: w.sid.clone(),
+                actions: w.actions.clone(),
+                resources: w.resources.clone(),
+                conditions: w.conditions.clone(),
+                notes: vec![],
+                why: None,
+                sources: vec![],
+                origin: Origin {
+                    grant: grant.kind,
+                    path: grant.path.clone(),
+                    implied: false,
+                    span: None,
+                },
+            };
+            for p in check_statement(&statement) {
+                if matches!(p.rule, Rule::UnknownAction | Rule::ActionWildcard) {
+                    continue;
+                }
+                let hint = match p.rule {
+                    Rule::StarResource => Some("name the resources the actions accept, or split the statement: \"*\" only for actions that accept no resource"),
+                    Rule::ResourceType => Some("write an ARN of a resource type the action accepts (see the Service Authorization Reference)"),
+                    Rule::PassRoleResource | Rule::PassRoleService => Some("iam:PassRole names roles and carries StringEquals iam:PassedToService"),
+                    _ => None,
+                };
+                let d = Diagnostic::error_at(
+                    Loc::Key(grant.path.clone()),
+                    &grant.path,
+                    format!("hand-written statement: {}", p.message),
+                );
+                out.push(match hint {
+                    Some(h) => d.with_hint(h),
+                    None => d,
+                });
             }
         }
     }

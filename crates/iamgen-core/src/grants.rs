@@ -34,6 +34,13 @@ pub enum GrantKind {
     SecretsRead,
     /// Written `vector_store:` on a knowledge base, not in `grants:`.
     VectorStore,
+    // Issue 11 (orchestration, VPC, the escape hatch).
+    StatesStartExecution,
+    StatesStartSyncExecution,
+    /// Written `vpc:` on a Lambda function, not in `grants:`.
+    LambdaVpc,
+    /// Written `statements:` on a service (hand-written statements), not in `grants:`.
+    Statements,
 }
 
 /// What a grant's value names.
@@ -71,12 +78,12 @@ pub(crate) struct GrantDef {
 
 use ServiceKind::{
     ApiGateway as Api, BedrockAgent as Agent, BedrockKnowledgeBase as Kb, EcsTask as Ecs, Lambda,
-    StepFunctions as Sfn,
+    Schedule, StepFunctions as Sfn,
 };
 
 const COMPUTE: &[ServiceKind] = &[Lambda, Ecs, Sfn];
 const DATA: &[ServiceKind] = &[Lambda, Ecs, Sfn, Kb, Agent];
-const ALL: &[ServiceKind] = &[Lambda, Sfn, Ecs, Kb, Agent, Api];
+const ALL: &[ServiceKind] = &[Lambda, Sfn, Ecs, Kb, Agent, Api, Schedule];
 
 /// The grants table.
 pub(crate) static GRANTS: &[GrantDef] = &[
@@ -125,11 +132,11 @@ pub(crate) static GRANTS: &[GrantDef] = &[
     GrantDef { kind: GrantKind::BedrockInvokeAgent, key: "bedrock.invoke_agent", target: Target::Service(&[Agent]), callers: &[Lambda, Ecs],
         summary: "invoke the agents (any alias)",
         source: "https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html" },
-    GrantDef { kind: GrantKind::LambdaInvoke, key: "lambda.invoke", target: Target::Service(&[Lambda]), callers: &[Lambda, Sfn, Ecs, Api, Agent],
+    GrantDef { kind: GrantKind::LambdaInvoke, key: "lambda.invoke", target: Target::Service(&[Lambda]), callers: &[Lambda, Sfn, Ecs, Api, Agent, Schedule],
         summary: "invoke the functions; from api_gateway and bedrock_agent, a resource-based permission on the function",
         source: "https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html" },
-    GrantDef { kind: GrantKind::EcsRunTask, key: "ecs.run_task", target: Target::Service(&[Ecs]), callers: &[Sfn, Lambda],
-        summary: "run, stop and describe the tasks on their cluster, and pass their two roles to ECS",
+    GrantDef { kind: GrantKind::EcsRunTask, key: "ecs.run_task", target: Target::Service(&[Ecs]), callers: &[Sfn, Lambda, Schedule],
+        summary: "run, stop and describe the tasks on their cluster, and pass their two roles to ECS (from a schedule: run only)",
         source: "https://docs.aws.amazon.com/step-functions/latest/dg/ecs-iam.html" },
     GrantDef { kind: GrantKind::IamPassRole, key: "iam.pass_role", target: Target::Service(ALL), callers: &[Sfn, Lambda],
         summary: "pass the services' roles, only to the service that uses them",
@@ -149,6 +156,19 @@ pub(crate) static GRANTS: &[GrantDef] = &[
     GrantDef { kind: GrantKind::VectorStore, key: "vector_store", target: Target::Resource(ResourceKind::VectorStore), callers: &[Kb],
         summary: "store and query the knowledge base's vectors in its vector store (written `vector_store:` on the knowledge base)",
         source: "https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html" },
+    // Issue 11: orchestration, Lambda in a VPC, hand-written statements.
+    GrantDef { kind: GrantKind::StatesStartExecution, key: "states.start_execution", target: Target::Service(&[Sfn]), callers: &[Lambda, Ecs, Sfn, Api, Schedule],
+        summary: "start executions of the state machines, and describe and stop them (from a state machine, also the rule Step Functions manages for nested `.sync` executions; from a schedule, start only)",
+        source: "https://docs.aws.amazon.com/step-functions/latest/dg/stepfunctions-iam.html" },
+    GrantDef { kind: GrantKind::StatesStartSyncExecution, key: "states.start_sync_execution", target: Target::Service(&[Sfn]), callers: &[Lambda, Ecs, Api],
+        summary: "run Express state machines synchronously (StartSyncExecution)",
+        source: "https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html" },
+    GrantDef { kind: GrantKind::LambdaVpc, key: "vpc", target: Target::Flag, callers: &[Lambda],
+        summary: "let Lambda create and delete the function's network interfaces in its VPC subnets (written `vpc:` on the function)",
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html" },
+    GrantDef { kind: GrantKind::Statements, key: "statements", target: Target::Flag, callers: ALL,
+        summary: "statements written by hand in the spec, for what no grant covers yet (written `statements:` on the service), checked like generated ones",
+        source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html" },
 ];
 
 /// Why a grant is refused to a kind that might seem to need it, and what to do instead.
@@ -158,7 +178,11 @@ const REFUSALS: &[(GrantKind, ServiceKind, &str)] = &[
 ];
 
 /// Grants written as a key of the service rather than in `grants:`.
-const FIELDS: &[GrantKind] = &[GrantKind::VectorStore];
+const FIELDS: &[GrantKind] = &[
+    GrantKind::VectorStore,
+    GrantKind::LambdaVpc,
+    GrantKind::Statements,
+];
 
 impl GrantKind {
     /// The grant's definition. The table is indexed in declaration order: a unit test pins it.

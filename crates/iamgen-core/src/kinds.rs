@@ -120,17 +120,21 @@ pub enum ServiceKind {
     BedrockAgent,
     /// An API Gateway REST API: the role API Gateway uses to write CloudWatch logs.
     ApiGateway,
+    /// An EventBridge Scheduler schedule: the role Scheduler assumes to call the schedule's
+    /// target (start a state machine, invoke a function, run an ECS task).
+    Schedule,
 }
 
 impl ServiceKind {
     /// Every kind.
-    pub const ALL: [ServiceKind; 6] = [
+    pub const ALL: [ServiceKind; 7] = [
         ServiceKind::Lambda,
         ServiceKind::StepFunctions,
         ServiceKind::EcsTask,
         ServiceKind::BedrockKnowledgeBase,
         ServiceKind::BedrockAgent,
         ServiceKind::ApiGateway,
+        ServiceKind::Schedule,
     ];
 
     /// The `kind:` value in the spec.
@@ -148,6 +152,7 @@ impl ServiceKind {
             ServiceKind::BedrockKnowledgeBase => "bedrock_knowledge_base",
             ServiceKind::BedrockAgent => "bedrock_agent",
             ServiceKind::ApiGateway => "api_gateway",
+            ServiceKind::Schedule => "schedule",
         }
     }
 
@@ -165,6 +170,7 @@ impl ServiceKind {
             ServiceKind::BedrockKnowledgeBase => "Bedrock knowledge base",
             ServiceKind::BedrockAgent => "Bedrock agent",
             ServiceKind::ApiGateway => "API Gateway",
+            ServiceKind::Schedule => "EventBridge Scheduler schedule",
         }
     }
 

@@ -38,8 +38,9 @@ pub use simulate::{
     Who,
 };
 pub use spec::{
-    json_schema, Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, Spec,
-    SpecInput, VectorEngine, EXAMPLE_FILE, EXAMPLE_SPEC,
+    json_schema, Allow, ConditionValues, EnvironmentInput, GrantInput, ProfileItem, ResourceDetail,
+    ResourceInput, Scope, ServiceInput, Spec, SpecInput, StatementInput, VectorEngine, VpcInput,
+    EXAMPLE_FILE, EXAMPLE_SPEC,
 };
 pub use uses::{Accepted, GrantPlan, Reach};
 pub use verify::{Failure, Verification};
@@ -65,23 +66,33 @@ pub mod stages {
     }
 }
 
-/// How strictly to judge a spec.
+/// How strictly to judge a spec, and which of its environments to generate.
 ///
 /// ```
-/// let settings = iamgen_core::Settings::default().with_strict(true);
+/// let settings = iamgen_core::Settings::default().with_strict(true).with_environment("prod");
 /// assert!(settings.strict);
+/// assert_eq!(settings.environment.as_deref(), Some("prod"));
 /// ```
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Settings {
     /// Turn warnings (wildcards nobody accepted in writing) into errors: for production.
     pub strict: bool,
+    /// The environment to generate: the spec's `environment` or a key of its `environments:`
+    /// (`None`: the spec's `environment`).
+    pub environment: Option<String>,
 }
 
 impl Settings {
     /// Settings with `strict` set.
     pub fn with_strict(mut self, strict: bool) -> Self {
         self.strict = strict;
+        self
+    }
+
+    /// Settings generating environment `name` (`--environment NAME`).
+    pub fn with_environment(mut self, name: impl Into<String>) -> Self {
+        self.environment = Some(name.into());
         self
     }
 }
@@ -121,7 +132,8 @@ pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, 
             &decoded.source,
         )
     };
-    let (spec, warnings) = spec::validate_decoded(&decoded).map_err(fail)?;
+    let (spec, warnings) =
+        spec::validate_decoded(&decoded, settings.environment.as_deref()).map_err(fail)?;
     finish(spec, warnings, settings, Some(file), &decoded.source)
 }
 
@@ -141,7 +153,8 @@ pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, 
 pub fn compile_input(input: &SpecInput, settings: &Settings) -> Result<Compiled, SpecError> {
     let none = SourceMap::default();
     let fail = |d| SpecError::located(None, spec::errors_only(d, settings.strict), &none);
-    let (spec, warnings) = spec::validate(input, &none).map_err(fail)?;
+    let (spec, warnings) =
+        spec::validate(input, &none, settings.environment.as_deref()).map_err(fail)?;
     finish(spec, warnings, settings, None, &none)
 }
 
@@ -154,6 +167,10 @@ fn finish(
     source: &SourceMap,
 ) -> Result<Compiled, SpecError> {
     let fail = |d| SpecError::located(file, d, source);
+    let written = check::hand_written(&spec);
+    if !written.is_empty() {
+        return Err(fail(written));
+    }
     let mut diagnostics = warnings;
     let (paths, unneeded): (Vec<String>, Vec<Diagnostic>) =
         check::allows_accepting_nothing(&spec).into_iter().unzip();

@@ -81,6 +81,9 @@ pub struct ServicePlan {
     pub account_settings: Vec<AccountSetting>,
     /// What the service's grants reach: its written grants, then those its kind implies.
     pub grants: Vec<GrantPlan>,
+    /// For a `schedule`, the name of its EventBridge Scheduler schedule group (the source its
+    /// role's trust policy names).
+    pub schedule_group: Option<String>,
 }
 
 /// One IAM role.
@@ -372,7 +375,9 @@ impl ServicePlan {
                 RolePurpose::Execution => "execution",
             };
             let name = names.role(&service.name, purpose);
-            let trust = Trust::for_role(service.kind, purpose, &physical);
+            // A schedule's source is its schedule group.
+            let source = service.schedule_group.as_deref().unwrap_or(&physical);
+            let trust = Trust::for_role(service.kind, purpose, source);
             intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {
@@ -460,6 +465,7 @@ impl ServicePlan {
                 intents,
                 inputs: inputs.into_values().collect(),
                 account_settings,
+                schedule_group: service.schedule_group.clone(),
             })
         } else {
             Err(errors)

@@ -50,11 +50,11 @@ pub struct Origin {
 }
 
 impl Origin {
-    /// True for a statement written by hand in the spec rather than built from a grant. The spec
-    /// has no such statements yet (a `statements:` escape hatch is planned); writers that list
-    /// hand-written statements for reviewers (the docs) ask this, so they need no change then.
+    /// True for a statement written by hand in the spec (a service's `statements:`) rather than
+    /// built from a grant; writers that list hand-written statements for reviewers (the docs) ask
+    /// this.
     pub fn is_hand_written(&self) -> bool {
-        false
+        self.grant == GrantKind::Statements
     }
 }
 

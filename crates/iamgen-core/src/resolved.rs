@@ -15,13 +15,17 @@
 //! let values = Values::new("aws", "eu-west-1", "111122223333")?;
 //! let platform = compiled.plan.resolve(&values)?;
 //!
-//! // Service `predict`'s role writes its cache table...
+//! // Service `predict`'s role writes its cache table (tagged for the project and environment:
+//! // its tables are a name pattern)...
 //! let predict = platform.session("predict", RolePurpose::Main).unwrap();
-//! let put = platform.request(
-//!     predict.clone(),
-//!     "dynamodb:PutItem",
-//!     "arn:aws:dynamodb:eu-west-1:111122223333:table/engagement-cache-dev",
-//! )?;
+//! let put = platform
+//!     .request(
+//!         predict.clone(),
+//!         "dynamodb:PutItem",
+//!         "arn:aws:dynamodb:eu-west-1:111122223333:table/engagement-cache-dev",
+//!     )?
+//!     .with_context("aws:ResourceTag/Project", "engagement")
+//!     .with_context("aws:ResourceTag/Environment", "dev");
 //! let decision = platform.evaluate(&put)?;
 //! assert_eq!(decision.decision, Decision::Allow);
 //! let statement = decision.decided_by().unwrap();

@@ -679,6 +679,17 @@ impl Simulator {
                     &format!("/{}", rest.unwrap_or("*")),
                 ),
             ),
+            // A schedule of the service's schedule group (named NAME, or what follows it).
+            ServiceKind::Schedule => {
+                let group = self
+                    .plan()
+                    .services
+                    .iter()
+                    .find(|s| s.name == name)
+                    .and_then(|s| s.schedule_group.clone())
+                    .unwrap_or_else(|| physical.to_string());
+                arns::schedule(&group, rest.unwrap_or(physical))
+            }
         };
         // Inputs a service's ARN needs may be global names no service declared (a knowledge base
         // nobody retrieves from): give them an example id too.

@@ -90,6 +90,18 @@ static WORDS: &[Words] = &[
             ("rds-data", "Run SQL statements on the Aurora cluster of {} through the Data API"),
             ("secretsmanager", "Read the credentials secret of {}"),
         ] },
+    // Issue 11: orchestration, Lambda in a VPC, hand-written statements.
+    Words { grant: G::StatesStartExecution, verb: "starts",
+        phrases: &[
+            ("states", "Start executions of {} (its versions and aliases too), and describe and stop them (a schedule only starts them)"),
+            ("events", "Put rules, put targets and describe rules: only the rule StepFunctionsGetEventsForStepFunctionsExecutionRule, which Step Functions manages to wait for {} (nested .sync executions)"),
+        ] },
+    Words { grant: G::StatesStartSyncExecution, verb: "runs synchronously",
+        phrases: &[("states", "Run Express executions of {} synchronously (StartSyncExecution)")] },
+    Words { grant: G::LambdaVpc, verb: "connects to its VPC through",
+        phrases: &[("ec2", "Create, manage and delete the function's network interfaces in its VPC subnets, with its security groups (what Lambda does with the execution role); describe network interfaces and subnets")] },
+    Words { grant: G::Statements, verb: "has hand-written permissions on",
+        phrases: &[] },
 ];
 
 fn words(grant: GrantKind) -> &'static Words {
@@ -164,7 +176,8 @@ impl ServiceKind {
             (ServiceKind::StepFunctions, _) => "The role Step Functions assumes to run the state machine: invoking and running the services it orchestrates.",
             (ServiceKind::BedrockKnowledgeBase, _) => "The service role Bedrock assumes for the knowledge base: read its data sources and embed them with its model.",
             (ServiceKind::BedrockAgent, _) => "The service role Bedrock assumes for the agent: invoke its model and query its knowledge bases. The functions it calls allow it on their side (a resource-based permission each).",
-            (ServiceKind::ApiGateway, _) => "The role API Gateway assumes to write the API's execution logs to CloudWatch Logs. API Gateway publishes the API's request metrics (count, latency) to CloudWatch itself: they need no permission. The functions it calls allow it on their side (a resource-based permission each).",
+            (ServiceKind::ApiGateway, _) => "The role API Gateway assumes to write the API's execution logs to CloudWatch Logs, and, as the credentials of the API's service integrations, to start the state machines its grants name. API Gateway publishes the API's request metrics (count, latency) to CloudWatch itself: they need no permission. The functions it calls allow it on their side (a resource-based permission each).",
+            (ServiceKind::Schedule, _) => "The execution role EventBridge Scheduler assumes, for the schedules of its schedule group, to call each schedule's target: start a state machine, invoke a function or run an ECS task.",
         }
     }
 }

@@ -34,8 +34,13 @@ fn service() -> impl Strategy<Value = ServiceSpec> {
 
 /// Renders a spec: three resources of every kind (one a pattern where it may be), the services, and
 /// only the grants each service's kind may use, with targets of the right kind.
-fn render(services: &[ServiceSpec], pattern: bool) -> String {
-    let mut y = String::from("project: prop\nenvironment: test\nresources:\n");
+fn render(services: &[ServiceSpec], pattern: bool, tags: bool) -> String {
+    let mut y = String::from("project: prop\nenvironment: test\n");
+    // Tag-based access on every grant (issue 11), half the time.
+    if tags {
+        y.push_str("tag_based_access: true\n");
+    }
+    y.push_str("resources:\n");
     for kind in ResourceKind::ALL {
         let names: Vec<String> = (0..3)
             .map(|i| match (kind, i) {
@@ -68,6 +73,14 @@ fn render(services: &[ServiceSpec], pattern: bool) -> String {
         }
         if s.kind == ServiceKind::BedrockKnowledgeBase {
             y.push_str(&format!("    vector_store: r{}\n", i % 3));
+        }
+        // Lambda in a VPC (issue 11): any subnet, or one subnet and security group.
+        if s.kind == ServiceKind::Lambda {
+            match i % 3 {
+                0 => y.push_str("    vpc: true\n"),
+                1 => y.push_str("    vpc: { subnets: [subnet-0123456789abcdef0], security_groups: [sg-01234567] }\n"),
+                _ => {}
+            }
         }
         y.push_str("    grants:\n");
         for (g, targets) in &s.grants {
@@ -120,8 +133,8 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn every_statement_of_a_random_valid_spec_passes_the_checker(services in prop::collection::vec(service(), 1..6), pattern in any::<bool>()) {
-        let yaml = render(&services, pattern);
+    fn every_statement_of_a_random_valid_spec_passes_the_checker(services in prop::collection::vec(service(), 1..6), pattern in any::<bool>(), tags in any::<bool>()) {
+        let yaml = render(&services, pattern, tags);
         let compiled = compile("prop.yaml", &yaml, &Settings::default());
         let compiled = match compiled {
             Ok(c) => c,

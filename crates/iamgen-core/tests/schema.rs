@@ -97,3 +97,38 @@ fn the_schema_refuses_what_iamgen_refuses_by_shape() {
         assert!(validate(&bad).is_err(), "{why}: the schema accepts\n{bad}");
     }
 }
+
+/// Issue 11: the README's spec of the new keys (environments, accounts, scoped targets, `vpc:`,
+/// `statements:`, schedules, tag-based access) is valid; a scoped target of the wrong kind is not.
+#[test]
+fn the_new_keys_are_in_the_schema() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let marker = "The new keys:\n\n```yaml\n";
+    let start = readme.find(marker).unwrap() + marker.len();
+    let end = start + readme[start..].find("```").unwrap();
+    validate(&readme[start..end]).unwrap();
+    let base =
+        "project: p\nenvironment: e\ntag_based_access: true\nservices:\n  f:\n    kind: lambda\n";
+    validate(&format!("{base}    grants:\n      - s3.read: [{{ bucket: b, prefix: in/ }}]\n        tag_based_access: false\n")).unwrap();
+    for (bad, why) in [
+        (
+            format!("{base}    grants:\n      - s3.read: [{{ table: b, leading_keys: [x] }}]\n"),
+            "leading keys on an S3 grant",
+        ),
+        (
+            format!("{base}    statements:\n      - actions: [s3:GetObject]\n        resource: [\"*\"]\n        why: no grant covers it yet\n"),
+            "a statement with a misspelled key",
+        ),
+        (
+            format!("{base}    vpc: {{ subnets: [subnet-01234567] }}\n"),
+            "a vpc without security groups",
+        ),
+        (
+            format!("{base}environments:\n  prod: {{ services: [f] }}\n"),
+            "an environment key that does not exist",
+        ),
+    ] {
+        assert!(validate(&bad).is_err(), "{why} is valid:\n{bad}");
+    }
+}

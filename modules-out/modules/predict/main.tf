@@ -228,6 +228,18 @@ data "aws_iam_policy_document" "this" {
       "dynamodb:UpdateItem",
     ]
     resources = ["arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/engagement-*-dev"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Project"
+      values   = ["engagement"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Environment"
+      values   = ["dev"]
+    }
   }
 
   # From services.predict.grants[0] (dynamodb.read_write)
@@ -237,6 +249,18 @@ data "aws_iam_policy_document" "this" {
     effect    = "Allow"
     actions   = ["dynamodb:Query", "dynamodb:Scan"]
     resources = ["arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/engagement-*-dev/index/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Project"
+      values   = ["engagement"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Environment"
+      values   = ["dev"]
+    }
   }
 }
 

@@ -196,3 +196,59 @@ pub(crate) fn execute_api(id_input: &str) -> Template {
 pub(crate) fn events_rule(name: &str) -> Template {
     Template::arn("events", true, true, format!("rule/{name}").as_str())
 }
+
+// ----- Issue 11: orchestration, schedules, VPC networking. -----
+
+/// Step Functions `statemachine`, unqualified (versions and aliases are authorized on it).
+pub(crate) fn state_machine(name: &str) -> Template {
+    Template::arn(
+        "states",
+        true,
+        true,
+        format!("stateMachine:{name}").as_str(),
+    )
+}
+/// Step Functions `execution`: every execution of a state machine.
+pub(crate) fn executions(machine: &str) -> Template {
+    Template::arn(
+        "states",
+        true,
+        true,
+        format!("execution:{machine}:*").as_str(),
+    )
+}
+/// EventBridge Scheduler `schedule-group`.
+pub(crate) fn schedule_group(name: &str) -> Template {
+    Template::arn(
+        "scheduler",
+        true,
+        true,
+        format!("schedule-group/{name}").as_str(),
+    )
+}
+/// EventBridge Scheduler `schedule` in group `group`.
+pub(crate) fn schedule(group: &str, name: &str) -> Template {
+    Template::arn(
+        "scheduler",
+        true,
+        true,
+        format!("schedule/{group}/{name}").as_str(),
+    )
+}
+/// EC2 `network-interface`: `*` for every one (a new interface's id is not known in advance).
+pub(crate) fn network_interface(id: &str) -> Template {
+    Template::arn(
+        "ec2",
+        true,
+        true,
+        format!("network-interface/{id}").as_str(),
+    )
+}
+/// EC2 `subnet`.
+pub(crate) fn subnet(id: &str) -> Template {
+    Template::arn("ec2", true, true, format!("subnet/{id}").as_str())
+}
+/// EC2 `security-group`.
+pub(crate) fn security_group(id: &str) -> Template {
+    Template::arn("ec2", true, true, format!("security-group/{id}").as_str())
+}

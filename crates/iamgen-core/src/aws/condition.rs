@@ -54,8 +54,15 @@ pub(crate) fn conditions_json(conditions: &[Condition], values: &Values) -> Valu
             .iter()
             .map(|v| Value::String(v.resolve(values)))
             .collect();
+        // `Null` tests one existence: AWS's examples write its value as a string, and so does
+        // Terraform's aws_iam_policy_document for one value (policy checkers such as parliament
+        // read nothing else).
+        let value = match (c.test.as_str(), vals.as_slice()) {
+            ("Null", [one]) => one.clone(),
+            _ => Value::Array(vals),
+        };
         if let Value::Object(entry) = entry {
-            entry.insert(c.variable.clone(), Value::Array(vals));
+            entry.insert(c.variable.clone(), value);
         }
     }
     Value::Object(by_test)

@@ -15,6 +15,7 @@ mod models;
 pub(crate) mod names;
 mod partitions;
 mod principals;
+pub mod tags;
 mod template;
 
 pub(crate) use condition::conditions_json;

@@ -28,6 +28,9 @@ pub(crate) enum NameRule {
     /// An Aurora DB cluster identifier: 1 to 63 letters, digits and `-`
     /// (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.CreateInstance.html>).
     DbCluster,
+    /// An EventBridge Scheduler schedule group: 1 to 64 letters, digits, `-`, `_` and `.`
+    /// (<https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html>).
+    ScheduleGroup,
 }
 
 struct Limits {
@@ -176,8 +179,24 @@ impl NameRule {
                 S::Lambda => limits(1, 64, WORD, word, "Lambda function name"),
                 S::StepFunctions => limits(1, 80, WORD, word, "state machine name"),
                 S::EcsTask => limits(1, 255, WORD, word, "ECS task family name"),
+                // A schedule's name: 1 to 64 of `[0-9a-zA-Z-_.]`
+                // (https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html).
+                S::Schedule => limits(
+                    1,
+                    64,
+                    "letters, digits, '-', '_' and '.'",
+                    table,
+                    "schedule name",
+                ),
                 S::BedrockKnowledgeBase | S::BedrockAgent | S::ApiGateway => None,
             },
+            NameRule::ScheduleGroup => limits(
+                1,
+                64,
+                "letters, digits, '-', '_' and '.'",
+                table,
+                "schedule group name",
+            ),
         }
     }
 

@@ -30,6 +30,7 @@ pub fn principal(kind: ServiceKind) -> &'static str {
         ServiceKind::EcsTask => "ecs-tasks.amazonaws.com",
         ServiceKind::BedrockKnowledgeBase | ServiceKind::BedrockAgent => "bedrock.amazonaws.com",
         ServiceKind::ApiGateway => "apigateway.amazonaws.com",
+        ServiceKind::Schedule => "scheduler.amazonaws.com",
     }
 }
 
@@ -41,7 +42,8 @@ impl Trust {
     }
 
     /// The trust policy for the role `purpose` of a service of `kind`: each role gets only the
-    /// conditions AWS documents for it, from its own page.
+    /// conditions AWS documents for it, from its own page. For a `schedule`, `physical_name` is
+    /// its schedule group's name.
     pub fn for_role(kind: ServiceKind, purpose: RolePurpose, physical_name: &str) -> Trust {
         let account = || {
             Condition::new(
@@ -111,6 +113,14 @@ impl Trust {
                 principal: principal(kind),
                 conditions: vec![],
                 source: "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html",
+            },
+            // EventBridge Scheduler sends its schedule group's ARN as aws:SourceArn: AWS says to
+            // scope it to the group, never to a schedule or a schedule name prefix (an older
+            // version of the page said the schedule's ARN).
+            ServiceKind::Schedule => Trust {
+                principal: principal(kind),
+                conditions: vec![account(), source_arn("scheduler", &[&format!("schedule-group/{physical_name}")])],
+                source: "https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html",
             },
         }
     }

@@ -204,6 +204,11 @@ pub(crate) fn parse_block(
     Ok(out)
 }
 
+/// Whether `text` is an operator [`parse_operator`] reads.
+pub(super) fn is_operator(text: &str) -> bool {
+    parse_operator(text).is_ok()
+}
+
 /// `[ForAllValues:|ForAnyValue:]Base[IfExists]`; `IfExists` and the set operators do not apply
 /// to `Null`, which tests existence itself.
 fn parse_operator(text: &str) -> Result<(Family, bool, Option<SetOp>, bool), PolicyErrorKind> {

@@ -105,5 +105,11 @@ pub(crate) fn date_is_valid(s: &str) -> bool {
 pub(crate) fn ip_is_valid(s: &str) -> bool {
     value::Cidr::parse(s).is_ok()
 }
+
+/// Whether `s` is a condition operator IAM knows (`StringEquals`, `ForAllValues:StringLike`,
+/// `ArnLikeIfExists`, `Null`...), as the evaluator reads it.
+pub(crate) fn is_operator(s: &str) -> bool {
+    condition::is_operator(s)
+}
 pub use request::{Context, Principal, Request, RequestError};
 pub use value::{ValueError, ValueKind};

@@ -92,10 +92,10 @@ impl Builder<'_> {
                 "{} ({}{})",
                 self.origin.path,
                 self.origin.grant.key(),
-                if self.origin.implied {
-                    ", implied by the service kind"
-                } else {
-                    ""
+                match (self.origin.implied, self.origin.grant) {
+                    (true, crate::grants::GrantKind::LambdaVpc) => ", implied by the service's vpc",
+                    (true, _) => ", implied by the service kind",
+                    (false, _) => "",
                 }
             )],
             origin: self.origin.clone(),

@@ -77,12 +77,15 @@ pub(super) fn ecs_run_task(b: &mut Builder<'_>, g: &Ctx<'_>) {
                 arns::cluster(cluster),
             )],
         );
-        b.statement(
-            "EcsManageTasks",
-            &["ecs:DescribeTasks", "ecs:StopTask"],
-            vec![arns::tasks(cluster)],
-            vec![],
-        );
+        // A schedule only starts tasks (EventBridge Scheduler's RunTask target call).
+        if g.caller.kind != ServiceKind::Schedule {
+            b.statement(
+                "EcsManageTasks",
+                &["ecs:DescribeTasks", "ecs:StopTask"],
+                vec![arns::tasks(cluster)],
+                vec![],
+            );
+        }
         // RunTask with tags (its own, propagated or ECS-managed) is also authorized as
         // TagResource on the new task, with ecs:CreateAction = RunTask
         // (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html).
@@ -158,6 +161,10 @@ const ECS_TAGGING: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/supported-iam-actions-tagging.html";
 const ECR: &str =
     "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html";
+const SCHEDULER_LAMBDA: &str =
+    "https://docs.aws.amazon.com/lambda/latest/dg/with-eventbridge-scheduler.html";
+const SCHEDULER_ECS: &str =
+    "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/CWE_IAM_role.html";
 
 /// What `lambda.invoke` is for. From a role: invoking the functions, their versions and aliases
 /// (each its own ARN). From an API or an agent: the service invoking the function for this API or
@@ -183,7 +190,11 @@ pub(super) fn lambda_invoke_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
         let name = g.names.service(&t.name);
         let function = arns::function(&name);
         let Some((source, other_source, path)) = &from else {
-            b.allow(invoke, function.clone(), "Invoke", SFN_LAMBDA);
+            let page = match g.caller.kind {
+                ServiceKind::Schedule => SCHEDULER_LAMBDA,
+                _ => SFN_LAMBDA,
+            };
+            b.allow(invoke, function.clone(), "Invoke", page);
             b.allow(
                 invoke,
                 function.clone().with_text(":live"),
@@ -322,15 +333,28 @@ pub(super) fn ecs_run_task_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
                 format!("task/{cluster}/{}", example::TASK).as_str(),
             )
         };
-        b.allow("ecs:RunTask", definition(&family), "RunTask", SFN_ECS)
+        let page = match g.caller.kind {
+            ServiceKind::Schedule => SCHEDULER_ECS,
+            _ => SFN_ECS,
+        };
+        b.allow("ecs:RunTask", definition(&family), "RunTask", page)
             .with("ecs:cluster", on(cluster));
-        b.allow(
-            "ecs:DescribeTasks",
-            started(cluster),
-            "DescribeTasks",
-            SFN_ECS,
-        );
-        b.allow("ecs:StopTask", started(cluster), "StopTask", SFN_ECS);
+        if g.caller.kind == ServiceKind::Schedule {
+            b.deny(
+                "ecs:StopTask",
+                started(cluster),
+                "stopping a task (a schedule only runs them)",
+                SCHEDULER_ECS,
+            );
+        } else {
+            b.allow(
+                "ecs:DescribeTasks",
+                started(cluster),
+                "DescribeTasks",
+                SFN_ECS,
+            );
+            b.allow("ecs:StopTask", started(cluster), "StopTask", SFN_ECS);
+        }
         b.allow(
             "ecs:TagResource",
             started(cluster),

@@ -17,6 +17,11 @@ mod iam;
 mod observability;
 mod storage;
 mod trust;
+// Issue 11.
+mod custom;
+mod network;
+mod orchestration;
+mod tags;
 
 use crate::aws::Template;
 use crate::grants::GrantKind;
@@ -103,9 +108,23 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         ),
         GrantKind::IamPassRole => (iam::iam_pass_role, iam::iam_pass_role_requests),
         GrantKind::VectorStore => (ai::vector_store, ai::vector_store_requests),
+        // Issue 11.
+        GrantKind::StatesStartExecution => (
+            orchestration::states_start_execution,
+            orchestration::states_start_execution_requests,
+        ),
+        GrantKind::StatesStartSyncExecution => (
+            orchestration::states_start_sync_execution,
+            orchestration::states_start_sync_execution_requests,
+        ),
+        GrantKind::LambdaVpc => (network::lambda_vpc, network::lambda_vpc_requests),
+        GrantKind::Statements => (custom::statements, custom::statements_requests),
     };
     build(&mut b, &g);
     requests(&mut b, &g);
+    if grant.tags {
+        tags::narrow(&mut own, names);
+    }
     out.absorb(own, origin, Subject::Grant, RolePurpose::Main);
 }
 
@@ -177,6 +196,13 @@ pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<E
                 implied_by(service, GrantKind::LogsWrite, main_role, &mut main, |b| {
                     observability::write_log_groups(b, vec![Template::text(group.clone())]);
                     observability::write_log_groups_requests(b, &[group.as_str()]);
+                });
+            }
+            // `vpc:` on a function: the network interfaces Lambda manages with its role.
+            if let Some(vpc) = &service.vpc {
+                implied_by(service, GrantKind::LambdaVpc, main_role, &mut main, |b| {
+                    network::network_interfaces(b, vpc);
+                    network::network_interfaces_requests(b, vpc);
                 });
             }
             (main, None)

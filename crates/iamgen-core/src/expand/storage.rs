@@ -27,7 +27,6 @@ pub(super) fn s3_read_write(b: &mut Builder<'_>, g: &Ctx<'_>) {
 /// (<https://docs.aws.amazon.com/bedrock/latest/userguide/kb-permissions.html>, "Permissions to
 /// access your Amazon S3 data source").
 fn s3(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, delete: bool) {
-    let buckets = g.grant.resources();
     let knowledge_base = g.caller.kind == ServiceKind::BedrockKnowledgeBase;
     let conditions = if knowledge_base {
         vec![Condition::new(
@@ -58,19 +57,72 @@ fn s3(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, delete: bool) {
         (true, false) => "S3Read",
         _ => "S3Write",
     };
+    // A bucket scoped to key prefixes: its objects under each prefix, and listing only there.
+    let prefixes = |r: &Resource| -> Vec<String> {
+        g.grant
+            .scopes
+            .get(&r.logical)
+            .map(|s| s.prefixes.clone())
+            .unwrap_or_default()
+    };
+    let targets: Vec<&Resource> = g.grant.resource_targets().collect();
+    let objects = targets
+        .iter()
+        .flat_map(|r| match prefixes(r).as_slice() {
+            [] => vec![arns::objects(&r.name)],
+            ps => ps
+                .iter()
+                .map(|p| arns::bucket(&r.name).with_text(&format!("/{p}*")))
+                .collect(),
+        })
+        .collect();
     b.statement(
         &format!("{name}Objects"),
         &object_actions,
-        buckets.iter().map(|n| arns::objects(n)).collect(),
+        objects,
         conditions.clone(),
     );
-    if !bucket_actions.is_empty() {
+    let (scoped, whole): (Vec<&Resource>, Vec<&Resource>) =
+        targets.iter().partition(|r| !prefixes(r).is_empty());
+    if !bucket_actions.is_empty() && !whole.is_empty() {
         b.statement(
             &format!("{name}Buckets"),
             &bucket_actions,
-            buckets.iter().map(|n| arns::bucket(n)).collect(),
-            conditions,
+            whole.iter().map(|r| arns::bucket(&r.name)).collect(),
+            conditions.clone(),
         );
+    }
+    let unlisted: Vec<&str> = bucket_actions
+        .iter()
+        .copied()
+        .filter(|a| *a != "s3:ListBucket")
+        .collect();
+    if !unlisted.is_empty() && !scoped.is_empty() {
+        b.statement(
+            &format!("{name}Buckets"),
+            &unlisted,
+            scoped.iter().map(|r| arns::bucket(&r.name)).collect(),
+            conditions.clone(),
+        );
+    }
+    // Listing under the prefixes only: AWS's documented form is StringLike on s3:prefix
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_s3_home-directory-console.html);
+    // `incoming/*` also matches the prefix itself, since `*` matches nothing too.
+    if read {
+        for r in &scoped {
+            let values = prefixes(r)
+                .iter()
+                .map(|p| Template::text(format!("{p}*")))
+                .collect();
+            let mut list = conditions.clone();
+            list.push(Condition::any_of("StringLike", "s3:prefix", values));
+            b.statement(
+                &format!("{name}ListPrefixes"),
+                &["s3:ListBucket"],
+                vec![arns::bucket(&r.name)],
+                list,
+            );
+        }
     }
 }
 
@@ -85,12 +137,7 @@ const DYNAMODB_READ: [&str; 6] = [
 
 /// `dynamodb.read`: get, query and scan items of the tables and their indexes.
 pub(super) fn dynamodb_read(b: &mut Builder<'_>, g: &Ctx<'_>) {
-    dynamodb(
-        b,
-        &g.grant.resources(),
-        "DynamodbReadTables",
-        &DYNAMODB_READ,
-    );
+    dynamodb(b, g, "DynamodbReadTables", &DYNAMODB_READ);
 }
 
 /// `dynamodb.read_write`: read, put, update and delete items.
@@ -102,22 +149,83 @@ pub(super) fn dynamodb_read_write(b: &mut Builder<'_>, g: &Ctx<'_>) {
         "dynamodb:UpdateItem",
     ];
     let actions: Vec<&str> = DYNAMODB_READ.iter().chain(&write).copied().collect();
-    dynamodb(b, &g.grant.resources(), "DynamodbReadWriteTables", &actions);
+    dynamodb(b, g, "DynamodbReadWriteTables", &actions);
 }
 
-fn dynamodb(b: &mut Builder<'_>, tables: &[&str], sid: &str, actions: &[&str]) {
-    b.statement(
-        sid,
-        actions,
-        tables.iter().map(|t| arns::table(t)).collect(),
-        vec![],
-    );
-    b.statement(
-        "DynamodbQueryIndexes",
-        &["dynamodb:Query", "dynamodb:Scan"],
-        tables.iter().map(|t| arns::indexes(t)).collect(),
-        vec![],
-    );
+/// The tables of the grant and, for those scoped to leading keys, the keys.
+fn leading_keys<'a>(g: &'a Ctx<'_>) -> Vec<(&'a str, &'a [String])> {
+    g.grant
+        .resource_targets()
+        .map(|r| {
+            let keys = g
+                .grant
+                .scopes
+                .get(&r.logical)
+                .map_or(&[][..], |s| s.leading_keys.as_slice());
+            (r.name.as_str(), keys)
+        })
+        .collect()
+}
+
+fn dynamodb(b: &mut Builder<'_>, g: &Ctx<'_>, sid: &str, actions: &[&str]) {
+    let tables = leading_keys(g);
+    let whole: Vec<&str> = tables
+        .iter()
+        .filter(|(_, k)| k.is_empty())
+        .map(|(t, _)| *t)
+        .collect();
+    if !whole.is_empty() {
+        b.statement(
+            sid,
+            actions,
+            whole.iter().map(|t| arns::table(t)).collect(),
+            vec![],
+        );
+        b.statement(
+            "DynamodbQueryIndexes",
+            &["dynamodb:Query", "dynamodb:Scan"],
+            whole.iter().map(|t| arns::indexes(t)).collect(),
+            vec![],
+        );
+    }
+    // Items of the given partition keys only, as AWS's example writes it
+    // (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_dynamodb_rows.html),
+    // with the Null guard it needs: ForAllValues is true when a request has no leading keys at
+    // all, so without it a request that sends none would pass. Scan (which sends none) is never
+    // granted, and DescribeTable (which supports no such key) is granted on its own.
+    for (table, keys) in tables.iter().filter(|(_, k)| !k.is_empty()) {
+        let conditions = vec![
+            Condition::any_of(
+                "ForAllValues:StringEquals",
+                "dynamodb:LeadingKeys",
+                keys.iter().map(|k| Template::text(k.clone())).collect(),
+            ),
+            Condition::new("Null", "dynamodb:LeadingKeys", Template::text("false")),
+        ];
+        let items: Vec<&str> = actions
+            .iter()
+            .copied()
+            .filter(|a| !matches!(*a, "dynamodb:Scan" | "dynamodb:DescribeTable"))
+            .collect();
+        b.statement(
+            &format!("{sid}LeadingKeys"),
+            &items,
+            vec![arns::table(table)],
+            conditions.clone(),
+        );
+        b.statement(
+            "DynamodbQueryIndexesLeadingKeys",
+            &["dynamodb:Query"],
+            vec![arns::indexes(table)],
+            conditions,
+        );
+        b.statement(
+            "DynamodbDescribeTables",
+            &["dynamodb:DescribeTable"],
+            vec![arns::table(table)],
+            vec![],
+        );
+    }
 }
 
 /// `secrets.read`: read the secrets' values.
@@ -184,7 +292,19 @@ fn s3_requests_of(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, del
     let object = |bucket: &str| arns::bucket(bucket).with_text(&format!("/{}", example::KEY));
     for r in g.grant.resource_targets() {
         let name = example::named(&r.name);
-        let (bucket, key) = (arns::bucket(&name), object(&name));
+        let prefix = g
+            .grant
+            .scopes
+            .get(&r.logical)
+            .and_then(|s| s.prefixes.first().cloned());
+        let bucket = arns::bucket(&name);
+        let (key, listed) = match &prefix {
+            None => (object(&name), "incoming/".to_string()),
+            Some(p) => (
+                arns::bucket(&name).with_text(&format!("/{p}2024/05/01/orders.json")),
+                format!("{p}2024/"),
+            ),
+        };
         if read {
             b.allow(
                 "s3:GetObject",
@@ -195,7 +315,10 @@ fn s3_requests_of(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, del
             .with("aws:ResourceAccount", account());
             b.allow("s3:ListBucket", bucket.clone(), "ListObjectsV2", S3_ACTIONS)
                 .with("aws:ResourceAccount", account())
-                .with("s3:prefix", Template::text("incoming/"));
+                .with("s3:prefix", Template::text(listed.clone()));
+        }
+        if let Some(p) = &prefix {
+            scoped_requests(b, &name, p, read);
         }
         if !knowledge_base {
             b.allow(
@@ -297,6 +420,45 @@ fn s3_requests_of(b: &mut Builder<'_>, g: &Ctx<'_>, read: bool, write: bool, del
     }
 }
 
+/// What a grant scoped to key prefix `p` of bucket `name` must refuse: keys outside the prefix,
+/// keys that only start like it, and listing elsewhere or the whole bucket.
+fn scoped_requests(b: &mut Builder<'_>, name: &str, p: &str, read: bool) {
+    let account = || Template::from(vec![Segment::Account]);
+    let key = |k: &str| arns::bucket(name).with_text(&format!("/{k}"));
+    let action = if read { "s3:GetObject" } else { "s3:PutObject" };
+    let outside = "other/2024/05/01/orders.json";
+    b.deny(action, key(outside), "a key outside the prefix", S3_PREFIX)
+        .with("aws:ResourceAccount", account());
+    let alike = format!("{}-old/orders.json", p.trim_end_matches('/'));
+    b.deny(
+        action,
+        key(&alike),
+        "a key that only starts like the prefix",
+        S3_PREFIX,
+    )
+    .with("aws:ResourceAccount", account());
+    if read {
+        let bucket = arns::bucket(name);
+        b.deny(
+            "s3:ListBucket",
+            bucket.clone(),
+            "listing under another prefix",
+            S3_PREFIX,
+        )
+        .with("aws:ResourceAccount", account())
+        .with("s3:prefix", Template::text("other/"));
+        b.deny(
+            "s3:ListBucket",
+            bucket,
+            "listing the whole bucket (no prefix)",
+            S3_PREFIX,
+        )
+        .with("aws:ResourceAccount", account());
+    }
+}
+
+const S3_PREFIX: &str = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_s3_home-directory-console.html";
+
 const DYNAMODB: &str = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/using-identity-based-policies.html";
 const DYNAMODB_INDEXES: &str =
     "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html";
@@ -316,6 +478,16 @@ fn dynamodb_requests(b: &mut Builder<'_>, g: &Ctx<'_>, write: bool) {
     for r in g.grant.resource_targets() {
         let name = example::named(&r.name);
         let table = arns::table(&name);
+        if let Some(keys) = g
+            .grant
+            .scopes
+            .get(&r.logical)
+            .map(|s| &s.leading_keys)
+            .filter(|k| !k.is_empty())
+        {
+            leading_keys_requests(b, &table, keys, write);
+            continue;
+        }
         for action in [
             "dynamodb:GetItem",
             "dynamodb:BatchGetItem",
@@ -407,6 +579,83 @@ fn dynamodb_requests(b: &mut Builder<'_>, g: &Ctx<'_>, write: bool) {
             "reading its stream",
             DYNAMODB,
         );
+    }
+}
+
+/// A table scoped to leading keys: items of those partition keys (DynamoDB sends the request's
+/// partition key values as `dynamodb:LeadingKeys`), never another partition, never a scan.
+fn leading_keys_requests(b: &mut Builder<'_>, table: &Template, keys: &[String], write: bool) {
+    let rows = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_dynamodb_rows.html";
+    let key = "dynamodb:LeadingKeys";
+    let mut actions = vec![
+        "dynamodb:GetItem",
+        "dynamodb:Query",
+        "dynamodb:BatchGetItem",
+    ];
+    if write {
+        actions.extend([
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+        ]);
+    }
+    // A key written with a policy variable (`${aws:PrincipalTag/tenant}`) is the caller's own: no
+    // literal request can stand for it.
+    if let Some(literal) = keys.iter().find(|k| !k.contains("${")) {
+        for action in &actions {
+            b.allow(
+                action,
+                table.clone(),
+                &format!(
+                    "{} on its own partition",
+                    action.trim_start_matches("dynamodb:")
+                ),
+                rows,
+            )
+            .with(key, Template::text(literal.clone()));
+        }
+        b.allow(
+            "dynamodb:Query",
+            table.clone().with_text("/index/by-date"),
+            "Query on an index, on its own partition",
+            DYNAMODB_INDEXES,
+        )
+        .with(key, Template::text(literal.clone()));
+    }
+    b.allow(
+        "dynamodb:DescribeTable",
+        table.clone(),
+        "DescribeTable",
+        DYNAMODB,
+    );
+    b.deny("dynamodb:GetItem", table.clone(), "another partition", rows)
+        .with(key, Template::text("someone-else"));
+    b.deny(
+        "dynamodb:GetItem",
+        table.clone(),
+        "a request without leading keys (the Null guard)",
+        rows,
+    );
+    b.deny(
+        "dynamodb:Scan",
+        table.clone(),
+        "a scan, which reads every partition",
+        rows,
+    );
+    b.deny(
+        "dynamodb:Scan",
+        table.clone().with_text("/index/by-date"),
+        "a scan of an index",
+        rows,
+    );
+    if !write {
+        b.deny(
+            "dynamodb:PutItem",
+            table.clone(),
+            "write where only read is granted",
+            DYNAMODB,
+        )
+        .with(key, Template::text(keys[0].clone()));
     }
 }
 

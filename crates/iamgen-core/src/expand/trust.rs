@@ -74,6 +74,14 @@ pub(crate) fn trust_intent(
             Template::arn("bedrock", true, true, "agent/AGENT12345"),
             Template::arn("bedrock", true, true, "knowledge-base/KB12345678"),
         )),
+        // EventBridge Scheduler sends the schedule group's ARN, for every schedule in it.
+        (ServiceKind::Schedule, _) => {
+            let group = service.schedule_group.clone().unwrap_or(physical.clone());
+            Some((
+                arns::schedule_group(&group),
+                arns::schedule_group(&format!("{group}-other")),
+            ))
+        }
         _ => None,
     };
     match sources {

@@ -5,8 +5,8 @@
 use indexmap::IndexMap;
 
 use super::input::{
-    Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, SpecInput,
-    VectorEngine,
+    Allow, ConditionValues, EnvironmentInput, GrantInput, ProfileItem, ResourceDetail,
+    ResourceInput, Scope, ServiceInput, SpecInput, StatementInput, VectorEngine, VpcInput,
 };
 use super::yaml::{self, Node, Value};
 use crate::diag::{did_you_mean, hint_unknown, quote, Diagnostic, Loc, SourceMap, Span};
@@ -24,6 +24,10 @@ const TOP_KEYS: &[&str] = &[
     "resources",
     "profiles",
     "services",
+    // Issue 11.
+    "accounts",
+    "environments",
+    "tag_based_access",
 ];
 const SERVICE_KEYS: &[&str] = &[
     "kind",
@@ -34,7 +38,15 @@ const SERVICE_KEYS: &[&str] = &[
     "cluster",
     "secrets",
     "vector_store",
+    // Issue 11.
+    "group",
+    "vpc",
+    "statements",
 ];
+/// The keys of an environment under `environments:`.
+const ENVIRONMENT_KEYS: &[&str] = &["tags", "resources", "accounts", "without_services"];
+/// The keys of a hand-written statement.
+const STATEMENT_KEYS: &[&str] = &["sid", "actions", "resources", "conditions", "why"];
 
 /// A decoded spec: the input (whatever could be read), where each path is, and the shape problems.
 #[derive(Debug, Clone, Default)]
@@ -263,6 +275,17 @@ impl Decoder {
         if let Some(node) = get(entries, "profiles") {
             self.profiles(node);
         }
+        if let Some(node) = get(entries, "accounts") {
+            self.out.input.accounts = self.text_map(node, "accounts");
+        }
+        if let Some(node) = get(entries, "environments") {
+            self.environments(node);
+        }
+        if let Some(node) = get(entries, "tag_based_access") {
+            self.value("tag_based_access", node.span);
+            self.out.input.tag_based_access =
+                self.boolean(node, "tag_based_access").unwrap_or_default();
+        }
         match get(entries, "services") {
             Some(node) => self.services(node),
             None => {
@@ -275,32 +298,49 @@ impl Decoder {
     }
 
     fn tags(&mut self, node: &Node) {
-        self.value("tags", node.span);
-        let Some(entries) = self.map(node, "tags") else {
-            return;
+        self.out.input.tags = self.text_map(node, "tags");
+    }
+
+    /// A mapping of names to text values (`tags`, `accounts`), each value recorded at `PATH.KEY`.
+    fn text_map(&mut self, node: &Node, at: &str) -> IndexMap<String, String> {
+        self.value(at, node.span);
+        let mut out = IndexMap::new();
+        let Some(entries) = self.map(node, at) else {
+            return out;
         };
         for (k, v) in entries {
             let key = key_of(k);
-            let path = format!("tags.{key}");
+            let path = format!("{at}.{key}");
             self.key(&path, k.span);
             self.value(&path, v.span);
             if let Some(value) = self.string(v, &path) {
-                self.out.input.tags.insert(key, value);
+                out.insert(key, value);
             }
         }
+        out
     }
 
     fn resources(&mut self, node: &Node) {
-        let Some(entries) = self.map(node, "resources") else {
-            return;
+        self.out.input.resources = self.resources_at(node, "resources");
+    }
+
+    /// Declared resources under `at` (`resources`, or an environment's).
+    fn resources_at(
+        &mut self,
+        node: &Node,
+        at: &str,
+    ) -> IndexMap<ResourceKind, IndexMap<String, ResourceInput>> {
+        let mut out = IndexMap::new();
+        let Some(entries) = self.map(node, at) else {
+            return out;
         };
         let keys: Vec<&str> = ResourceKind::ALL.iter().map(|k| k.key()).collect();
-        self.known_keys(entries, "resources", &keys);
+        self.known_keys(entries, at, &keys);
         for kind in ResourceKind::ALL {
             let Some(group) = get(entries, kind.key()) else {
                 continue;
             };
-            let gpath = format!("resources.{}", kind.key());
+            let gpath = format!("{at}.{}", kind.key());
             let Some(items) = self.map(group, &gpath) else {
                 continue;
             };
@@ -320,8 +360,9 @@ impl Decoder {
                     }
                 }
             }
-            self.out.input.resources.insert(kind, declared);
+            out.insert(kind, declared);
         }
+        out
     }
 
     fn resource(&mut self, kind: ResourceKind, node: &Node, path: &str) -> Option<ResourceInput> {
@@ -453,6 +494,7 @@ impl Decoder {
     }
 
     fn item(&mut self, node: &Node, path: &str, in_profile: bool) -> Option<ProfileItem> {
+        let mut tags: Option<(&Node, &Node)> = None;
         let (key_node, value, allow) = match &node.value {
             Value::Scalar { .. } if !node.is_null() => (node, None, None),
             Value::Map(entries) => {
@@ -461,6 +503,7 @@ impl Decoder {
                 for (k, v) in entries {
                     match k.as_str() {
                         Some("allow") => allow = Some(v),
+                        Some("tag_based_access") => tags = Some((k, v)),
                         _ if grant.is_some() => {
                             self.error_hint(
                                 k.span,
@@ -547,13 +590,33 @@ impl Decoder {
             }
             _ => (value, allow),
         };
-        let targets = self.targets(kind, key, key_node, value, path)?;
+        let scoped = matches!(
+            kind.target(),
+            Target::Resource(ResourceKind::Bucket | ResourceKind::DynamodbTable)
+        ) && value.is_some_and(|v| match &v.value {
+            Value::Seq(items) => items.iter().any(|i| matches!(i.value, Value::Map(_))),
+            Value::Map(_) => true,
+            _ => false,
+        });
+        let (targets, scopes) = match (scoped, value) {
+            (true, Some(v)) => self.scoped_targets(kind, v, path)?,
+            _ => (
+                self.targets(kind, key, key_node, value, path)?,
+                IndexMap::new(),
+            ),
+        };
         let allow = match allow {
             Some(a) => self.allow(a, path)?,
             None => Allow::default(),
         };
         let mut grant = GrantInput::new(kind, targets);
         grant.allow = allow;
+        grant.scopes = scopes;
+        if let Some((k, v)) = tags {
+            let tpath = join(path, "tag_based_access");
+            self.key(&tpath, k.span);
+            grant.tag_based_access = Some(self.boolean(v, &tpath)?);
+        }
         Some(ProfileItem::Grant(grant))
     }
 
@@ -614,6 +677,98 @@ impl Decoder {
         };
         let names = self.names(value, path, what, path);
         (!names.is_empty()).then_some(names)
+    }
+
+    /// `true` or `false`, unquoted.
+    fn boolean(&mut self, node: &Node, path: &str) -> Option<bool> {
+        match &node.value {
+            Value::Scalar {
+                text,
+                quoted: false,
+            } if text == "true" || text == "false" => Some(text == "true"),
+            _ => {
+                self.error(
+                    node.span,
+                    path,
+                    format!("expected true or false, found {}", node.shape()),
+                );
+                None
+            }
+        }
+    }
+
+    /// The targets of an S3 or DynamoDB grant where some are scoped: a name, or a mapping naming
+    /// the bucket (`bucket:`, with `prefix:`) or the table (`table:`, with `leading_keys:`).
+    fn scoped_targets(
+        &mut self,
+        kind: GrantKind,
+        node: &Node,
+        path: &str,
+    ) -> Option<(Vec<String>, IndexMap<String, Scope>)> {
+        let (name_key, scope_key) = match kind.target() {
+            Target::Resource(ResourceKind::DynamodbTable) => ("table", "leading_keys"),
+            _ => ("bucket", "prefix"),
+        };
+        let items: Vec<&Node> = match &node.value {
+            Value::Seq(items) => items.iter().collect(),
+            _ => vec![node],
+        };
+        let mut targets: Vec<String> = Vec::new();
+        let mut scopes: IndexMap<String, Scope> = IndexMap::new();
+        let mut ok = true;
+        for (j, item) in items.iter().enumerate() {
+            let ipath = format!("{path}[{j}]");
+            self.value(&ipath, item.span);
+            let Value::Map(entries) = &item.value else {
+                match self.string(item, &ipath) {
+                    Some(name) if !targets.contains(&name) => targets.push(name),
+                    Some(_) => {}
+                    None => ok = false,
+                }
+                continue;
+            };
+            self.known_keys(entries, &ipath, &[name_key, scope_key]);
+            let Some(name_node) = get(entries, name_key) else {
+                ok = false;
+                self.error_hint(
+                    item.span,
+                    &ipath,
+                    format!("a scoped target names its {name_key}"),
+                    format!("for example {{ {name_key}: raw, {scope_key}: ... }}"),
+                );
+                continue;
+            };
+            let Some(name) = self.string(name_node, &join(&ipath, name_key)) else {
+                ok = false;
+                continue;
+            };
+            let Some(scope_node) = get(entries, scope_key) else {
+                ok = false;
+                self.error(
+                    item.span,
+                    &ipath,
+                    format!("a scoped target needs `{scope_key}`; write the plain name for the whole {}", if name_key == "table" { "table" } else { "bucket" }),
+                );
+                continue;
+            };
+            let spath = join(&ipath, scope_key);
+            self.value(&spath, scope_node.span);
+            let scope = scopes.entry(name.clone()).or_default();
+            if scope_key == "prefix" {
+                match self.string(scope_node, &spath) {
+                    Some(prefix) => scope.prefixes.push(prefix),
+                    None => ok = false,
+                }
+            } else {
+                let keys = self.names(scope_node, &spath, "leading key", &spath);
+                ok &= !keys.is_empty();
+                scope.leading_keys.extend(keys);
+            }
+            if !targets.contains(&name) {
+                targets.push(name);
+            }
+        }
+        ok.then_some((targets, scopes))
     }
 
     /// The `allow:` of the grant at `grant`.
@@ -743,6 +898,17 @@ impl Decoder {
             self.value(&vpath, v.span);
             service.vector_store = self.string(v, &vpath);
         }
+        if let Some(v) = get(entries, "group") {
+            let gpath = join(path, "group");
+            self.value(&gpath, v.span);
+            service.group = self.string(v, &gpath);
+        }
+        if let Some(v) = get(entries, "vpc") {
+            service.vpc = self.vpc(v, &join(path, "vpc"));
+        }
+        if let Some(v) = get(entries, "statements") {
+            service.statements = self.statements(v, &join(path, "statements"));
+        }
         if let Some(u) = get(entries, "use") {
             let upath = join(path, "use");
             service.uses = self.names(u, &upath, "profile", &upath);
@@ -755,6 +921,164 @@ impl Decoder {
             }
         }
         Some(service)
+    }
+}
+
+// ----- Issue 11: environments, VPC, hand-written statements. -----
+impl Decoder {
+    /// `environments:`: each environment's overrides.
+    fn environments(&mut self, node: &Node) {
+        self.value("environments", node.span);
+        let Some(entries) = self.map(node, "environments") else {
+            return;
+        };
+        for (k, v) in entries {
+            let name = key_of(k);
+            let path = join("environments", &name);
+            self.key(&path, k.span);
+            self.value(&path, v.span);
+            let mut env = EnvironmentInput::default();
+            if let Some(items) = self.map(v, &path) {
+                self.known_keys(items, &path, ENVIRONMENT_KEYS);
+                if let Some(n) = get(items, "tags") {
+                    env.tags = self.text_map(n, &join(&path, "tags"));
+                }
+                if let Some(n) = get(items, "resources") {
+                    env.resources = self.resources_at(n, &join(&path, "resources"));
+                }
+                if let Some(n) = get(items, "accounts") {
+                    env.accounts = self.text_map(n, &join(&path, "accounts"));
+                }
+                if let Some(n) = get(items, "without_services") {
+                    let wpath = join(&path, "without_services");
+                    env.without_services = self.names(n, &wpath, "service", &wpath);
+                }
+            }
+            self.out.input.environments.insert(name, env);
+        }
+    }
+
+    /// `vpc:` on a service: `true`, `false`, or `{ subnets: [...], security_groups: [...] }`.
+    fn vpc(&mut self, node: &Node, path: &str) -> Option<VpcInput> {
+        self.value(path, node.span);
+        match &node.value {
+            Value::Map(entries) => {
+                self.known_keys(entries, path, &["subnets", "security_groups"]);
+                let mut list = |key: &str, what: &str| match get(entries, key) {
+                    Some(n) => {
+                        let kpath = join(path, key);
+                        let ids = self.names(n, &kpath, what, &kpath);
+                        if ids.is_empty() {
+                            self.out.source.reported(&kpath);
+                        }
+                        ids
+                    }
+                    None => {
+                        self.error(
+                            node.span,
+                            path,
+                            format!("missing key '{key}': the function's {what}s"),
+                        );
+                        vec![]
+                    }
+                };
+                let subnets = list("subnets", "subnet");
+                let security_groups = list("security_groups", "security group");
+                Some(VpcInput::Network {
+                    subnets,
+                    security_groups,
+                })
+            }
+            _ => self.boolean(node, path).map(VpcInput::Any),
+        }
+    }
+
+    /// `statements:` on a service: hand-written statements.
+    fn statements(&mut self, node: &Node, path: &str) -> Vec<StatementInput> {
+        self.value(path, node.span);
+        let Value::Seq(items) = &node.value else {
+            self.error(
+                node.span,
+                path,
+                format!("expected a list of statements, found {}", node.shape()),
+            );
+            return vec![];
+        };
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let ipath = format!("{path}[{i}]");
+            self.key(&ipath, item.span);
+            self.value(&ipath, item.span);
+            let Some(entries) = self.map(item, &ipath) else {
+                continue;
+            };
+            self.known_keys(entries, &ipath, STATEMENT_KEYS);
+            let mut st = StatementInput::default();
+            if let Some(n) = get(entries, "sid") {
+                let spath = join(&ipath, "sid");
+                self.value(&spath, n.span);
+                st.sid = self.string(n, &spath);
+            }
+            for key in ["actions", "resources"] {
+                let kpath = join(&ipath, key);
+                let what = &key[..key.len() - 1];
+                let found = match get(entries, key) {
+                    Some(n) => self.names(n, &kpath, what, &kpath),
+                    None => {
+                        self.error(item.span, &ipath, format!("missing key '{key}'"));
+                        vec![]
+                    }
+                };
+                match key {
+                    "actions" => st.actions = found,
+                    _ => st.resources = found,
+                }
+            }
+            if let Some(n) = get(entries, "conditions") {
+                st.conditions = self.conditions(n, &join(&ipath, "conditions"));
+            }
+            if let Some(n) = get(entries, "why") {
+                let wpath = join(&ipath, "why");
+                self.value(&wpath, n.span);
+                st.why = self.string(n, &wpath);
+                if st.why.is_none() {
+                    self.out.source.reported(&wpath);
+                }
+            }
+            out.push(st);
+        }
+        out
+    }
+
+    /// A statement's `conditions:`: operator -> key -> value or values.
+    fn conditions(
+        &mut self,
+        node: &Node,
+        path: &str,
+    ) -> IndexMap<String, IndexMap<String, ConditionValues>> {
+        self.value(path, node.span);
+        let mut out = IndexMap::new();
+        let Some(operators) = self.map(node, path) else {
+            return out;
+        };
+        for (op, keys) in operators {
+            let operator = key_of(op);
+            let opath = join(path, &operator);
+            self.key(&opath, op.span);
+            let Some(keys) = self.map(keys, &opath) else {
+                continue;
+            };
+            let mut by_key = IndexMap::new();
+            for (k, v) in keys {
+                let key = key_of(k);
+                let kpath = format!("{opath}.{key}");
+                self.key(&kpath, k.span);
+                let values = self.names(v, &kpath, "value", &kpath);
+                by_key.insert(key, ConditionValues(values));
+            }
+            out.insert(operator, by_key);
+        }
+        out
     }
 }
 

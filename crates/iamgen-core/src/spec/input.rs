@@ -53,6 +53,19 @@ pub struct SpecInput {
     pub profiles: IndexMap<String, Vec<ProfileItem>>,
     /// The services, by logical name.
     pub services: IndexMap<String, ServiceInput>,
+    /// Other AWS accounts the platform refers to, by name (`${accounts.NAME}` in hand-written
+    /// statements); each environment may give its own ids.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub accounts: IndexMap<String, String>,
+    /// What differs per environment, by environment name: `--environment NAME` picks one
+    /// (default: `environment`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub environments: IndexMap<String, EnvironmentInput>,
+    /// Tag-based access control on every grant: actions that support `aws:ResourceTag` are
+    /// allowed only on resources tagged with the platform's Project and Environment (grants on a
+    /// name pattern get it anyway).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tag_based_access: bool,
 }
 
 /// A declared resource's name.
@@ -294,6 +307,18 @@ pub struct ServiceInput {
     /// `bedrock_knowledge_base`: its vector store (a logical name under `vector_stores`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vector_store: Option<String>,
+    /// `schedule`: the name of its EventBridge Scheduler schedule group, used as given; default:
+    /// the schedule's own name (by the convention).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// `lambda`: the function runs in a VPC: `true` (any subnet and security group of the
+    /// account and region), or its `subnets` and `security_groups` ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vpc: Option<VpcInput>,
+    /// Statements written by hand, for what no grant covers yet: each checked against the AWS
+    /// catalog like generated ones, with the reason it is needed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statements: Vec<StatementInput>,
 }
 
 /// An item of a profile: a grant, or `use: other_profile`.
@@ -317,6 +342,12 @@ pub struct GrantInput {
     pub targets: Vec<String>,
     /// Findings the author accepts, with the reason.
     pub allow: Allow,
+    /// Finer scopes on some targets, by target name: key prefixes of a bucket, leading keys of
+    /// a table.
+    pub scopes: IndexMap<String, Scope>,
+    /// Tag-based access control on this grant: `Some(true)` asks for it, `Some(false)` turns it
+    /// off (even on a name pattern); `None` follows the spec.
+    pub tag_based_access: Option<bool>,
 }
 
 /// Findings accepted on a grant, each with a written reason.
@@ -433,6 +464,9 @@ impl ServiceInput {
             cluster: None,
             secrets: Vec::new(),
             vector_store: None,
+            group: None,
+            vpc: None,
+            statements: Vec::new(),
         }
     }
 
@@ -481,6 +515,8 @@ impl GrantInput {
             grant,
             targets: targets.into_iter().map(Into::into).collect(),
             allow: Allow::default(),
+            scopes: IndexMap::new(),
+            tag_based_access: None,
         }
     }
 
@@ -493,6 +529,63 @@ impl GrantInput {
     pub fn allow_wildcard(mut self, reason: impl Into<String>) -> Self {
         self.allow.wildcard = Some(reason.into());
         self
+    }
+
+    /// Scopes target `bucket` (an S3 grant's) to the keys under `prefix` (ending in `/`).
+    pub fn with_prefix(mut self, bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
+        let bucket = bucket.into();
+        if !self.targets.contains(&bucket) {
+            self.targets.push(bucket.clone());
+        }
+        self.scopes
+            .entry(bucket)
+            .or_default()
+            .prefixes
+            .push(prefix.into());
+        self
+    }
+
+    /// Scopes target `table` (a DynamoDB grant's) to items whose partition key is one of `keys`.
+    pub fn with_leading_keys<S: Into<String>>(
+        mut self,
+        table: impl Into<String>,
+        keys: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let table = table.into();
+        if !self.targets.contains(&table) {
+            self.targets.push(table.clone());
+        }
+        let scope = self.scopes.entry(table).or_default();
+        scope.leading_keys.extend(keys.into_iter().map(Into::into));
+        self
+    }
+
+    /// Asks for tag-based access control on this grant (`false`: never, even on a name pattern).
+    pub fn tag_based_access(mut self, on: bool) -> Self {
+        self.tag_based_access = Some(on);
+        self
+    }
+
+    /// The targets as written: names, and for scoped ones their mappings.
+    fn target_values(&self) -> Vec<Value> {
+        let key = match self.grant.target() {
+            Target::Resource(ResourceKind::DynamodbTable) => "table",
+            _ => "bucket",
+        };
+        let mut out = Vec::new();
+        for t in &self.targets {
+            let Some(scope) = self.scopes.get(t) else {
+                out.push(Value::String(t.clone()));
+                continue;
+            };
+            for p in &scope.prefixes {
+                out.push(serde_json::json!({ key: t, "prefix": p }));
+            }
+            if !scope.leading_keys.is_empty() {
+                out.push(serde_json::json!({ key: t, "leading_keys": scope.leading_keys }));
+            }
+        }
+        out
     }
 }
 
@@ -515,22 +608,28 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     })
 }
 
-/// `xray.write` when bare, else `{ "s3.read": [targets], "allow": {...} }` (a flag's value is `true`).
+/// `xray.write` when bare, else `{ "s3.read": [targets], "allow": {...} }` (a flag's value is `true`;
+/// a scoped target is `{ "bucket": NAME, "prefix": P }` or `{ "table": NAME, "leading_keys": [...] }`).
 impl Serialize for GrantInput {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let flag = self.grant.target() == Target::Flag;
-        if flag && self.allow.is_empty() {
+        if flag && self.allow.is_empty() && self.tag_based_access.is_none() {
             return s.serialize_str(self.grant.key());
         }
         let mut map = s.serialize_map(None)?;
         if flag {
             map.serialize_entry(self.grant.key(), &true)?;
-        } else {
+        } else if self.scopes.is_empty() {
             map.serialize_entry(self.grant.key(), &self.targets)?;
+        } else {
+            map.serialize_entry(self.grant.key(), &self.target_values())?;
         }
         if !self.allow.is_empty() {
             map.serialize_entry("allow", &self.allow)?;
+        }
+        if let Some(on) = self.tag_based_access {
+            map.serialize_entry("tag_based_access", &on)?;
         }
         map.end()
     }
@@ -549,6 +648,7 @@ fn grant_from_value(value: Value) -> Result<GrantInput, String> {
         Value::Object(entries) => {
             let mut grant = None;
             let mut allow = None;
+            let mut tags = None;
             let mut set_allow = |value: Value| -> Result<(), String> {
                 if allow.is_some() {
                     return Err("`allow` is given twice for this grant".into());
@@ -561,10 +661,19 @@ fn grant_from_value(value: Value) -> Result<GrantInput, String> {
                     set_allow(value)?;
                     continue;
                 }
+                if key == "tag_based_access" {
+                    tags = Some(
+                        value
+                            .as_bool()
+                            .ok_or("`tag_based_access` is true or false")?,
+                    );
+                    continue;
+                }
                 if grant.is_some() {
                     return Err("a grant item holds one grant".into());
                 }
                 let flag = kind(&key)?.target() == Target::Flag;
+                let mut scoped = Vec::new();
                 let targets = match value {
                     Value::Null | Value::Bool(true) => vec![],
                     // A grant without targets may hold its `allow`: `{"xray.write": {"allow": ...}}`.
@@ -580,6 +689,11 @@ fn grant_from_value(value: Value) -> Result<GrantInput, String> {
                         .into_iter()
                         .map(|v| match v {
                             Value::String(s) => Ok(s),
+                            Value::Object(o) => {
+                                let (name, scope) = Scope::from_json(o)?;
+                                scoped.push((name.clone(), scope));
+                                Ok(name)
+                            }
                             other => Err(format!("expected a name, found {other}")),
                         })
                         .collect::<Result<_, _>>()?,
@@ -587,10 +701,20 @@ fn grant_from_value(value: Value) -> Result<GrantInput, String> {
                         return Err(format!("grant {} takes names, found {other}", quote(&key)))
                     }
                 };
-                grant = Some(GrantInput::new(kind(&key)?, targets));
+                let mut g = GrantInput::new(kind(&key)?, Vec::<String>::new());
+                for t in targets {
+                    if !g.targets.contains(&t) {
+                        g.targets.push(t);
+                    }
+                }
+                for (name, scope) in scoped {
+                    g.scopes.entry(name).or_default().join(scope);
+                }
+                grant = Some(g);
             }
             let mut grant = grant.ok_or("this item names no grant")?;
             grant.allow = allow.unwrap_or_default();
+            grant.tag_based_access = tags;
             Ok(grant)
         }
         other => Err(format!(
@@ -668,11 +792,28 @@ impl JsonSchema for GrantInput {
                         },
                     ]
                 }),
+                Target::Resource(ResourceKind::Bucket) => scoped_targets_schema(
+                    "bucket",
+                    json_schema!({ "description": "Only the keys under this prefix (ending in '/').", "type": "string", "minLength": 1 }),
+                    "prefix",
+                ),
+                Target::Resource(ResourceKind::DynamodbTable) => scoped_targets_schema(
+                    "table",
+                    json_schema!({ "description": "Only the items whose partition key is one of these (dynamodb:LeadingKeys).", "anyOf": [
+                        { "type": "string", "minLength": 1 },
+                        { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 },
+                    ] }),
+                    "leading_keys",
+                ),
                 _ => one_or_many_schema(generator),
             };
+            let tags = json_schema!({
+                "description": "Tag-based access control on this grant: true asks for it, false turns it off (even on a name pattern).",
+                "type": "boolean",
+            });
             let mut object = json_schema!({
                 "type": "object",
-                "properties": { grant.key(): value, "allow": allow.clone() },
+                "properties": { grant.key(): value, "allow": allow.clone(), "tag_based_access": tags },
                 "required": [grant.key()],
                 "additionalProperties": false,
             });
@@ -681,6 +822,27 @@ impl JsonSchema for GrantInput {
         }
         json_schema!({ "oneOf": options })
     }
+}
+
+/// Names, or mappings naming one target (`key`) with its scope (`scope_key`).
+fn scoped_targets_schema(key: &str, scope: Schema, scope_key: &str) -> Schema {
+    let item = json_schema!({
+        "anyOf": [
+            { "type": "string", "minLength": 1 },
+            {
+                "type": "object",
+                "properties": { key: { "type": "string", "minLength": 1 }, scope_key: scope },
+                "required": [key, scope_key],
+                "additionalProperties": false,
+            },
+        ]
+    });
+    json_schema!({
+        "anyOf": [
+            { "type": "string", "minLength": 1 },
+            { "type": "array", "items": item, "minItems": 1 },
+        ]
+    })
 }
 
 /// A grant, or `{ use: profile }`.
@@ -720,4 +882,265 @@ pub fn json_schema() -> String {
     let text = serde_json::to_string_pretty(&schema)
         .unwrap_or_else(|e| unreachable!("a schema is JSON: {e}"));
     text + "\n"
+}
+
+// ----- Issue 11: scoped targets, VPC, hand-written statements, environments. -----
+
+/// A finer scope on one target of a grant.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Scope {
+    /// S3 grants: the key prefixes (each ending in `/`) the grant reaches in the bucket.
+    pub prefixes: Vec<String>,
+    /// DynamoDB grants: the partition key values (`dynamodb:LeadingKeys`) the grant reaches.
+    pub leading_keys: Vec<String>,
+}
+
+impl Scope {
+    /// Adds `other`'s prefixes and leading keys.
+    fn join(&mut self, other: Scope) {
+        self.prefixes.extend(other.prefixes);
+        self.leading_keys.extend(other.leading_keys);
+    }
+
+    /// `{ "bucket": NAME, "prefix": P }` or `{ "table": NAME, "leading_keys": [...] }`.
+    fn from_json(o: serde_json::Map<String, Value>) -> Result<(String, Scope), String> {
+        let text = |v: &Value, what: &str| -> Result<String, String> {
+            v.as_str()
+                .map(str::to_string)
+                .ok_or(format!("`{what}` is a text value"))
+        };
+        let mut name = None;
+        let mut scope = Scope::default();
+        for (k, v) in &o {
+            match k.as_str() {
+                "bucket" | "table" => name = Some(text(v, k)?),
+                "prefix" => scope.prefixes.push(text(v, "prefix")?),
+                "leading_keys" => match v {
+                    Value::Array(items) => {
+                        for i in items {
+                            scope.leading_keys.push(text(i, "leading_keys")?);
+                        }
+                    }
+                    other => scope.leading_keys.push(text(other, "leading_keys")?),
+                },
+                other => return Err(format!("unknown key {} in a scoped target", quote(other))),
+            }
+        }
+        let name = name.ok_or("a scoped target names its `bucket` or `table`")?;
+        Ok((name, scope))
+    }
+}
+
+/// `vpc:` on a Lambda function.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+#[non_exhaustive]
+pub enum VpcInput {
+    /// `true`: any subnet and security group of the account and region.
+    Any(bool),
+    /// The function's subnets and security groups, by id.
+    Network {
+        /// Subnet ids (`subnet-0123456789abcdef0`).
+        subnets: Vec<String>,
+        /// Security group ids (`sg-0123456789abcdef0`).
+        security_groups: Vec<String>,
+    },
+}
+
+/// A statement written by hand under a service's `statements:`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct StatementInput {
+    /// Its Sid (letters and digits); default `HandWritten` and its position.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+    /// Full action names (`ssm:GetParameter`), never a wildcard.
+    #[serde(deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "one_or_many_schema")]
+    pub actions: Vec<String>,
+    /// ARNs (`${partition}`, `${region}`, `${account}`, `${accounts.NAME}` are filled in), or `*`
+    /// where AWS accepts no resource for the actions.
+    #[serde(deserialize_with = "one_or_many")]
+    #[schemars(schema_with = "one_or_many_schema")]
+    pub resources: Vec<String>,
+    /// Conditions, as in IAM JSON: `{ StringEquals: { "aws:ResourceAccount": "${account}" } }`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(schema_with = "conditions_schema")]
+    pub conditions: IndexMap<String, IndexMap<String, ConditionValues>>,
+    /// Why no grant covers it: at least 10 characters, written into the output and the docs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 10))]
+    pub why: Option<String>,
+}
+
+/// A condition's values: one text value or a list (JSON numbers and booleans are read as text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct ConditionValues(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for ConditionValues {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let one = |v: Value| match v {
+            Value::String(s) => Ok(s),
+            Value::Bool(b) => Ok(b.to_string()),
+            Value::Number(n) => Ok(n.to_string()),
+            other => Err(D::Error::custom(format!(
+                "expected a condition value, found {other}"
+            ))),
+        };
+        match Value::deserialize(d)? {
+            Value::Array(items) => items.into_iter().map(one).collect::<Result<_, _>>(),
+            other => one(other).map(|v| vec![v]),
+        }
+        .map(ConditionValues)
+    }
+}
+
+fn conditions_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "description": "Condition operator -> condition key -> value or values, as in IAM JSON.",
+        "type": "object",
+        "additionalProperties": {
+            "type": "object",
+            "additionalProperties": {
+                "anyOf": [
+                    { "type": ["string", "boolean", "number"] },
+                    { "type": "array", "items": { "type": ["string", "boolean", "number"] }, "minItems": 1 },
+                ]
+            }
+        }
+    })
+}
+
+/// What one environment changes in the spec (see the README's "One spec, every environment").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct EnvironmentInput {
+    /// Tags added to (or replacing) the spec's `tags` in this environment.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub tags: IndexMap<String, String>,
+    /// Declarations replacing the spec's resources of the same logical name in this environment
+    /// (a model id, a bucket's name); the resource must be declared under `resources`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub resources: IndexMap<ResourceKind, IndexMap<String, ResourceInput>>,
+    /// Account ids replacing the spec's `accounts` of the same name in this environment.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub accounts: IndexMap<String, String>,
+    /// Services that do not exist in this environment (nothing may grant access to them there).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub without_services: Vec<String>,
+}
+
+impl SpecInput {
+    /// Names another AWS account (`${accounts.NAME}` in hand-written statements).
+    pub fn account(mut self, name: impl Into<String>, id: impl Into<String>) -> Self {
+        self.accounts.insert(name.into(), id.into());
+        self
+    }
+
+    /// Declares what differs in environment `name`.
+    pub fn environment(mut self, name: impl Into<String>, env: EnvironmentInput) -> Self {
+        self.environments.insert(name.into(), env);
+        self
+    }
+
+    /// Asks for tag-based access control on every grant.
+    pub fn with_tag_based_access(mut self, on: bool) -> Self {
+        self.tag_based_access = on;
+        self
+    }
+}
+
+impl EnvironmentInput {
+    /// Adds or replaces a tag in this environment.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.insert(key.into(), value.into());
+        self
+    }
+
+    /// Replaces a declared resource's name in this environment.
+    pub fn resource(
+        mut self,
+        kind: ResourceKind,
+        logical: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        self.resources
+            .entry(kind)
+            .or_default()
+            .insert(logical.into(), ResourceInput::Convention(name.into()));
+        self
+    }
+
+    /// Gives a named account its id in this environment.
+    pub fn account(mut self, name: impl Into<String>, id: impl Into<String>) -> Self {
+        self.accounts.insert(name.into(), id.into());
+        self
+    }
+
+    /// Leaves a service out of this environment.
+    pub fn without_service(mut self, name: impl Into<String>) -> Self {
+        self.without_services.push(name.into());
+        self
+    }
+}
+
+impl ServiceInput {
+    /// For a `schedule`: its schedule group's name, used as given.
+    pub fn group(mut self, name: impl Into<String>) -> Self {
+        self.group = Some(name.into());
+        self
+    }
+
+    /// For a `lambda`: it runs in a VPC.
+    pub fn vpc(mut self, vpc: VpcInput) -> Self {
+        self.vpc = Some(vpc);
+        self
+    }
+
+    /// Adds a hand-written statement.
+    pub fn statement(mut self, statement: StatementInput) -> Self {
+        self.statements.push(statement);
+        self
+    }
+}
+
+impl StatementInput {
+    /// `actions` on `resources`, needed because `why`.
+    pub fn new<A: Into<String>, R: Into<String>>(
+        actions: impl IntoIterator<Item = A>,
+        resources: impl IntoIterator<Item = R>,
+        why: impl Into<String>,
+    ) -> Self {
+        StatementInput {
+            sid: None,
+            actions: actions.into_iter().map(Into::into).collect(),
+            resources: resources.into_iter().map(Into::into).collect(),
+            conditions: IndexMap::new(),
+            why: Some(why.into()),
+        }
+    }
+
+    /// With a Sid.
+    pub fn sid(mut self, sid: impl Into<String>) -> Self {
+        self.sid = Some(sid.into());
+        self
+    }
+
+    /// With a condition: `operator` on `key` against `values`.
+    pub fn condition<S: Into<String>>(
+        mut self,
+        operator: impl Into<String>,
+        key: impl Into<String>,
+        values: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.conditions.entry(operator.into()).or_default().insert(
+            key.into(),
+            ConditionValues(values.into_iter().map(Into::into).collect()),
+        );
+        self
+    }
 }

@@ -9,8 +9,10 @@
 //!   and AWS-rule problem by key path; for YAML input, each path is looked up for its position.
 
 mod decode;
+mod environments;
 mod input;
 mod model;
+mod statements;
 mod validate;
 pub(crate) mod yaml;
 
@@ -18,11 +20,11 @@ use crate::diag::{Diagnostic, Severity, SourceMap, SpecError};
 
 pub(crate) use decode::{decode, Decoded};
 pub use input::{
-    json_schema, Allow, GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput,
-    SpecInput, VectorEngine,
+    json_schema, Allow, ConditionValues, EnvironmentInput, GrantInput, ProfileItem, ResourceDetail,
+    ResourceInput, Scope, ServiceInput, SpecInput, StatementInput, VectorEngine, VpcInput,
 };
 pub use model::Spec;
-pub(crate) use model::{Detail, GrantUse, Model, Reached, Resource, Service, VectorStore};
+pub(crate) use model::{Detail, GrantUse, Model, Reached, Resource, Service, VectorStore, Vpc};
 pub(crate) use validate::{validate, Validated};
 
 /// The example platform of the seed document, built into iamgen as its default spec.
@@ -40,7 +42,7 @@ impl Spec {
     /// ```
     pub fn from_yaml(file: &str, text: &str) -> Result<Spec, SpecError> {
         let decoded = decode(text);
-        validate_decoded(&decoded)
+        validate_decoded(&decoded, None)
             .map(|(spec, _)| spec)
             .map_err(|d| SpecError::located(Some(file), errors_only(d, false), &decoded.source))
     }
@@ -48,7 +50,7 @@ impl Spec {
     /// Validates a spec built in code (or read from JSON); problems name their key path.
     pub fn from_input(input: &SpecInput) -> Result<Spec, SpecError> {
         let none = SourceMap::default();
-        validate(input, &none)
+        validate(input, &none, None)
             .map(|(spec, _)| spec)
             .map_err(|d| SpecError::located(None, errors_only(d, false), &none))
     }
@@ -77,12 +79,16 @@ impl SpecInput {
     }
 }
 
-/// Validates what the decoder read; its shape problems come first, and nothing is validated when
-/// the text is no spec at all. The decoder's warnings join validation's.
-pub(crate) fn validate_decoded(decoded: &Decoded) -> Result<Validated, Vec<Diagnostic>> {
+/// Validates what the decoder read, for `environment` (default: the spec's own); its shape
+/// problems come first, and nothing is validated when the text is no spec at all. The decoder's
+/// warnings join validation's.
+pub(crate) fn validate_decoded(
+    decoded: &Decoded,
+    environment: Option<&str>,
+) -> Result<Validated, Vec<Diagnostic>> {
     let mut diagnostics = decoded.diagnostics.clone();
     if decoded.readable {
-        match validate(&decoded.input, &decoded.source) {
+        match validate(&decoded.input, &decoded.source, environment) {
             Ok((spec, mut warnings)) if !diagnostics.iter().any(Diagnostic::is_error) => {
                 diagnostics.append(&mut warnings);
                 return Ok((spec, diagnostics));

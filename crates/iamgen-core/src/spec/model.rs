@@ -123,6 +123,18 @@ pub(crate) struct Service {
     pub(crate) grants: Vec<GrantUse>,
     /// `ecs_task` only: what its task definition names.
     pub(crate) container: Option<Container>,
+    /// `schedule` only: its schedule group's name.
+    pub(crate) schedule_group: Option<String>,
+    /// `lambda` only: the VPC networking it runs in.
+    pub(crate) vpc: Option<Vpc>,
+}
+
+/// A Lambda function's VPC networking: its subnets and security groups by id (both empty: any of
+/// the account and region).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Vpc {
+    pub(crate) subnets: Vec<String>,
+    pub(crate) security_groups: Vec<String>,
 }
 
 /// What an `ecs_task`'s task definition names, resolved.
@@ -147,6 +159,27 @@ pub(crate) struct GrantUse {
     pub(crate) path: String,
     /// Findings the author accepted, with the written reason (`allow: { wildcard: "..." }`).
     pub(crate) allow: IndexMap<Finding, String>,
+    /// Finer scopes of some targets, by logical name (key prefixes, leading keys).
+    pub(crate) scopes: IndexMap<String, super::input::Scope>,
+    /// Whether its statements carry tag-based access conditions (asked, or a name pattern).
+    pub(crate) tags: bool,
+    /// For a hand-written statement (`statements:`), the statement as written, resolved.
+    pub(crate) written: Option<Box<Written>>,
+}
+
+/// A hand-written statement, checked and resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Written {
+    /// Its Sid.
+    pub(crate) sid: String,
+    /// Its actions.
+    pub(crate) actions: Vec<String>,
+    /// Its resources, with `${partition}`, `${region}`, `${account}` as deploy-time values.
+    pub(crate) resources: Vec<crate::aws::Template>,
+    /// Its conditions.
+    pub(crate) conditions: Vec<crate::aws::Condition>,
+    /// Why it is needed, as written.
+    pub(crate) why: String,
 }
 
 /// A grant's target, resolved.

@@ -5,12 +5,16 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
+use super::environments;
 use super::input::{
-    GrantInput, ProfileItem, ResourceDetail, ResourceInput, ServiceInput, SpecInput, VectorEngine,
+    GrantInput, ProfileItem, ResourceDetail, ResourceInput, Scope, ServiceInput, SpecInput,
+    VectorEngine, VpcInput,
 };
 use super::model::{
     Container, Detail, GrantUse, Model, Reached, Resource, Service, ServiceRef, Spec, VectorStore,
+    Vpc, Written,
 };
+use super::statements;
 use crate::aws::bedrock;
 use crate::aws::limits::{ROLE_DESCRIPTION_MAX, TAGS_PER_ROLE_MAX};
 use crate::aws::names::{self as aws_names, NameRule, TagPart};
@@ -31,15 +35,26 @@ pub(crate) type Validated = (Spec, Vec<Diagnostic>);
 pub(crate) fn validate(
     input: &SpecInput,
     source: &SourceMap,
+    environment: Option<&str>,
 ) -> Result<Validated, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let Some(selected) = environments::select(input, environment, source, &mut diags) else {
+        return Err(diags);
+    };
     let mut v = Validator {
         source,
-        diags: Vec::new(),
+        diags,
         used: HashSet::new(),
         used_profiles: HashSet::new(),
         names_known: true,
+        removed: selected.removed.clone(),
+        tag_based_access: selected.input.tag_based_access,
+        accounts: selected.input.accounts.clone(),
     };
-    let spec = v.spec(input);
+    let spec = v.spec(&selected.input);
+    for d in &mut v.diags {
+        environments::relocate(d, &selected.moved);
+    }
     match spec {
         Some(spec) if !v.diags.iter().any(Diagnostic::is_error) => Ok((spec, v.diags)),
         _ => Err(v.diags),
@@ -56,6 +71,12 @@ struct Validator<'a> {
     /// False when the project, the environment or the naming convention is wrong (and reported):
     /// names made by the convention are then not checked, but everything else is.
     names_known: bool,
+    /// Services left out of the environment being generated (`without_services`).
+    removed: Vec<String>,
+    /// Tag-based access control on every grant (`tag_based_access: true`).
+    tag_based_access: bool,
+    /// The platform's named accounts in the environment being generated.
+    accounts: IndexMap<String, String>,
 }
 
 /// A grant before the services it names are known.
@@ -68,6 +89,12 @@ struct Draft {
     services: Vec<String>,
     path: String,
     allow: IndexMap<Finding, String>,
+    /// Finer scopes of some targets, by logical name.
+    scopes: IndexMap<String, Scope>,
+    /// Tag-based access control, as the grant asks (`None`: as the spec says).
+    tags: Option<bool>,
+    /// A hand-written statement, read.
+    written: Option<Box<Written>>,
 }
 
 /// A profile item, validated.
@@ -133,6 +160,7 @@ impl Validator<'_> {
             },
         };
         let tags = self.tags(&input.tags);
+        self.accounts(&input.accounts);
         // Without a usable convention, the rest is still checked with a stand-in one.
         self.names_known &= naming.is_some();
         let naming = naming.unwrap_or_default();
@@ -168,7 +196,7 @@ impl Validator<'_> {
                 "a spec needs at least one service",
             );
         }
-        let services = self.resolve_services(partials, &unjudged);
+        let services = self.resolve_services(partials, &unjudged, &input.environment);
         self.unused(&declared, &profiles);
         Some(Spec {
             project: input.project.clone(),
@@ -723,6 +751,9 @@ impl Validator<'_> {
             services: Vec::new(),
             path: path.clone(),
             allow: IndexMap::new(),
+            scopes: IndexMap::new(),
+            tags: g.tag_based_access,
+            written: None,
         };
         if target == Target::Flag {
             if !g.targets.is_empty() {
@@ -806,6 +837,7 @@ impl Validator<'_> {
         if !ok {
             return None;
         }
+        draft.scopes = self.scopes(g, &path)?;
         if let Some(reason) = &g.allow.wildcard {
             let wpath = join(&join(&path, "allow"), Finding::Wildcard.key());
             if reason.trim().len() < 10 {
@@ -865,6 +897,19 @@ impl Validator<'_> {
             drafts.extend(self.grant(declared, g, ipath));
         }
         drafts.extend(self.vector_store_field(declared, s, &path));
+        drafts.extend(self.hand_written(s, &path));
+        let schedule_group = self.schedule_group(names, name, s, &path, kind_known);
+        let vpc = self.vpc(s, &path, kind_known);
+        for d in drafts.iter().filter(|_| kind_known) {
+            let prefixed = d.scopes.values().any(|sc| !sc.prefixes.is_empty());
+            if prefixed && kind == ServiceKind::BedrockKnowledgeBase {
+                self.grant_error(
+                    d,
+                    format!("a key prefix on grant '{}' of knowledge base {}", d.kind.key(), quote(name)),
+                    Some("AWS does not say which s3:prefix a knowledge base lists its data source with; scope the data source's inclusion prefixes instead, and grant the bucket".into()),
+                );
+            }
+        }
         for d in drafts.iter().filter(|_| kind_known) {
             let callers = d.kind.callers();
             if !callers.contains(&kind) {
@@ -891,6 +936,8 @@ impl Validator<'_> {
                 description,
                 grants: Vec::new(),
                 container,
+                schedule_group,
+                vpc,
             },
             drafts,
         }
@@ -959,6 +1006,9 @@ impl Validator<'_> {
             services: Vec::new(),
             path: vpath,
             allow: IndexMap::new(),
+            scopes: IndexMap::new(),
+            tags: Some(false),
+            written: None,
         })
     }
 
@@ -1249,10 +1299,13 @@ impl Validator<'_> {
         &mut self,
         partials: Vec<Partial>,
         unjudged: &HashSet<&str>,
+        environment: &str,
     ) -> IndexMap<String, Service> {
+        let environment = environment.to_string();
         let known: IndexMap<&str, (ServiceKind, Option<&str>)> = partials
             .iter()
             .filter(|p| !unjudged.contains(p.service.name.as_str()))
+            .filter(|p| !self.removed.contains(&p.service.name))
             .map(|p| {
                 let cluster = p
                     .service
@@ -1301,6 +1354,17 @@ impl Validator<'_> {
                                 None,
                             );
                         }
+                        None if self.removed.contains(target) => {
+                            self.grant_error(
+                                d,
+                                format!(
+                                    "service {} does not exist in environment {} (it is in its without_services)",
+                                    quote(target),
+                                    quote(&environment)
+                                ),
+                                Some("remove the grant from this environment's services, or keep the service".into()),
+                            );
+                        }
                         None => {
                             let fitting: Vec<&str> = known
                                 .iter()
@@ -1326,6 +1390,7 @@ impl Validator<'_> {
         partials
             .into_iter()
             .zip(resolved)
+            .filter(|(p, _)| !self.removed.contains(&p.service.name))
             .map(|(mut p, grants)| {
                 p.service.grants = grants;
                 (p.service.name.clone(), p.service)
@@ -1334,11 +1399,238 @@ impl Validator<'_> {
     }
 
     fn grant_use(&self, d: &Draft, targets: Vec<Reached>) -> GrantUse {
+        // Tag-based access: as the grant asks, else as the spec asks, and always on a name
+        // pattern (a pattern must never reach an untagged or foreign resource).
+        let pattern = targets
+            .iter()
+            .any(|t| matches!(t, Reached::Resource(r) if r.is_pattern()));
+        let tags = d.tags.unwrap_or(self.tag_based_access || pattern);
         GrantUse {
             kind: d.kind,
             targets,
             path: d.path.clone(),
             allow: d.allow.clone(),
+            scopes: d.scopes.clone(),
+            tags,
+            written: d.written.clone(),
+        }
+    }
+}
+
+// ----- Issue 11: scoped targets, schedules, VPC, hand-written statements. -----
+impl Validator<'_> {
+    /// A grant's scoped targets: key prefixes on S3 grants, leading keys on DynamoDB grants,
+    /// each well-formed; `None` (reported) when one is not.
+    fn scopes(&mut self, g: &GrantInput, path: &str) -> Option<IndexMap<String, Scope>> {
+        let key = g.grant.key();
+        let target = g.grant.target();
+        let mut ok = true;
+        let at = || Loc::Key(path.to_string());
+        for (name, scope) in &g.scopes {
+            if !scope.prefixes.is_empty() && target != Target::Resource(ResourceKind::Bucket) {
+                ok = false;
+                self.error(at(), path, format!("grant '{key}' takes no key prefix (`prefix:` is for s3.read, s3.write and s3.read_write)"));
+            }
+            if !scope.leading_keys.is_empty()
+                && target != Target::Resource(ResourceKind::DynamodbTable)
+            {
+                ok = false;
+                self.error(at(), path, format!("grant '{key}' takes no leading keys (`leading_keys:` is for dynamodb.read and dynamodb.read_write)"));
+            }
+            for prefix in &scope.prefixes {
+                let problem = if prefix.is_empty() || prefix.starts_with('/') {
+                    Some("must not be empty or start with '/' (S3 keys have no leading slash)")
+                } else if !prefix.ends_with('/') {
+                    Some("must end with '/': without it, it also reaches keys that only start the same way (incoming-old/ for incoming)")
+                } else if prefix.contains(['*', '?']) {
+                    Some("must not contain '*' or '?', which IAM reads as wildcards")
+                } else if prefix.len() > 1024 {
+                    Some("is longer than an S3 key (1024 bytes)")
+                } else {
+                    None
+                };
+                if let Some(why) = problem {
+                    ok = false;
+                    self.error(
+                        at(),
+                        path,
+                        format!("prefix {} of bucket {} {why}", quote(prefix), quote(name)),
+                    );
+                }
+            }
+            if scope.leading_keys.iter().any(String::is_empty) {
+                ok = false;
+                self.error(
+                    at(),
+                    path,
+                    format!("an empty leading key for table {}", quote(name)),
+                );
+            }
+        }
+        ok.then(|| g.scopes.clone())
+    }
+
+    /// A service's hand-written statements, each as the grant it stands for.
+    fn hand_written(&mut self, s: &ServiceInput, path: &str) -> Vec<Draft> {
+        let mut out = Vec::new();
+        let accounts = self.accounts.clone();
+        for (i, st) in s.statements.iter().enumerate() {
+            let spath = format!("{path}.statements[{i}]");
+            match statements::read(st, i, &spath, &accounts) {
+                Ok(w) => out.push(Draft {
+                    kind: GrantKind::Statements,
+                    targets: Vec::new(),
+                    services: Vec::new(),
+                    path: spath,
+                    allow: IndexMap::new(),
+                    scopes: IndexMap::new(),
+                    tags: Some(false),
+                    written: Some(Box::new(w)),
+                }),
+                Err(mut problems) => self.diags.append(&mut problems),
+            }
+        }
+        out
+    }
+
+    /// A `schedule`'s schedule group: `group:` as given, else its own name by the convention.
+    fn schedule_group(
+        &mut self,
+        names: Names<'_>,
+        name: &str,
+        s: &ServiceInput,
+        path: &str,
+        kind_known: bool,
+    ) -> Option<String> {
+        let gpath = join(path, "group");
+        if !kind_known {
+            return None;
+        }
+        if s.kind != ServiceKind::Schedule {
+            if s.group.is_some() {
+                self.error(
+                    Loc::Key(gpath.clone()),
+                    path,
+                    format!(
+                        "'group' is only for services of kind schedule, not {}",
+                        s.kind.key()
+                    ),
+                );
+            }
+            return None;
+        }
+        let (group, given) = match &s.group {
+            Some(g) => (g.clone(), true),
+            None => (names.service(name), false),
+        };
+        if given || self.names_known {
+            if let Err(e) = NameRule::ScheduleGroup.check(&group, false) {
+                let d = Diagnostic::error_at(Loc::Value(gpath.clone()), &gpath, e);
+                self.push(match given {
+                    true => d,
+                    false => d.with_hint(
+                        "the schedule's own name is its group's by default; give one with `group:`",
+                    ),
+                });
+            }
+        }
+        Some(group)
+    }
+
+    /// A `lambda`'s `vpc:`: its subnets and security groups, each id of AWS's shape.
+    fn vpc(&mut self, s: &ServiceInput, path: &str, kind_known: bool) -> Option<Vpc> {
+        let vpath = join(path, "vpc");
+        let given = s.vpc.as_ref()?;
+        if !kind_known {
+            return None;
+        }
+        if s.kind != ServiceKind::Lambda {
+            self.error(
+                Loc::Key(vpath),
+                path,
+                format!(
+                    "'vpc' is only for services of kind lambda, not {}",
+                    s.kind.key()
+                ),
+            );
+            return None;
+        }
+        let (subnets, groups) = match given {
+            VpcInput::Any(true) => return Some(Vpc::default()),
+            VpcInput::Any(false) => return None,
+            VpcInput::Network {
+                subnets,
+                security_groups,
+            } => (subnets, security_groups),
+        };
+        let mut ok = true;
+        for (key, prefix, ids) in [
+            ("subnets", "subnet-", subnets),
+            ("security_groups", "sg-", groups),
+        ] {
+            let kpath = join(&vpath, key);
+            if ids.is_empty() {
+                ok = false;
+                if self.source.was_reported(&kpath) {
+                    continue;
+                }
+                self.error(
+                    Loc::Value(kpath.clone()),
+                    &kpath,
+                    "empty list: name at least one id, or write `vpc: true` for any",
+                );
+            }
+            for (i, id) in ids.iter().enumerate() {
+                let hex = id.strip_prefix(prefix).unwrap_or_default();
+                let shaped = matches!(hex.len(), 8 | 17)
+                    && hex
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase());
+                if !shaped {
+                    ok = false;
+                    let ipath = format!("{kpath}[{i}]");
+                    self.error(
+                        Loc::Value(ipath.clone()),
+                        &ipath,
+                        format!(
+                            "{} is not a {} id ({prefix} and 8 or 17 lowercase hexadecimal digits)",
+                            quote(id),
+                            if prefix == "sg-" {
+                                "security group"
+                            } else {
+                                "subnet"
+                            }
+                        ),
+                    );
+                }
+            }
+        }
+        ok.then(|| Vpc {
+            subnets: subnets.clone(),
+            security_groups: groups.clone(),
+        })
+    }
+}
+
+impl Validator<'_> {
+    /// `accounts:`: each an account id (12 digits).
+    fn accounts(&mut self, accounts: &IndexMap<String, String>) {
+        for (name, id) in accounts {
+            let path = format!("accounts.{name}");
+            if let Err(e) = check_logical(name) {
+                self.error(Loc::Key(path.clone()), &path, e);
+            }
+            if id.len() != 12 || !id.chars().all(|c| c.is_ascii_digit()) {
+                self.error(
+                    Loc::Value(path.clone()),
+                    &path,
+                    format!(
+                        "account {} of {} is not an AWS account id (12 digits)",
+                        quote(id),
+                        quote(name)
+                    ),
+                );
+            }
         }
     }
 }

@@ -275,6 +275,9 @@ pub struct Readiness {
     pub spec_tags: usize,
     /// Statements with a tag condition (`aws:ResourceTag/...`, `aws:PrincipalTag/...`).
     pub tag_conditions: usize,
+    /// Actions of grants under tag-based access control that tags could not narrow (AWS does not
+    /// evaluate `aws:ResourceTag` for them there, or the resources cannot carry the tags), sorted.
+    pub tag_not_narrowed: Vec<String>,
     /// KMS actions granted (none: the spec declares no encryption keys yet).
     pub kms_actions: Vec<String>,
 }
@@ -724,6 +727,7 @@ pub fn permissions(compiled: &Compiled) -> PermissionsContext {
     let mut hand_written = Vec::new();
     let mut statements = 0;
     let mut tag_conditions = 0;
+    let mut tag_not_narrowed: Vec<String> = Vec::new();
     let mut kms_actions: Vec<String> = Vec::new();
     for (s, r, st) in all_statements(plan) {
         statements += 1;
@@ -736,7 +740,13 @@ pub fn permissions(compiled: &Compiled) -> PermissionsContext {
                 implied: st.origin.implied,
             });
         }
-        if st.origin.is_hand_written() {
+        // Hand-written, or merged with one (same actions and conditions): its source says so.
+        let written = st.origin.is_hand_written()
+            || st
+                .sources
+                .iter()
+                .any(|s| s.ends_with(&format!("({})", GrantKind::Statements.key())));
+        if written {
             hand_written.push(StatementRef {
                 service: s.name.clone(),
                 role: r.name.clone(),
@@ -749,6 +759,13 @@ pub fn permissions(compiled: &Compiled) -> PermissionsContext {
                 || c.variable.starts_with("aws:RequestTag/")
         }) {
             tag_conditions += 1;
+        }
+        if st.why == Some(iamgen_core::aws::tags::NOT_NARROWED_WHY) {
+            for a in &st.actions {
+                if !tag_not_narrowed.contains(a) {
+                    tag_not_narrowed.push(a.clone());
+                }
+            }
         }
         for a in st.actions.iter().filter(|a| prefix(a) == "kms") {
             if !kms_actions.contains(a) {
@@ -851,6 +868,10 @@ pub fn permissions(compiled: &Compiled) -> PermissionsContext {
         // The plan's tags are iamgen's three (Project, Environment, ManagedBy), then the spec's.
         spec_tags: plan.tags.len().saturating_sub(3),
         tag_conditions,
+        tag_not_narrowed: {
+            tag_not_narrowed.sort();
+            tag_not_narrowed
+        },
         kms_actions,
     };
     PermissionsContext {

@@ -9,8 +9,8 @@ use iamgen_core::aws::catalog;
 use iamgen_core::check::NARROWING_CONDITIONS;
 use iamgen_core::{
     compile_input, Caller, Compiled, Expected, GrantInput, GrantKind, Place, ResourceDetail,
-    ResourceKind, ServiceInput, ServiceKind, ServicePlan, Settings, SpecInput, Subject, Target,
-    Template, Values, VectorEngine,
+    ResourceKind, ServiceInput, ServiceKind, ServicePlan, Settings, SpecInput, StatementInput,
+    Subject, Target, Template, Values, VectorEngine, VpcInput,
 };
 
 use super::context::{permission_doc, statement_doc, PermissionDoc, StatementDoc};
@@ -109,6 +109,9 @@ pub struct PhraseDoc {
 pub struct Example {
     /// The caller's kind.
     pub caller: String,
+    /// How the grant is written when it is not the plain form (a scoped target, a name pattern),
+    /// in Markdown.
+    pub variant: Option<String>,
     /// The statements the grant adds to the caller's roles.
     pub statements: Vec<StatementDoc>,
     /// The resource-based permissions it adds instead, for callers AWS checks on the target's side.
@@ -181,10 +184,22 @@ fn spec_for(grant: GrantKind, caller: ServiceKind) -> SpecInput {
     // The caller first, as the docs always listed it.
     let mut out = SpecInput::new("shop", "prod");
     out.resources = spec.resources;
-    let used = match GrantKind::fields().any(|f| f == grant) {
-        // A grant a service key stands for (`vector_store:`).
-        true => service(caller).vector_store(targets[0]),
-        false => service(caller).grant(GrantInput::new(grant, targets)),
+    let used = match grant {
+        // Grants a service key stands for: `vector_store:`, `vpc:`, `statements:`.
+        GrantKind::VectorStore => service(caller).vector_store(targets[0]),
+        GrantKind::LambdaVpc => service(caller).vpc(VpcInput::Network {
+            subnets: vec!["subnet-0123456789abcdef0".into()],
+            security_groups: vec!["sg-0123456789abcdef0".into()],
+        }),
+        GrantKind::Statements => service(caller).statement(
+            StatementInput::new(
+                ["ssm:GetParameter"],
+                ["arn:${partition}:ssm:${region}:${account}:parameter/shop-prod-config"],
+                "the shop's configuration parameter; no grant covers Parameter Store yet",
+            )
+            .sid("ReadShopConfig"),
+        ),
+        _ => service(caller).grant(GrantInput::new(grant, targets)),
     };
     out.services.insert("caller".into(), used);
     out.services.extend(spec.services);
@@ -228,13 +243,83 @@ fn callers(grant: GrantKind) -> Vec<ServiceKind> {
     shown
 }
 
+/// More ways to write a grant worth showing: a key prefix, leading keys, a name pattern (with the
+/// tag-based access it gets), another kind of caller (a schedule).
+fn variants(grant: GrantKind) -> Vec<(ServiceKind, SpecInput, Option<String>)> {
+    let lambda = ServiceKind::Lambda;
+    let with = |g: GrantInput| {
+        let mut spec = spec_for(grant, lambda);
+        if let Some(s) = spec.services.get_mut("caller") {
+            s.grants = vec![g];
+        }
+        spec
+    };
+    match grant {
+        GrantKind::S3Read => vec![(
+            lambda,
+            with(GrantInput::new(grant, Vec::<String>::new()).with_prefix("example", "incoming/")),
+            Some("with a key prefix, `s3.read: [{ bucket: example, prefix: incoming/ }]`".into()),
+        )],
+        GrantKind::DynamodbReadWrite => {
+            let mut pattern = spec_for(grant, lambda);
+            if let Some(group) = pattern.resources.get_mut(&ResourceKind::DynamodbTable) {
+                group.insert(
+                    "example".into(),
+                    iamgen_core::ResourceInput::Convention("*".into()),
+                );
+            }
+            if let Some(s) = pattern.services.get_mut("caller") {
+                s.grants = vec![GrantInput::new(grant, ["example"])
+                    .allow_wildcard("tables are made per run, all of the project")];
+            }
+            vec![
+                (
+                    lambda,
+                    with(
+                        GrantInput::new(grant, Vec::<String>::new())
+                            .with_leading_keys("example", ["tenant-a"]),
+                    ),
+                    Some("with leading keys, `dynamodb.read_write: [{ table: example, leading_keys: [tenant-a] }]`".into()),
+                ),
+                (
+                    lambda,
+                    pattern,
+                    Some("on a name pattern (`example: \"*\"`), which always gets tag-based access: the tables must carry the platform's `Project` and `Environment` tags".into()),
+                ),
+            ]
+        }
+        GrantKind::StatesStartExecution => vec![
+            (
+                ServiceKind::Schedule,
+                spec_for(grant, ServiceKind::Schedule),
+                None,
+            ),
+            (
+                ServiceKind::Lambda,
+                spec_for(grant, ServiceKind::Lambda),
+                None,
+            ),
+        ],
+        GrantKind::EcsRunTask => vec![(
+            ServiceKind::Schedule,
+            spec_for(grant, ServiceKind::Schedule),
+            None,
+        )],
+        _ => vec![],
+    }
+}
+
 pub(crate) fn context() -> GrantsContext {
     let mut grants = Vec::new();
     let mut star: Vec<GrantStarAction> = Vec::new();
     for grant in GrantKind::all().chain(GrantKind::fields()) {
         let mut examples = Vec::new();
-        for caller in callers(grant) {
-            let compiled = verified(grant.key(), &spec_for(grant, caller));
+        let shown = callers(grant)
+            .into_iter()
+            .map(|caller| (caller, spec_for(grant, caller), None))
+            .chain(variants(grant));
+        for (caller, spec, variant) in shown {
+            let compiled = verified(grant.key(), &spec);
             let service = compiled
                 .plan
                 .services
@@ -247,7 +332,8 @@ pub(crate) fn context() -> GrantsContext {
                 .iter()
                 .flat_map(|r| &r.policies)
                 .flat_map(|p| &p.document.statements)
-                .filter(|s| !s.origin.implied)
+                // Its own statements: a field's (`vpc:`) are implied by the field.
+                .filter(|s| !s.origin.implied || s.origin.grant == grant)
             {
                 statements.push(statement_doc(s));
                 if s.resources.iter().any(Template::is_star) {
@@ -270,6 +356,7 @@ pub(crate) fn context() -> GrantsContext {
             }
             examples.push(Example {
                 caller: caller.key().to_string(),
+                variant,
                 statements,
                 permissions: service
                     .lambda_permissions
@@ -279,7 +366,10 @@ pub(crate) fn context() -> GrantsContext {
                 requests: service
                     .intents
                     .iter()
-                    .filter(|i| i.subject == Subject::Grant)
+                    .filter(|i| {
+                        i.subject == Subject::Grant
+                            || (i.subject == Subject::Implied && i.origin.grant == grant)
+                    })
                     .flat_map(|i| &i.requests)
                     .map(request_doc)
                     .collect(),

@@ -115,6 +115,8 @@ impl Statement {
 pub struct LambdaPermission {
     /// A label unique within the service, such as `predict` (the function's service).
     pub label: String,
+    /// The statement id in the function's policy, unique per caller: `iamgen-engagement-api-dev`.
+    pub statement_id: String,
     /// The action allowed, `lambda:InvokeFunction`.
     pub action: String,
     /// The function's name.

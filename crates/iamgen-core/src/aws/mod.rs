@@ -10,12 +10,14 @@ pub mod catalog;
 mod condition;
 pub(crate) mod ids;
 pub mod keys;
+pub mod kms;
 pub mod limits;
 mod models;
 pub(crate) mod names;
 mod partitions;
 mod principals;
 mod template;
+pub(crate) mod wiring;
 
 pub(crate) use condition::conditions_json;
 pub use condition::Condition;

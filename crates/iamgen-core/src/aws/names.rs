@@ -28,6 +28,9 @@ pub(crate) enum NameRule {
     /// An Aurora DB cluster identifier: 1 to 63 letters, digits and `-`
     /// (<https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Aurora.CreateInstance.html>).
     DbCluster,
+    /// An EventBridge rule: 1 to 64 letters, digits, '.', '_' and '-'
+    /// (<https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html>).
+    EventRule,
 }
 
 struct Limits {
@@ -70,6 +73,12 @@ fn letter_digit_dash(c: char) -> bool {
 }
 fn model(c: char) -> bool {
     c.is_ascii_alphanumeric() || ".:_-".contains(c)
+}
+fn key_id(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+}
+fn parameter(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.-/".contains(c)
 }
 
 const fn limits(
@@ -151,6 +160,57 @@ impl NameRule {
                 ),
                 R::EcsCluster => limits(1, 255, WORD, word, "ECS cluster name"),
                 R::VectorStore => None,
+                // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+                R::Queue => limits(
+                    1,
+                    80,
+                    "letters, digits, '_', '-' and a final '.fifo'",
+                    table,
+                    "SQS queue name",
+                ),
+                // https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
+                R::Topic => limits(
+                    1,
+                    256,
+                    "letters, digits, '_', '-' and a final '.fifo'",
+                    table,
+                    "SNS topic name",
+                ),
+                // https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html (KeyId)
+                // Checked by its shape alone (`check_key_id`).
+                R::KmsKey => limits(36, 36, "hexadecimal digits and '-'", key_id, "KMS key id"),
+                // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+                R::EventBus => limits(
+                    1,
+                    256,
+                    "letters, digits, '.', '_' and '-'",
+                    table,
+                    "event bus name",
+                ),
+                // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
+                R::Parameter => limits(
+                    1,
+                    1011,
+                    "letters, digits, '_', '.', '-' and '/'",
+                    parameter,
+                    "parameter name",
+                ),
+                // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html
+                R::KinesisStream => limits(
+                    1,
+                    128,
+                    "letters, digits, '_', '-' and '.'",
+                    table,
+                    "Kinesis stream name",
+                ),
+                // https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html
+                R::FirehoseStream => limits(
+                    1,
+                    64,
+                    "letters, digits, '_', '-' and '.'",
+                    table,
+                    "Firehose stream name",
+                ),
             },
             NameRule::VectorBucket => {
                 limits(3, 63, LOWER_DASH, lower_dash, "S3 vector bucket name")
@@ -172,6 +232,13 @@ impl NameRule {
                 letter_digit_dash,
                 "Aurora DB cluster identifier",
             ),
+            NameRule::EventRule => limits(
+                1,
+                64,
+                "letters, digits, '.', '_' and '-'",
+                table,
+                "EventBridge rule name",
+            ),
             NameRule::Service(kind) => match kind {
                 S::Lambda => limits(1, 64, WORD, word, "Lambda function name"),
                 S::StepFunctions => limits(1, 80, WORD, word, "state machine name"),
@@ -184,6 +251,9 @@ impl NameRule {
     /// Checks `name`. A `*` stands for any run of valid characters and is accepted when
     /// `pattern` is true (DynamoDB's `"*"` tables, for example).
     pub(crate) fn check(self, name: &str, pattern: bool) -> Result<(), String> {
+        if self == NameRule::Resource(ResourceKind::KmsKey) {
+            return check_key_id(name);
+        }
         let Some(Limits {
             min,
             max,
@@ -211,11 +281,76 @@ impl NameRule {
                 "{noun} {quoted} contains {bad:?}; AWS allows only {alphabet}"
             ));
         }
-        if self == NameRule::Resource(ResourceKind::Bucket) {
-            check_bucket_shape(name)?;
+        match self {
+            NameRule::Resource(ResourceKind::Bucket) => check_bucket_shape(name)?,
+            NameRule::Resource(ResourceKind::Queue | ResourceKind::Topic) => {
+                check_fifo_shape(noun, name)?
+            }
+            NameRule::Resource(ResourceKind::Parameter) => check_parameter_shape(name)?,
+            _ => {}
         }
         Ok(())
     }
+}
+
+/// A queue or topic name has a `.` only in the `.fifo` suffix of a FIFO queue or topic.
+fn check_fifo_shape(noun: &str, name: &str) -> Result<(), String> {
+    match name.find('.') {
+        Some(i) if &name[i..] != ".fifo" => Err(format!(
+            "{noun} {} has a '.' other than a final '.fifo' (FIFO queues and topics)",
+            quote(name)
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A KMS key id: a UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`) or a multi-Region key id
+/// (`mrk-` and 32 hexadecimal digits); policies name keys by id, never by alias
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id>).
+fn check_key_id(id: &str) -> Result<(), String> {
+    let hex = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    };
+    let uuid = id.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+        && hex(&id.replace('-', ""));
+    let multi_region = id
+        .strip_prefix("mrk-")
+        .is_some_and(|rest| rest.len() == 32 && hex(rest));
+    match uuid || multi_region {
+        true => Ok(()),
+        false => Err(format!(
+            "KMS key id {} is neither a key id such as 1234abcd-12ab-34cd-56ef-1234567890ab nor a multi-Region key id (mrk- and 32 hexadecimal digits): write the part after `key/` in the key's ARN (an alias cannot stand for a key in a policy)",
+            quote(id)
+        )),
+    }
+}
+
+/// A parameter name: a name with `/` is a path and starts with `/`; `*` only as a final `/*` (every
+/// parameter under the path); no part starts with `aws` or `ssm`, which AWS reserves
+/// (<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html>).
+fn check_parameter_shape(name: &str) -> Result<(), String> {
+    let fail = |why: &str| Err(format!("parameter name {} {why}", quote(name)));
+    let body = name.strip_suffix("/*").unwrap_or(name);
+    if name.contains('/') && body.contains('*') {
+        return fail("has a '*' other than a final '/*' (every parameter under a path)");
+    }
+    if name.contains('/') && !name.starts_with('/') {
+        return fail("has a path, so it starts with '/'");
+    }
+    if body.contains("//") || (body.len() > 1 && body.ends_with('/')) {
+        return fail("has an empty path part");
+    }
+    let first = body.trim_start_matches('/').to_ascii_lowercase();
+    if first.starts_with("aws") || first.starts_with("ssm") {
+        return fail("starts with 'aws' or 'ssm', which AWS reserves");
+    }
+    Ok(())
+}
+
+/// Whether `name` is a parameter path with every parameter under it (`/orders/prod/*`).
+pub(crate) fn is_parameter_path(name: &str) -> bool {
+    name.starts_with('/') && name.ends_with("/*")
 }
 
 /// The S3 rules beyond the alphabet (general purpose bucket naming rules).

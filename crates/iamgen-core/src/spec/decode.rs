@@ -34,6 +34,7 @@ const SERVICE_KEYS: &[&str] = &[
     "cluster",
     "secrets",
     "vector_store",
+    "parameters",
 ];
 
 /// A decoded spec: the input (whatever could be read), where each path is, and the shape problems.
@@ -375,6 +376,14 @@ impl Decoder {
                 detail.regions = self.names(v, &kpath, "region", &kpath);
                 continue;
             }
+            if key == "topics" {
+                detail.topics = self.names(v, &kpath, "topic", &kpath);
+                continue;
+            }
+            if key == "rules" {
+                detail.rules = self.names(v, &kpath, "rule", &kpath);
+                continue;
+            }
             let Some(text) = self.string(v, &kpath) else {
                 ok = false;
                 continue;
@@ -403,6 +412,7 @@ impl Decoder {
                 "collection" => detail.collection = Some(text),
                 "cluster" => detail.cluster = Some(text),
                 "secret" => detail.secret = Some(text),
+                "kms_key" => detail.kms_key = Some(text),
                 _ => detail.application_profile = Some(text),
             }
         }
@@ -710,7 +720,7 @@ impl Decoder {
             let key = key_of(k);
             let kpath = join(path, &key);
             self.key(&kpath, k.span);
-            if !["image", "cluster", "secrets"].contains(&key.as_str()) {
+            if !["image", "cluster", "secrets", "parameters"].contains(&key.as_str()) {
                 continue;
             }
             if kind != ServiceKind::EcsTask && kind_known {
@@ -719,12 +729,17 @@ impl Decoder {
                 match key.as_str() {
                     "image" => service.image = Some(text),
                     "cluster" => service.cluster = Some(text),
+                    "parameters" => service.parameters = vec![text],
                     _ => service.secrets = vec![text],
                 }
                 continue;
             }
             if key == "secrets" {
                 service.secrets = self.names(v, &kpath, "secret", &kpath);
+                continue;
+            }
+            if key == "parameters" {
+                service.parameters = self.names(v, &kpath, "parameter", &kpath);
                 continue;
             }
             self.value(&kpath, v.span);

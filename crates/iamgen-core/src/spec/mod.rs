@@ -22,7 +22,7 @@ pub use input::{
     SpecInput, VectorEngine,
 };
 pub use model::Spec;
-pub(crate) use model::{Detail, GrantUse, Model, Reached, Resource, Service, VectorStore};
+pub(crate) use model::{Detail, GrantUse, Model, Reached, Resource, Sender, Service, VectorStore};
 pub(crate) use validate::{validate, Validated};
 
 /// The example platform of the seed document, built into iamgen as its default spec.

@@ -108,7 +108,7 @@ pub(crate) static ENCRYPTIONS: &[Encryption] = &[
         write: GENERATE_DECRYPT,
         context: Some(Context::S3),
         source: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
-        why: "The bucket is encrypted with a customer managed key: S3 uses it with the caller's permissions (download: Decrypt; upload: GenerateDataKey, and Decrypt for multipart parts), only through S3 (kms:ViaService) for this bucket's objects (encryption context aws:s3:arn): https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
+        why: "Buckets encrypted with a customer managed key: S3 uses it with the caller's permissions (download: Decrypt; upload: GenerateDataKey, and Decrypt for multipart parts), only through S3 (kms:ViaService) for these buckets' objects (encryption context aws:s3:arn): https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html",
     },
     // DynamoDB decrypts the table key on the caller's behalf; AWS documents the context of its
     // own calls, not that the caller's permission is checked with it: ViaService only.
@@ -119,7 +119,7 @@ pub(crate) static ENCRYPTIONS: &[Encryption] = &[
         write: DECRYPT,
         context: None,
         source: "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html",
-        why: "The table is encrypted with a customer managed key: DynamoDB decrypts the table key with the caller's permissions, only through DynamoDB (kms:ViaService; AWS documents no encryption context for the caller's permission): https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html",
+        why: "Tables encrypted with a customer managed key: DynamoDB decrypts each table's key with the caller's permissions, only through DynamoDB (kms:ViaService; AWS documents no encryption context for the caller's permission): https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html",
     },
     Encryption {
         kind: ResourceKind::Secret,
@@ -129,7 +129,7 @@ pub(crate) static ENCRYPTIONS: &[Encryption] = &[
         write: &[],
         context: Some(Context::Secret),
         source: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
-        why: "The secret is encrypted with a customer managed key: Secrets Manager decrypts it with the caller's permissions, only through Secrets Manager (kms:ViaService) for this secret (encryption context SecretARN): https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
+        why: "Secrets encrypted with a customer managed key: Secrets Manager decrypts them with the caller's permissions, only through Secrets Manager (kms:ViaService) for these secrets (encryption context SecretARN): https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
     },
     // A producer needs GenerateDataKey and Decrypt (Decrypt checks the new data key), a consumer
     // Decrypt. AWS documents no encryption context for SQS.
@@ -140,7 +140,7 @@ pub(crate) static ENCRYPTIONS: &[Encryption] = &[
         write: GENERATE_DECRYPT,
         context: None,
         source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
-        why: "The queue is encrypted with a customer managed key: SQS uses it with the caller's permissions (send: GenerateDataKey and Decrypt; receive: Decrypt), only through SQS (kms:ViaService; AWS documents no encryption context for SQS): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
+        why: "Queues encrypted with a customer managed key: SQS uses it with the caller's permissions (send: GenerateDataKey and Decrypt; receive: Decrypt), only through SQS (kms:ViaService; AWS documents no encryption context for SQS): https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html",
     },
     Encryption {
         kind: ResourceKind::Topic,
@@ -149,7 +149,7 @@ pub(crate) static ENCRYPTIONS: &[Encryption] = &[
         write: GENERATE_DECRYPT,
         context: None,
         source: "https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
-        why: "The topic is encrypted with a customer managed key: SNS uses it with the publisher's permissions (GenerateDataKey and Decrypt), only through SNS (kms:ViaService; AWS documents no encryption context for SNS): https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
+        why: "Topics encrypted with a customer managed key: SNS uses it with the publisher's permissions (GenerateDataKey and Decrypt), only through SNS (kms:ViaService; AWS documents no encryption context for SNS): https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html",
     },
     // Reads with decryption: Decrypt. No grant of iamgen writes parameters.
     Encryption {
@@ -159,7 +159,7 @@ pub(crate) static ENCRYPTIONS: &[Encryption] = &[
         write: &[],
         context: Some(Context::Parameter),
         source: "https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html",
-        why: "The parameter is a SecureString encrypted with a customer managed key: Parameter Store decrypts it with the caller's permissions, only through Systems Manager (kms:ViaService) for this parameter (encryption context PARAMETER_ARN): https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html",
+        why: "SecureString parameters encrypted with a customer managed key: Parameter Store decrypts them with the caller's permissions, only through Systems Manager (kms:ViaService) for these parameters (encryption context PARAMETER_ARN): https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html",
     },
     Encryption {
         kind: ResourceKind::KinesisStream,
@@ -168,7 +168,7 @@ pub(crate) static ENCRYPTIONS: &[Encryption] = &[
         write: GENERATE,
         context: Some(Context::Kinesis),
         source: "https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html",
-        why: "The stream is encrypted with a customer managed key: Kinesis uses it with the caller's permissions (put: GenerateDataKey; get: Decrypt), only through Kinesis (kms:ViaService) for this stream (encryption context aws:kinesis:arn): https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html",
+        why: "Streams encrypted with a customer managed key: Kinesis uses it with the caller's permissions (put: GenerateDataKey; get: Decrypt), only through Kinesis (kms:ViaService) for these streams (encryption context aws:kinesis:arn): https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html",
     },
 ];
 

@@ -146,10 +146,11 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
 /// located at the queue's declaration.
 pub(crate) fn queue_policies(names: Names<'_>, owned: &[&Resource], out: &mut Effects) {
     for queue in owned {
+        // Written where the queue is declared (its `topics:` and `rules:`), not by the service kind.
         let origin = Origin {
             grant: GrantKind::QueuePolicy,
             path: format!("resources.{}.{}", ResourceKind::Queue.key(), queue.logical),
-            implied: true,
+            implied: false,
             span: None,
         };
         let mut own = Effects::default();

@@ -93,8 +93,31 @@ fn the_production_variant_passes_strict() {
         &Settings::default(),
     )
     .unwrap();
-    let services = |c: &Compiled| -> Vec<String> {
-        c.plan.services.iter().map(|s| s.name.clone()).collect()
-    };
+    let services =
+        |c: &Compiled| -> Vec<String> { c.plan.services.iter().map(|s| s.name.clone()).collect() };
     assert_eq!(services(&dev), services(&compiled(PROD)));
+}
+
+/// The README's second spec shape (queues, topics, events, keys, parameters and streams) passes
+/// `--strict` too.
+#[test]
+fn the_readme_messaging_shape_passes_strict() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let at = readme
+        .find("**Queues, topics, events, keys, parameters and streams.**")
+        .expect("the README shows the second shape");
+    let start = at + readme[at..].find("```yaml\n").unwrap() + "```yaml\n".len();
+    let end = start + readme[start..].find("```").unwrap();
+    let compiled = compile(
+        "README.md",
+        &readme[start..end],
+        &Settings::default().with_strict(true),
+    )
+    .unwrap_or_else(|e| panic!("the README's second shape fails --strict:\n{e}"));
+    assert!(compiled.warnings.is_empty());
+    assert!(compiled
+        .plan
+        .services
+        .iter()
+        .any(|s| !s.resource_policies.is_empty()));
 }

@@ -3,6 +3,8 @@
 //! and the engagement platform's production variant, which passes `--strict`. Each one's every
 //! declared request is decided as declared, and its scenario file passes `iamgen simulate`.
 
+mod support;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -120,4 +122,63 @@ fn the_readme_messaging_shape_passes_strict() {
         .services
         .iter()
         .any(|s| !s.resource_policies.is_empty()));
+}
+
+/// The JSON export and the Terraform come from the same plan for the order-processing platform
+/// too: every permission policy (KMS conditions with `${dns_suffix}` included), every queue policy
+/// and its queue URL, evaluated from the HCL, are exactly the exported documents.
+#[test]
+fn order_processing_hcl_and_json_export_agree() {
+    use serde_json::{json, Value};
+    let plan = compiled(ORDERS).plan;
+    let text = single_file(&plan);
+    let mut values = Values::new("aws", "eu-west-1", "111122223333").unwrap();
+    let mut vars = json!({ "path": "/" });
+    for name in plan.global_inputs().keys() {
+        let value = match name.ends_with("_queue_url") {
+            true => format!("https://sqs.eu-west-1.amazonaws.com/111122223333/{name}"),
+            false => "a1b2c3d4e5".to_string(),
+        };
+        vars[*name] = json!(value);
+        values.inputs.insert(name.to_string(), value);
+    }
+    let locals = json!({ "partition": "aws", "region": "eu-west-1", "account_id": "111122223333" });
+    let docs = support::policy_documents(&text, &locals, &vars);
+    let policy_docs = support::document_of(&text, "aws_iam_policy", "policy");
+    let export: Value = serde_json::from_str(&iamgen_hcl::json(&plan, &values).unwrap()).unwrap();
+    let mut compared = 0;
+    for role in export["roles"].as_array().unwrap() {
+        for p in role["policies"].as_array().unwrap() {
+            let name = p["name"].as_str().unwrap();
+            assert_eq!(&docs[&policy_docs[name]], &p["document"], "policy {name}");
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 11);
+    let body = hcl::parse(&text).unwrap();
+    let ctx = support::context(&locals, &vars);
+    let queue_policies: Vec<&hcl::Block> = body
+        .blocks()
+        .filter(|b| {
+            b.identifier() == "resource" && b.labels()[0].as_str() == "aws_sqs_queue_policy"
+        })
+        .collect();
+    let exported = export["resource_policies"].as_array().unwrap();
+    assert_eq!(queue_policies.len(), exported.len());
+    assert_eq!(exported.len(), 2);
+    for (block, json) in queue_policies.iter().zip(exported) {
+        let url = support::eval_attr(block.body(), "queue_url", &ctx);
+        assert_eq!(url, json["queue_url"]);
+        let policy = block
+            .body()
+            .attributes()
+            .find(|a| a.key() == "policy")
+            .unwrap()
+            .expr()
+            .to_string();
+        let label = policy
+            .trim_start_matches("data.aws_iam_policy_document.")
+            .trim_end_matches(".json");
+        assert_eq!(docs[label], json["policy"], "{label}");
+    }
 }

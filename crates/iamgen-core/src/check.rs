@@ -396,6 +396,32 @@ mod tests {
     }
 
     #[test]
+    fn parameters_with_paths_and_key_conditions_pass() {
+        let get = stmt(
+            &["ssm:GetParameter"],
+            vec![arns::parameter("/shop/prod/checkout/*")],
+            vec![],
+        );
+        assert!(rules(&get).is_empty());
+        let context = Condition::new(
+            "StringLike",
+            "kms:EncryptionContext:aws:s3:arn",
+            arns::objects("b"),
+        );
+        let via = Condition::new("StringEquals", "kms:ViaService", crate::aws::kms::via("s3"));
+        assert!(rules(&stmt(
+            &["kms:Decrypt"],
+            vec![arns::kms_key("1234abcd-12ab-34cd-56ef-1234567890ab")],
+            vec![via, context]
+        ))
+        .is_empty());
+        assert_eq!(
+            rules(&stmt(&["ssm:GetParameter"], vec![arns::queue("q")], vec![])),
+            [Rule::ResourceType]
+        );
+    }
+
+    #[test]
     fn each_rule_catches_a_broken_statement() {
         assert_eq!(
             rules(&stmt(&["s3:GetObjects"], vec![arns::objects("b")], vec![])),

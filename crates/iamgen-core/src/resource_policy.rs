@@ -73,7 +73,7 @@ impl ResourcePolicy {
                 st.insert("Effect".into(), json!("Allow"));
                 st.insert("Principal".into(), json!({ "Service": s.principal }));
                 st.insert("Action".into(), json!(s.actions));
-                st.insert("Resource".into(), json!(self.arn.resolve(values)));
+                st.insert("Resource".into(), json!([self.arn.resolve(values)]));
                 if !s.conditions.is_empty() {
                     st.insert("Condition".into(), conditions_json(&s.conditions, values));
                 }

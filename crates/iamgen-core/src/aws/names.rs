@@ -524,6 +524,47 @@ mod tests {
     }
 
     #[test]
+    fn keys_by_id_and_parameters_by_name_or_path() {
+        let key = NameRule::Resource(ResourceKind::KmsKey);
+        assert!(key
+            .check("1234abcd-12ab-34cd-56ef-1234567890ab", false)
+            .is_ok());
+        assert!(key
+            .check("mrk-0123456789abcdef0123456789abcdef", false)
+            .is_ok());
+        for bad in [
+            "alias/orders",
+            "1234ABCD-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ] {
+            assert!(
+                key.check(bad, false).unwrap_err().contains("alias cannot"),
+                "{bad}"
+            );
+        }
+        let parameter = NameRule::Resource(ResourceKind::Parameter);
+        assert!(parameter.check("/shop/prod/db-url", false).is_ok());
+        assert!(parameter.check("shop-db-url-prod", false).is_ok());
+        assert!(parameter.check("/shop/prod/*", true).is_ok());
+        assert!(is_parameter_path("/shop/prod/*") && !is_parameter_path("/shop/prod"));
+        assert!(parameter
+            .check("shop/prod", false)
+            .unwrap_err()
+            .contains("starts with '/'"));
+        assert!(parameter
+            .check("/ssm/x", false)
+            .unwrap_err()
+            .contains("reserves"));
+        assert!(parameter.check("/a/*/b", true).unwrap_err().contains("'*'"));
+        let queue = NameRule::Resource(ResourceKind::Queue);
+        assert!(queue.check("orders.fifo", false).is_ok());
+        assert!(queue
+            .check("orders.v2", false)
+            .unwrap_err()
+            .contains(".fifo"));
+    }
+
+    #[test]
     fn tags_and_descriptions() {
         assert_eq!(check_tag("Owner", "a\"b").unwrap_err().part, TagPart::Value);
         assert_eq!(check_tag("aws:x", "v").unwrap_err().part, TagPart::Key);

@@ -298,3 +298,95 @@ fn key_requests(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::expand::{expand, Effects};
+    use crate::policy::Statement;
+    use crate::spec::Spec;
+
+    const KEY: &str = "1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    /// The statements service `f`'s grants make, on resources of which some declare key `k`.
+    fn statements(grants: &str) -> Vec<Statement> {
+        let yaml = format!(
+            "project: p\nenvironment: e\nresources:\n  kms_keys: {{ k: {KEY} }}\n\
+             buckets: {{ locked: {{ kms_key: k }}, open: open }}\n  queues: {{ q: {{ kms_key: k }} }}\n\
+             dynamodb_tables: {{ t: {{ kms_key: k }} }}\n\
+             services:\n  f:\n    kind: lambda\n    grants: [ {grants} ]\n"
+        )
+        .replace("\nbuckets", "\n  buckets")
+        .replace("\ndynamodb", "\n  dynamodb");
+        let spec = Spec::from_yaml("t.yaml", &yaml).unwrap_or_else(|e| panic!("{e}"));
+        let f = &spec.services["f"];
+        let mut out = Effects::default();
+        for g in &f.grants {
+            expand(spec.names(), f, g, &mut out);
+        }
+        out.statements
+    }
+
+    fn kms(statements: &[Statement]) -> Vec<&Statement> {
+        statements
+            .iter()
+            .filter(|s| s.actions.iter().any(|a| a.starts_with("kms:")))
+            .collect()
+    }
+
+    #[test]
+    fn a_read_of_an_encrypted_bucket_decrypts_only_through_s3_for_that_bucket() {
+        let all = statements("s3.read: [locked, open]");
+        let kms = kms(&all);
+        assert_eq!(kms.len(), 1, "one statement for the one key");
+        let s = kms[0];
+        assert_eq!(s.actions, ["kms:Decrypt"]);
+        assert_eq!(
+            s.resources[0].to_string(),
+            format!("arn:${{partition}}:kms:${{region}}:${{account}}:key/{KEY}")
+        );
+        let conditions: Vec<String> = s
+            .conditions
+            .iter()
+            .map(|c| {
+                let v: Vec<String> = c.values.iter().map(|t| t.to_string()).collect();
+                format!("{} {} {}", c.test, c.variable, v.join(" "))
+            })
+            .collect();
+        assert_eq!(
+            conditions,
+            [
+                "StringEquals kms:ViaService s3.${region}.${dns_suffix}",
+                "StringLike kms:EncryptionContext:aws:s3:arn arn:${partition}:s3:::p-locked-e arn:${partition}:s3:::p-locked-e/*",
+            ],
+            "only the encrypted bucket's context, never the open one's"
+        );
+        assert!(s.why.is_some_and(|w| w.contains("UsingKMSEncryption")));
+    }
+
+    #[test]
+    fn unencrypted_resources_never_use_a_key() {
+        assert!(kms(&statements("s3.read_write: open")).is_empty());
+    }
+
+    #[test]
+    fn each_access_gets_the_key_actions_its_service_needs() {
+        let actions = |grant: &str| kms(&statements(grant))[0].actions.clone();
+        assert_eq!(
+            actions("s3.write: locked"),
+            ["kms:Decrypt", "kms:GenerateDataKey"]
+        );
+        assert_eq!(
+            actions("sqs.send: q"),
+            ["kms:Decrypt", "kms:GenerateDataKey"]
+        );
+        assert_eq!(actions("sqs.trigger: q"), ["kms:Decrypt"]);
+        assert_eq!(actions("dynamodb.read_write: t"), ["kms:Decrypt"]);
+        // SQS and DynamoDB document no encryption context: kms:ViaService alone.
+        for grant in ["sqs.consume: q", "dynamodb.read: t"] {
+            let all = statements(grant);
+            let s = kms(&all)[0];
+            assert_eq!(s.conditions.len(), 1, "{grant}");
+            assert_eq!(s.conditions[0].variable, "kms:ViaService");
+        }
+    }
+}

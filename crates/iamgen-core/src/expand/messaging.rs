@@ -461,3 +461,60 @@ pub(super) fn queue_policy_requests(b: &mut Builder<'_>, names: Names<'_>, queue
         .at(Place::OtherAccount);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{compile, Settings};
+
+    fn spec(services: &str) -> String {
+        format!(
+            "project: p\nenvironment: e\nresources:\n  topics: {{ t: t }}\n  event_buses: {{ b: b }}\n\
+             queues: {{ q: {{ topics: [t], rules: [placed, b/shipped] }} }}\nservices:\n{services}"
+        )
+        .replace("\nqueues", "\n  queues")
+    }
+
+    #[test]
+    fn a_queues_policy_is_in_its_first_consumers_module_one_statement_per_sender() {
+        let yaml = spec(
+            "  producer: { kind: lambda, grants: [ sqs.send: q ] }\n\
+             \x20 first: { kind: ecs_task, image: r, cluster: c, grants: [ sqs.consume: q ] }\n\
+             \x20 second: { kind: lambda, grants: [ sqs.trigger: q ] }\n",
+        )
+        .replace(
+            "resources:\n",
+            "resources:\n  ecr_repositories: { r: r }\n  ecs_clusters: { c: c }\n",
+        );
+        let plan = compile("t.yaml", &yaml, &Settings::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .plan;
+        let owners: Vec<&str> = plan
+            .services
+            .iter()
+            .filter(|s| !s.resource_policies.is_empty())
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(owners, ["first"]);
+        let policy = &plan.services[1].resource_policies[0];
+        assert_eq!(
+            (policy.resource_type, policy.target_argument),
+            ("aws_sqs_queue_policy", "queue_url")
+        );
+        let sids: Vec<&str> = policy.statements.iter().map(|s| s.sid.as_str()).collect();
+        assert_eq!(sids, ["FromTopicT", "FromRulePlaced", "FromRuleBShipped"]);
+        let sources: Vec<String> = policy
+            .statements
+            .iter()
+            .map(|s| s.conditions[0].values[0].to_string())
+            .collect();
+        assert_eq!(
+            sources,
+            [
+                "arn:${partition}:sns:${region}:${account}:p-t-e",
+                "arn:${partition}:events:${region}:${account}:rule/p-placed-e",
+                "arn:${partition}:events:${region}:${account}:rule/p-b-e/p-shipped-e",
+            ]
+        );
+        assert_eq!(plan.services[1].inputs.last().unwrap().name, "q_queue_url");
+    }
+}

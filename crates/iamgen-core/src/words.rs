@@ -101,7 +101,7 @@ static WORDS: &[Words] = &[
     Words { grant: G::SnsPublish, verb: "publishes to",
         phrases: &[("sns", "Publish messages to {} (batches included)")] },
     Words { grant: G::SnsTrigger, verb: "is invoked by",
-        phrases: &[("lambda", "Let {} invoke the function, for its subscription (a resource-based permission on the function)")] },
+        phrases: &[("lambda", "Let {} invoke the function, for its subscription")] },
     Words { grant: G::EventsPutEvents, verb: "puts events on",
         phrases: &[("events", "Put events on {}")] },
     Words { grant: G::SsmRead, verb: "reads",

@@ -301,29 +301,27 @@ fn key_requests(
 
 #[cfg(test)]
 mod tests {
-    use crate::expand::{expand, Effects};
-    use crate::policy::Statement;
-    use crate::spec::Spec;
+    use crate::{compile, Settings, Statement};
 
     const KEY: &str = "1234abcd-12ab-34cd-56ef-1234567890ab";
 
-    /// The statements service `f`'s grants make, on resources of which some declare key `k`.
+    /// The statements service `f`'s role gets, from grants on resources of which some declare key
+    /// `k`.
     fn statements(grants: &str) -> Vec<Statement> {
         let yaml = format!(
-            "project: p\nenvironment: e\nresources:\n  kms_keys: {{ k: {KEY} }}\n\
-             buckets: {{ locked: {{ kms_key: k }}, open: open }}\n  queues: {{ q: {{ kms_key: k }} }}\n\
+            "project: p\nenvironment: e\nresources:\n  kms_keys: {{ k: {KEY} }}\n  \
+             buckets: {{ locked: {{ kms_key: k }}, open: open }}\n  queues: {{ q: {{ kms_key: k }} }}\n  \
              dynamodb_tables: {{ t: {{ kms_key: k }} }}\n\
              services:\n  f:\n    kind: lambda\n    grants: [ {grants} ]\n"
-        )
-        .replace("\nbuckets", "\n  buckets")
-        .replace("\ndynamodb", "\n  dynamodb");
-        let spec = Spec::from_yaml("t.yaml", &yaml).unwrap_or_else(|e| panic!("{e}"));
-        let f = &spec.services["f"];
-        let mut out = Effects::default();
-        for g in &f.grants {
-            expand(spec.names(), f, g, &mut out);
-        }
-        out.statements
+        );
+        let plan = compile("t.yaml", &yaml, &Settings::default())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .plan;
+        plan.services[0].roles[0]
+            .policies
+            .iter()
+            .flat_map(|p| p.document.statements.clone())
+            .collect()
     }
 
     fn kms(statements: &[Statement]) -> Vec<&Statement> {

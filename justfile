@@ -19,12 +19,14 @@ lint:
     cargo clippy --all-targets --workspace -- -D warnings
     RUSTDOCFLAGS=-Dwarnings cargo doc --no-deps --workspace
 
-# Rewrite every golden after an intended change: modules-out/ (with its READMEs), the single-file golden, the
-# bad-input expectations, docs/grants.md, examples/PERMISSIONS.md, schema/iamgen.schema.json. Review the diff.
+# Rewrite every golden after an intended change: modules-out/ and examples/order-processing/ (with their
+# READMEs), the single-file golden, the bad-input expectations, docs/grants.md, examples/PERMISSIONS.md,
+# schema/iamgen.schema.json. Review the diff.
 regen:
-    IAMGEN_BLESS=1 cargo test -q --test output --test bad_inputs --test docs
+    IAMGEN_BLESS=1 cargo test -q --test output --test bad_inputs --test docs --test examples
     IAMGEN_BLESS=1 cargo test -q -p iamgen-core --test schema
     cargo run -q -- gen examples/engagement-platform.yaml --out modules-out
+    cargo run -q -- gen examples/order-processing.yaml --out examples/order-processing
     cargo test -q --workspace
 
 # HashiCorp's HCL parser, `terraform fmt` form and provider-schema checks on the output (offline).
@@ -33,9 +35,13 @@ tfcheck:
     set -euo pipefail
     bin=$(bash ../shared/tools/tfcheck/build.sh)
     tmp=$(mktemp -d)
-    cargo run -q -- gen examples/engagement-platform.yaml > "$tmp/iam.tf"
-    "$bin/tfcheck" -schema {{tfcheck_schema}} -fmt modules-out
-    "$bin/tfcheck" -schema {{tfcheck_schema}} -fmt "$tmp"
+    mkdir "$tmp/engagement" "$tmp/orders" "$tmp/prod"
+    cargo run -q -- gen examples/engagement-platform.yaml > "$tmp/engagement/iam.tf"
+    cargo run -q -- gen examples/order-processing.yaml > "$tmp/orders/iam.tf"
+    cargo run -q -- gen examples/engagement-platform.prod.yaml > "$tmp/prod/iam.tf"
+    for dir in modules-out examples/order-processing "$tmp/engagement" "$tmp/orders" "$tmp/prod"; do
+        "$bin/tfcheck" -schema {{tfcheck_schema}} -fmt "$dir"
+    done
 
 # Real `terraform validate` on modules-out/ and the single file (needs terraform and network for `init`).
 validate:
@@ -48,9 +54,11 @@ validate:
     mkdir "$tmp/single" && mv "$tmp/single.tf" "$tmp/single/main.tf"
     for d in "$tmp/modules" "$tmp/single"; do (cd "$d" && terraform init -backend=false -input=false >/dev/null && terraform validate); done
 
-# Decide the example's scenario file with the generated policies (offline; what the pre-stop hook runs).
+# Decide the examples' scenario files with the generated policies (offline; the first is what the pre-stop hook runs).
 scenarios:
     cargo run -q -- simulate examples/engagement-platform.yaml --scenarios examples/engagement-platform.scenarios.yaml --account 111122223333 --region eu-west-1
+    cargo run -q -- simulate examples/order-processing.yaml --scenarios examples/order-processing.scenarios.yaml --account 111122223333 --region eu-west-1
+    cargo run -q -- simulate examples/engagement-platform.prod.yaml --scenarios examples/engagement-platform.prod.scenarios.yaml --account 111122223333 --region eu-west-1
 
 # checkov and parliament, pinned, as outside judges of the output.
 judges:

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs parliament on every permission policy of iamgen's JSON export (read from stdin).
+"""Runs parliament on every permission policy and queue policy of iamgen's JSON export (stdin).
 
 Exits 1 on any finding not listed in suppressions.json (beside this file), printing it; prints how
 many policies and findings it saw.
@@ -44,6 +44,17 @@ def main():
                     continue
                 findings += 1
                 print(f"parliament: {role['role_name']} / {policy['name']}: {f.issue} ({f.severity}) {f.detail}")
+    # The queue policies of the platform's wiring (resource policies: a service principal, the
+    # queue, the sender's aws:SourceArn).
+    for policy in export.get("resource_policies", []):
+        policies += 1
+        analysis = analyze_policy_string(json.dumps(policy["policy"]), include_community_auditors=False)
+        for f in analysis.findings:
+            if suppressed(f, policy["policy"]):
+                accepted += 1
+                continue
+            findings += 1
+            print(f"parliament: {policy['resource_type']} {policy['arn']}: {f.issue} ({f.severity}) {f.detail}")
     print(f"parliament: {policies} policies, {findings} findings, {accepted} suppressed as reviewed false positives")
     return 1 if findings else 0
 

@@ -6,11 +6,14 @@ use std::collections::BTreeMap;
 use hcl::eval::{Context, Evaluate};
 use serde_json::{json, Value};
 
-/// An evaluation context with `local` and `var` bound to the given values.
+/// An evaluation context with `local` and `var` bound to the given values, and the partition's DNS
+/// suffix (`data.aws_partition.current.dns_suffix`) that of `aws`.
 pub fn context(locals: &Value, vars: &Value) -> Context<'static> {
     let mut ctx = Context::new();
     ctx.declare_var("local", hcl::to_value(locals).unwrap());
     ctx.declare_var("var", hcl::to_value(vars).unwrap());
+    let data = json!({ "aws_partition": { "current": { "dns_suffix": "amazonaws.com" } } });
+    ctx.declare_var("data", hcl::to_value(data).unwrap());
     ctx
 }
 
@@ -61,7 +64,17 @@ pub fn policy_documents(text: &str, locals: &Value, vars: &Value) -> BTreeMap<St
             if let Some(p) = st.body().blocks().find(|b| b.identifier() == "principals") {
                 let ids = eval_attr(p.body(), "identifiers", &ctx);
                 s.insert("Principal".into(), json!({ "Service": ids[0] }));
-                s.insert("Action".into(), attr("actions").unwrap()[0].clone());
+                match attr("resources") {
+                    // A resource policy (a queue's): its actions and the resource.
+                    Some(resources) => {
+                        s.insert("Action".into(), attr("actions").unwrap());
+                        s.insert("Resource".into(), resources);
+                    }
+                    // A trust policy: `sts:AssumeRole`, no resource.
+                    None => {
+                        s.insert("Action".into(), attr("actions").unwrap()[0].clone());
+                    }
+                }
             } else {
                 s.insert("Action".into(), attr("actions").unwrap());
                 s.insert("Resource".into(), attr("resources").unwrap());

@@ -118,6 +118,25 @@ impl Simulator {
                     }
                 }
             }
+            for p in self.resolved().resource_policies() {
+                if *arn != p.arn {
+                    continue;
+                }
+                for (i, st) in p.policy.statements().iter().enumerate() {
+                    let r = statement_ref(crate::eval::PolicyKind::Resource, &p.arn, i, st);
+                    let from = self
+                        .resolved()
+                        .source(&r)
+                        .map(|s| format!(" (from {s})"))
+                        .unwrap_or_default();
+                    report.resource_policies.push(format!(
+                        "resource policy of {}: {} allowed when {}{from}",
+                        p.arn,
+                        principal_of(st),
+                        self.resolved().conditions(&r).join(" and "),
+                    ));
+                }
+            }
             for role in self.resolved().services().iter().flat_map(|s| &s.roles) {
                 if *arn == role.arn {
                     for (i, st) in role.trust.statements().iter().enumerate() {
@@ -293,6 +312,13 @@ fn first_action_for(kind: ResourceKind) -> &'static str {
         ResourceKind::EcrRepository => "ecr:BatchGetImage",
         ResourceKind::BedrockModel => "bedrock:InvokeModel",
         ResourceKind::VectorStore => "s3vectors:QueryVectors",
+        ResourceKind::Queue => "sqs:SendMessage",
+        ResourceKind::Topic => "sns:Publish",
+        ResourceKind::KmsKey => "kms:Decrypt",
+        ResourceKind::EventBus => "events:PutEvents",
+        ResourceKind::Parameter => "ssm:GetParameter",
+        ResourceKind::KinesisStream => "kinesis:GetRecords",
+        ResourceKind::FirehoseStream => "firehose:PutRecord",
         _ => "s3:GetObject",
     }
 }

@@ -36,13 +36,29 @@ pub const NARROWING_CONDITIONS: &[(&str, &str)] =
 /// (<https://docs.aws.amazon.com/bedrock/latest/userguide/global-cross-region-inference.html>).
 pub const REGIONLESS: &[(&str, &str)] = &[("bedrock", "foundation-model")];
 
+/// Resource types whose name may hold `/` where the catalog's format does not say so, with the
+/// text before the name: a Parameter Store parameter's name is its path (`parameter/a/b/c` for
+/// `/a/b/c`, <https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-hierarchies.html>).
+pub const SLASHED_NAMES: &[(&str, &str, &str)] = &[("ssm", "parameter", ":parameter/")];
+
 /// Whether `arn` fits resource type `name` of `service`, as the catalog writes its format or, for
-/// the [`REGIONLESS`] types, without the region.
+/// the [`REGIONLESS`] types, without the region, or, for the [`SLASHED_NAMES`] types, with `/` in
+/// the name.
 pub(crate) fn fits(service: &catalog::ServiceDef, name: &str, arn: &str) -> bool {
     let Some(t) = service.resource_type(name) else {
         return false;
     };
+    let slashed = SLASHED_NAMES
+        .iter()
+        .filter(|(prefix, n, _)| *prefix == service.prefix() && *n == name)
+        .any(|(_, _, before)| {
+            arn.find(before).is_some_and(|i| {
+                let (head, tail) = arn.split_at(i + before.len());
+                catalog::arn_matches(t.arn(), &format!("{head}{}", tail.replace('/', "_")))
+            })
+        });
     catalog::arn_matches(t.arn(), arn)
+        || slashed
         || (REGIONLESS.contains(&(service.prefix(), name))
             && catalog::arn_matches(&t.arn().replace("${Region}", ""), arn))
 }
@@ -441,6 +457,32 @@ mod tests {
             "ecs-tasks.amazonaws.com".into(),
         );
         assert!(rules(&stmt(&["iam:PassRole"], vec![arns::role("r")], vec![to])).is_empty());
+    }
+
+    #[test]
+    fn parameters_with_paths_and_key_conditions_pass() {
+        let get = stmt(
+            &["ssm:GetParameter"],
+            vec![arns::parameter("/shop/prod/checkout/*")],
+            vec![],
+        );
+        assert!(rules(&get).is_empty());
+        let context = Condition::new(
+            "StringLike",
+            "kms:EncryptionContext:aws:s3:arn",
+            arns::objects("b"),
+        );
+        let via = Condition::new("StringEquals", "kms:ViaService", crate::aws::kms::via("s3"));
+        assert!(rules(&stmt(
+            &["kms:Decrypt"],
+            vec![arns::kms_key("1234abcd-12ab-34cd-56ef-1234567890ab")],
+            vec![via, context]
+        ))
+        .is_empty());
+        assert_eq!(
+            rules(&stmt(&["ssm:GetParameter"], vec![arns::queue("q")], vec![])),
+            [Rule::ResourceType]
+        );
     }
 
     #[test]

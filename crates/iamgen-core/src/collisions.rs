@@ -58,6 +58,10 @@ fn made(service: &ServicePlan) -> Vec<Made> {
     for p in &service.lambda_permissions {
         address("aws_lambda_permission", &p.resource_label());
     }
+    for p in &service.resource_policies {
+        address(p.resource_type, &p.resource_label());
+        address("data.aws_iam_policy_document", &p.document_label());
+    }
     // An account setting's resource is labelled like the role it sets, whose label is checked.
     out
 }

@@ -3,6 +3,7 @@
 //!
 //! The statements each grant becomes are built in `expand`, one module per family of grants.
 
+use crate::aws::kms::KeyUse;
 use crate::kinds::{ResourceKind, ServiceKind};
 
 /// Every grant a spec may use.
@@ -41,6 +42,22 @@ pub enum GrantKind {
     LambdaVpc,
     /// Written `statements:` on a service (hand-written statements), not in `grants:`.
     Statements,
+    // ----- Messaging, keys, parameters and streams (issue 11). -----
+    SqsSend,
+    SqsConsume,
+    SqsTrigger,
+    SnsPublish,
+    SnsTrigger,
+    EventsPutEvents,
+    SsmRead,
+    KinesisRead,
+    KinesisWrite,
+    FirehosePut,
+    DynamodbReadStream,
+    KmsDecrypt,
+    KmsEncrypt,
+    /// Implied by a queue's `topics:` and `rules:`: its policy, in its first consumer's module.
+    QueuePolicy,
 }
 
 /// What a grant's value names.
@@ -169,6 +186,49 @@ pub(crate) static GRANTS: &[GrantDef] = &[
     GrantDef { kind: GrantKind::Statements, key: "statements", target: Target::Flag, callers: ALL,
         summary: "statements written by hand in the spec, for what no grant covers yet (written `statements:` on the service), checked like generated ones",
         source: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html" },
+    // ----- Messaging, keys, parameters and streams (issue 11). -----
+    GrantDef { kind: GrantKind::SqsSend, key: "sqs.send", target: Target::Resource(ResourceKind::Queue), callers: COMPUTE,
+        summary: "send messages to the queues (batches included)",
+        source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html" },
+    GrantDef { kind: GrantKind::SqsConsume, key: "sqs.consume", target: Target::Resource(ResourceKind::Queue), callers: &[Lambda, Ecs],
+        summary: "receive, delete and change the visibility of messages, and read the queues' attributes",
+        source: "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html" },
+    GrantDef { kind: GrantKind::SqsTrigger, key: "sqs.trigger", target: Target::Resource(ResourceKind::Queue), callers: &[Lambda],
+        summary: "what a Lambda event source mapping on the queues needs: receive, delete, read attributes",
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html" },
+    GrantDef { kind: GrantKind::SnsPublish, key: "sns.publish", target: Target::Resource(ResourceKind::Topic), callers: COMPUTE,
+        summary: "publish to the topics (batches included)",
+        source: "https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html" },
+    GrantDef { kind: GrantKind::SnsTrigger, key: "sns.trigger", target: Target::Resource(ResourceKind::Topic), callers: &[Lambda],
+        summary: "the topics may invoke the function (a resource-based permission on it, for its subscription)",
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/with-sns.html" },
+    GrantDef { kind: GrantKind::EventsPutEvents, key: "events.put_events", target: Target::Resource(ResourceKind::EventBus), callers: COMPUTE,
+        summary: "put events on the event buses",
+        source: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-identity-based.html" },
+    GrantDef { kind: GrantKind::SsmRead, key: "ssm.read", target: Target::Resource(ResourceKind::Parameter), callers: COMPUTE,
+        summary: "read the parameters (a path: every parameter under it, and the path itself)",
+        source: "https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html" },
+    GrantDef { kind: GrantKind::KinesisRead, key: "kinesis.read", target: Target::Resource(ResourceKind::KinesisStream), callers: &[Lambda, Ecs],
+        summary: "read the streams' records (shards, iterators, records), as a Lambda event source mapping does",
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html" },
+    GrantDef { kind: GrantKind::KinesisWrite, key: "kinesis.write", target: Target::Resource(ResourceKind::KinesisStream), callers: COMPUTE,
+        summary: "put records on the streams",
+        source: "https://docs.aws.amazon.com/streams/latest/dev/controlling-access.html" },
+    GrantDef { kind: GrantKind::FirehosePut, key: "firehose.put", target: Target::Resource(ResourceKind::FirehoseStream), callers: COMPUTE,
+        summary: "put records (batches included) on the Firehose streams",
+        source: "https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html" },
+    GrantDef { kind: GrantKind::DynamodbReadStream, key: "dynamodb.read_stream", target: Target::Resource(ResourceKind::DynamodbTable), callers: &[Lambda, Ecs],
+        summary: "read the tables' streams, as a Lambda event source mapping does",
+        source: "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html" },
+    GrantDef { kind: GrantKind::KmsDecrypt, key: "kms.decrypt", target: Target::Resource(ResourceKind::KmsKey), callers: COMPUTE,
+        summary: "decrypt with the keys, called directly (a grant on an encrypted resource already uses its key)",
+        source: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-users-crypto" },
+    GrantDef { kind: GrantKind::KmsEncrypt, key: "kms.encrypt", target: Target::Resource(ResourceKind::KmsKey), callers: COMPUTE,
+        summary: "encrypt and generate data keys with the keys, called directly",
+        source: "https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-users-crypto" },
+    GrantDef { kind: GrantKind::QueuePolicy, key: "queue_policy", target: Target::Resource(ResourceKind::Queue), callers: &[Lambda, Ecs],
+        summary: "the policy of a queue the platform's topics and rules deliver to (from the queue's `topics:` and `rules:`, in its first consumer's module)",
+        source: "https://docs.aws.amazon.com/sns/latest/dg/subscribe-sqs-queue-to-sns-topic.html" },
 ];
 
 /// Why a grant is refused to a kind that might seem to need it, and what to do instead.
@@ -177,11 +237,31 @@ const REFUSALS: &[(GrantKind, ServiceKind, &str)] = &[
     (GrantKind::LogsWrite, Sfn, "a state machine logs through CloudWatch Logs delivery, not by writing log events with its role: use `logs.delivery` (https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html)"),
 ];
 
-/// Grants written as a key of the service rather than in `grants:`.
+/// Grants written as a key of the service (or of a resource) rather than in `grants:`.
 const FIELDS: &[GrantKind] = &[
     GrantKind::VectorStore,
     GrantKind::LambdaVpc,
     GrantKind::Statements,
+    GrantKind::QueuePolicy,
+];
+
+/// How each grant on an encrypted resource uses its key: the KMS actions and conditions follow from
+/// the resource's kind (`aws::kms`). Grants not listed never use a resource's key.
+const KEY_USES: &[(GrantKind, KeyUse)] = &[
+    (GrantKind::S3Read, KeyUse::Read),
+    (GrantKind::S3Write, KeyUse::Write),
+    (GrantKind::S3ReadWrite, KeyUse::ReadWrite),
+    (GrantKind::DynamodbRead, KeyUse::Read),
+    (GrantKind::DynamodbReadWrite, KeyUse::ReadWrite),
+    (GrantKind::SecretsRead, KeyUse::Read),
+    (GrantKind::SqsSend, KeyUse::Write),
+    (GrantKind::SqsConsume, KeyUse::Read),
+    (GrantKind::SqsTrigger, KeyUse::Read),
+    (GrantKind::SnsPublish, KeyUse::Write),
+    (GrantKind::SsmRead, KeyUse::Read),
+    (GrantKind::KinesisRead, KeyUse::Read),
+    (GrantKind::KinesisWrite, KeyUse::Write),
+    (GrantKind::DynamodbReadStream, KeyUse::Read),
 ];
 
 impl GrantKind {
@@ -246,6 +326,14 @@ impl GrantKind {
     /// The AWS page the grant's action set comes from.
     pub fn source(self) -> &'static str {
         self.def().source
+    }
+
+    /// How the grant uses the key of an encrypted target (`None`: it never does).
+    pub fn key_use(self) -> Option<KeyUse> {
+        KEY_USES
+            .iter()
+            .find(|(g, _)| *g == self)
+            .map(|(_, using)| *using)
     }
 }
 

@@ -24,11 +24,26 @@ pub enum ResourceKind {
     /// A Bedrock knowledge base's vector store: an S3 Vectors index, an OpenSearch Serverless
     /// collection, an Aurora PostgreSQL cluster, or a third-party store behind a secret.
     VectorStore,
+    // ----- Messaging, keys, parameters and streams (issue 11). -----
+    /// SQS queues.
+    Queue,
+    /// SNS topics.
+    Topic,
+    /// AWS KMS customer managed keys, by key id (an alias cannot stand for a key in a policy).
+    KmsKey,
+    /// EventBridge event buses (`default` is the account's default bus).
+    EventBus,
+    /// Systems Manager Parameter Store parameters, by name or by path (`/a/b/*`).
+    Parameter,
+    /// Kinesis data streams.
+    KinesisStream,
+    /// Amazon Data Firehose streams (delivery streams).
+    FirehoseStream,
 }
 
 impl ResourceKind {
     /// Every kind, in the order the spec documents them.
-    pub const ALL: [ResourceKind; 9] = [
+    pub const ALL: [ResourceKind; 16] = [
         ResourceKind::Bucket,
         ResourceKind::DynamodbTable,
         ResourceKind::AthenaWorkgroup,
@@ -38,6 +53,13 @@ impl ResourceKind {
         ResourceKind::BedrockModel,
         ResourceKind::EcsCluster,
         ResourceKind::VectorStore,
+        ResourceKind::Queue,
+        ResourceKind::Topic,
+        ResourceKind::KmsKey,
+        ResourceKind::EventBus,
+        ResourceKind::Parameter,
+        ResourceKind::KinesisStream,
+        ResourceKind::FirehoseStream,
     ];
 
     /// The key under `resources:`.
@@ -56,6 +78,13 @@ impl ResourceKind {
             ResourceKind::BedrockModel => "bedrock_models",
             ResourceKind::EcsCluster => "ecs_clusters",
             ResourceKind::VectorStore => "vector_stores",
+            ResourceKind::Queue => "queues",
+            ResourceKind::Topic => "topics",
+            ResourceKind::KmsKey => "kms_keys",
+            ResourceKind::EventBus => "event_buses",
+            ResourceKind::Parameter => "parameters",
+            ResourceKind::KinesisStream => "kinesis_streams",
+            ResourceKind::FirehoseStream => "firehose_streams",
         }
     }
 
@@ -76,13 +105,38 @@ impl ResourceKind {
             ResourceKind::BedrockModel => "Bedrock model",
             ResourceKind::EcsCluster => "ECS cluster",
             ResourceKind::VectorStore => "vector store",
+            ResourceKind::Queue => "queue",
+            ResourceKind::Topic => "topic",
+            ResourceKind::KmsKey => "KMS key",
+            ResourceKind::EventBus => "event bus",
+            ResourceKind::Parameter => "parameter",
+            ResourceKind::KinesisStream => "Kinesis stream",
+            ResourceKind::FirehoseStream => "Firehose stream",
         }
     }
 
     /// Whether the value is a name made by the naming convention (false: an AWS-owned id, or a
     /// vector store, whose parts are named in its mapping).
     pub fn uses_naming(self) -> bool {
-        !matches!(self, ResourceKind::BedrockModel | ResourceKind::VectorStore)
+        !matches!(
+            self,
+            ResourceKind::BedrockModel | ResourceKind::VectorStore | ResourceKind::KmsKey
+        )
+    }
+
+    /// Whether a resource of this kind may declare the customer managed key it is encrypted with
+    /// (`kms_key:` in its mapping form), so that grants on it also use the key.
+    pub fn takes_kms_key(self) -> bool {
+        matches!(
+            self,
+            ResourceKind::Bucket
+                | ResourceKind::DynamodbTable
+                | ResourceKind::Secret
+                | ResourceKind::Queue
+                | ResourceKind::Topic
+                | ResourceKind::Parameter
+                | ResourceKind::KinesisStream
+        )
     }
 
     /// The keys a resource of this kind may have in its mapping form, beside `name`.
@@ -98,6 +152,8 @@ impl ResourceKind {
                 "cluster",
                 "secret",
             ],
+            ResourceKind::Queue => &["name", "kms_key", "topics", "rules"],
+            k if k.takes_kms_key() => &["name", "kms_key"],
             _ => &["name"],
         }
     }

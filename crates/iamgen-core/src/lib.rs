@@ -15,6 +15,7 @@ mod naming;
 mod plan;
 mod policy;
 mod resolved;
+mod resource_policy;
 mod simulate;
 mod spec;
 mod uses;
@@ -32,7 +33,11 @@ pub use plan::{
     ServicePlan, Switch,
 };
 pub use policy::{Document, Origin, Statement};
-pub use resolved::{FunctionPolicy, Resolved, ResolvedRole, ResolvedService, StatementSource};
+pub use resolved::{
+    FunctionPolicy, Resolved, ResolvedResourcePolicy, ResolvedRole, ResolvedService,
+    StatementSource,
+};
+pub use resource_policy::{ResourcePolicy, ResourceStatement};
 pub use simulate::{
     purpose_from_key, purpose_key, Decided, Query, QueryError, Scenario, ScenarioReport, Simulator,
     Who,

@@ -340,6 +340,22 @@ pub(crate) fn permission_label(function: &str) -> String {
     format!("invoke_{function}")
 }
 
+/// The label of the policy iamgen writes on declared resource `logical` of kind `kind` (its key
+/// under `resources:`, singular) in the owning service's module: `queue_fulfilment`.
+pub(crate) fn resource_policy_label(kind: &str, logical: &str) -> String {
+    format!("{kind}_{logical}")
+}
+
+/// The input holding the URL of queue `queue` (what `aws_sqs_queue_policy` names a queue by).
+pub(crate) fn queue_url_input(queue: &str) -> String {
+    format!("{queue}_queue_url")
+}
+
+/// The statement id of the Lambda permission letting `sender` (a physical name) invoke a function.
+pub(crate) fn permission_statement_id(sender: &str) -> String {
+    format!("iamgen-{sender}")
+}
+
 /// A label of service `service`'s module where every service's resources meet (the single file):
 /// `this` is `predict`, `this_2` is `predict_2`, `invoke_f` is `api_invoke_f`. Different services'
 /// labels can coincide (`a` with `a_trust`); the plan refuses such specs.

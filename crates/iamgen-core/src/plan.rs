@@ -9,16 +9,18 @@ use indexmap::IndexMap;
 
 use crate::aws::limits::{MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX, TRUST_POLICY_MAX};
 use crate::aws::names::NameRule;
+use crate::aws::wiring::QUEUE_POLICY_STATEMENTS_MAX;
 use crate::aws::{Trust, Values, ValuesError};
 use crate::diag::{Diagnostic, Loc, SourceMap, Span};
 use crate::expand::{self, Effects};
 use crate::intent::Intent;
-use crate::kinds::{AccountSettingKind, RolePurpose, ServiceKind};
+use crate::kinds::{AccountSettingKind, ResourceKind, RolePurpose, ServiceKind};
 use crate::naming;
 pub use crate::naming::Input;
 use crate::policy::{self, Document};
 pub use crate::policy::{DataAccessPolicy, LambdaPermission};
-use crate::spec::{Service, Spec};
+use crate::resource_policy::ResourcePolicy;
+use crate::spec::{Resource, Service, Spec};
 use crate::uses::{self, GrantPlan};
 
 /// Everything iamgen generates for a spec: hand it to a writer (`iamgen_hcl`).
@@ -72,6 +74,9 @@ pub struct ServicePlan {
     pub lambda_permissions: Vec<LambdaPermission>,
     /// OpenSearch Serverless data access policies naming its roles.
     pub data_access_policies: Vec<DataAccessPolicy>,
+    /// Resource-based policies its module writes on the platform's resources (the policy of each
+    /// queue it is the first consumer of).
+    pub resource_policies: Vec<ResourcePolicy>,
     /// What each grant, each implied grant and each trust policy of the service exists for: its
     /// own statements and the requests it must allow, and must not.
     pub intents: Vec<Intent>,
@@ -259,6 +264,9 @@ impl Plan {
             for p in &mut service.data_access_policies {
                 p.origin.span = source.key_span(&p.origin.path);
             }
+            for p in &mut service.resource_policies {
+                p.origin.span = source.key_span(&p.origin.path);
+            }
             for i in &mut service.intents {
                 i.origin.span = source.key_span(&i.origin.path);
                 for s in &mut i.statements {
@@ -324,6 +332,16 @@ impl ServicePlan {
         for grant in &service.grants {
             expand::expand(names, service, grant, &mut main);
         }
+        let owned: Vec<&Resource> = spec
+            .resources
+            .get(&ResourceKind::Queue)
+            .into_iter()
+            .flat_map(|queues| queues.values())
+            .filter(|q| {
+                !q.senders().is_empty() && spec.queue_owner(&q.logical) == Some(&service.name)
+            })
+            .collect();
+        expand::queue_policies(names, &owned, &mut main);
         let at = || Loc::Key(service.path.clone());
         let error = |message: String| Diagnostic::error_at(at(), &service.path, message);
         let mut roles = Vec::new();
@@ -331,6 +349,7 @@ impl ServicePlan {
         let mut inputs = IndexMap::new();
         let mut lambda_permissions = Vec::new();
         let mut data_access_policies = Vec::new();
+        let mut resource_policies = Vec::new();
         let mut intents = Vec::new();
         let describe = |purpose| {
             let d = service.description.as_deref();
@@ -343,6 +362,7 @@ impl ServicePlan {
                 statements,
                 lambda_permissions: perms,
                 data_access_policies: access,
+                resource_policies: wiring,
                 inputs: more,
                 intents: done,
                 requests: _,
@@ -370,6 +390,16 @@ impl ServicePlan {
                 }
             }
             data_access_policies.extend(access);
+            for policy in &wiring {
+                if policy.statements.len() > QUEUE_POLICY_STATEMENTS_MAX {
+                    errors.push(error(format!(
+                        "the policy of {} would have {} statements, one per topic and rule delivering to it; SQS allows {QUEUE_POLICY_STATEMENTS_MAX}",
+                        policy.about,
+                        policy.statements.len()
+                    )));
+                }
+            }
+            resource_policies.extend(wiring);
             let label = match purpose {
                 RolePurpose::Main => "this",
                 RolePurpose::Execution => "execution",
@@ -462,6 +492,7 @@ impl ServicePlan {
                 roles,
                 lambda_permissions,
                 data_access_policies,
+                resource_policies,
                 intents,
                 inputs: inputs.into_values().collect(),
                 account_settings,

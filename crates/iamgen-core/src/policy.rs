@@ -115,6 +115,8 @@ impl Statement {
 pub struct LambdaPermission {
     /// A label unique within the service, such as `predict` (the function's service).
     pub label: String,
+    /// The statement id in the function's policy, unique per caller: `iamgen-engagement-api-dev`.
+    pub statement_id: String,
     /// The action allowed, `lambda:InvokeFunction`.
     pub action: String,
     /// The function's name.
@@ -260,6 +262,7 @@ struct Sizer {
     partition: usize,
     region: usize,
     account: usize,
+    dns_suffix: usize,
 }
 
 impl Sizer {
@@ -272,6 +275,7 @@ impl Sizer {
                 partition: text_size(&longest.partition),
                 region: text_size(&longest.region),
                 account: text_size(&longest.account),
+                dns_suffix: text_size(longest.dns_suffix()),
             }
         })
     }
@@ -333,6 +337,7 @@ impl Sizer {
                 Segment::Partition => self.partition,
                 Segment::Region => self.region,
                 Segment::Account => self.account,
+                Segment::DnsSuffix => self.dns_suffix,
                 Segment::Input(_) => Values::INPUT_STAND_IN_LEN,
             })
             .sum();

@@ -75,6 +75,7 @@ pub struct Resolved {
     assumed: Vec<(String, String)>,
     services: Vec<ResolvedService>,
     functions: Vec<FunctionPolicy>,
+    resource_policies: Vec<ResolvedResourcePolicy>,
     sources: HashMap<(PolicyKind, String, usize), StatementSource>,
     conditions: HashMap<(PolicyKind, String, usize), Vec<String>>,
 }
@@ -118,6 +119,16 @@ pub struct FunctionPolicy {
     /// The function's (unqualified) ARN.
     pub arn: String,
     /// One statement per permission, as AWS writes it (`AddPermission`), named after the function.
+    pub policy: Policy,
+}
+
+/// A resource-based policy iamgen writes on a resource of the platform (a queue's), resolved.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResolvedResourcePolicy {
+    /// The resource's ARN.
+    pub arn: String,
+    /// The policy, named after the resource.
     pub policy: Policy,
 }
 
@@ -279,11 +290,33 @@ impl Plan {
             });
         }
         let functions = function_policies(&permissions, &values, &mut sources, &mut conditions)?;
+        let mut resource_policies = Vec::new();
+        for service in &self.services {
+            let local = service.values(&values);
+            for p in &service.resource_policies {
+                let arn = p.arn.resolve(&local);
+                for (i, s) in p.statements.iter().enumerate() {
+                    let key = (PolicyKind::Resource, arn.clone(), i);
+                    sources.insert(
+                        key.clone(),
+                        StatementSource::Permission {
+                            origin: p.origin.clone(),
+                        },
+                    );
+                    conditions.insert(key, describe(&s.conditions, &local));
+                }
+                resource_policies.push(ResolvedResourcePolicy {
+                    policy: Policy::from_value(&arn, &p.to_json(&local))?,
+                    arn,
+                });
+            }
+        }
         Ok(Resolved {
             values,
             assumed,
             services,
             functions,
+            resource_policies,
             sources,
             conditions,
         })
@@ -325,7 +358,7 @@ fn function_policies(
             ),
             describe(&permission_conditions(p), &local),
         );
-        statements.push(permission_statement(service, p, &local));
+        statements.push(permission_statement(p, &local));
     }
     by_function
         .into_iter()
@@ -344,13 +377,10 @@ fn function_policies(
 /// The statement `AddPermission` (`aws_lambda_permission`) adds to a function's policy:
 /// the service principal, `AWS:SourceArn` with `ArnLike`, `AWS:SourceAccount` with
 /// `StringEquals` (<https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html>).
-fn permission_statement(service: &ServicePlan, p: &LambdaPermission, values: &Values) -> Value {
+fn permission_statement(p: &LambdaPermission, values: &Values) -> Value {
     let conditions = permission_conditions(p);
     let mut s = Map::new();
-    s.insert(
-        "Sid".into(),
-        json!(format!("iamgen-{}", service.physical_name)),
-    );
+    s.insert("Sid".into(), json!(p.statement_id));
     s.insert("Effect".into(), json!("Allow"));
     s.insert("Principal".into(), json!({ "Service": p.principal }));
     s.insert("Action".into(), json!(p.action));
@@ -432,6 +462,11 @@ impl Resolved {
         &self.functions
     }
 
+    /// Every resource-based policy iamgen writes on the platform's resources (queue policies).
+    pub fn resource_policies(&self) -> &[ResolvedResourcePolicy] {
+        &self.resource_policies
+    }
+
     /// A session of a service's role: who makes the service's requests.
     pub fn session(&self, service: &str, purpose: RolePurpose) -> Option<Principal> {
         Principal::role(&self.role(service, purpose)?.arn).ok()
@@ -471,6 +506,11 @@ impl Resolved {
                 && request.resource() == role.arn
             {
                 policies = policies.trust(&role.trust);
+            }
+        }
+        for p in &self.resource_policies {
+            if request.resource() == p.arn {
+                policies = policies.resource(&p.policy);
             }
         }
         for f in &self.functions {

@@ -626,6 +626,18 @@ impl Simulator {
                     ))
                 }
             },
+            ResourceKind::Queue => arns::queue(&r.name),
+            ResourceKind::Topic => arns::topic(&r.name),
+            ResourceKind::KmsKey => arns::kms_key(&r.name),
+            ResourceKind::EventBus => arns::event_bus(&r.name),
+            ResourceKind::Parameter => match rest {
+                Some(x) => {
+                    arns::parameter(r.name.trim_end_matches("/*")).with_text(&format!("/{x}"))
+                }
+                None => arns::parameter(&r.name),
+            },
+            ResourceKind::KinesisStream => arns::kinesis_stream(&r.name),
+            ResourceKind::FirehoseStream => arns::firehose_stream(&r.name),
         };
         Ok(t.resolve(v))
     }

@@ -5,6 +5,7 @@
 //! Data only: the Markdown writers (`iamgen_hcl::docs`) put these words together with the plan,
 //! without knowing any grant or service kind. A grant without words is a test failure here.
 
+use crate::aws::kms::KeyUse;
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{RolePurpose, ServiceKind};
 
@@ -102,7 +103,46 @@ static WORDS: &[Words] = &[
         phrases: &[("ec2", "Create, manage and delete the function's network interfaces in its VPC subnets, with its security groups (what Lambda does with the execution role); describe network interfaces and subnets")] },
     Words { grant: G::Statements, verb: "has hand-written permissions on",
         phrases: &[] },
+    // ----- Messaging, keys, parameters and streams (issue 11). -----
+    Words { grant: G::SqsSend, verb: "sends to",
+        phrases: &[("sqs", "Send messages to {} (batches included)")] },
+    Words { grant: G::SqsConsume, verb: "consumes",
+        phrases: &[("sqs", "Receive, delete and change the visibility of messages of {}; get its attributes")] },
+    Words { grant: G::SqsTrigger, verb: "is triggered by",
+        phrases: &[("sqs", "Receive and delete messages of {} and get its attributes, as the function's event source mapping does")] },
+    Words { grant: G::SnsPublish, verb: "publishes to",
+        phrases: &[("sns", "Publish messages to {} (batches included)")] },
+    Words { grant: G::SnsTrigger, verb: "is invoked by",
+        phrases: &[("lambda", "Let {} invoke the function, for its subscription")] },
+    Words { grant: G::EventsPutEvents, verb: "puts events on",
+        phrases: &[("events", "Put events on {}")] },
+    Words { grant: G::SsmRead, verb: "reads",
+        phrases: &[("ssm", "Get the parameter values of {} (a path: every parameter under it, by path too)")] },
+    Words { grant: G::KinesisRead, verb: "reads",
+        phrases: &[("kinesis", "Describe {}, list its shards, get shard iterators and records")] },
+    Words { grant: G::KinesisWrite, verb: "writes to",
+        phrases: &[("kinesis", "Put records on {}")] },
+    Words { grant: G::FirehosePut, verb: "writes to",
+        phrases: &[("firehose", "Put records (batches included) on {}")] },
+    Words { grant: G::DynamodbReadStream, verb: "reads the stream of",
+        phrases: &[("dynamodb", "Describe the streams of {}, get shard iterators and records; list streams")] },
+    Words { grant: G::KmsDecrypt, verb: "decrypts with",
+        phrases: &[("kms", "Decrypt with {}, called directly")] },
+    Words { grant: G::KmsEncrypt, verb: "encrypts with",
+        phrases: &[("kms", "Encrypt and generate data keys with {}, called directly")] },
+    Words { grant: G::QueuePolicy, verb: "writes the policy of",
+        phrases: &[("sqs", "Let the platform's topics and rules deliver to {} (its queue policy, with the sender as aws:SourceArn)")] },
 ];
+
+/// What a grant on an encrypted resource also does with the resource's key, by how it uses the
+/// key (`GrantKind::key_use`): one more phrase, shown where the grant's statements use a key.
+fn key_phrase(using: KeyUse) -> &'static str {
+    match using {
+        KeyUse::Read => "Decrypt with the KMS key {} is encrypted with, only through its service",
+        KeyUse::Write => "Encrypt (generate data keys) with the KMS key {} is encrypted with, only through its service",
+        _ => "Decrypt and encrypt (generate data keys) with the KMS key {} is encrypted with, only through its service",
+    }
+}
 
 fn words(grant: GrantKind) -> &'static Words {
     WORDS
@@ -131,9 +171,12 @@ impl GrantKind {
     /// assert_eq!((p.service, p.before), ("athena", "Start query execution in "));
     /// ```
     pub fn phrases(self) -> Vec<Phrase> {
+        let key = self.key_use().map(|using| ("kms", key_phrase(using)));
         words(self)
             .phrases
             .iter()
+            .copied()
+            .chain(key)
             .map(|(service, text)| {
                 let (before, after) = text.split_once("{}").unwrap_or((text, ""));
                 Phrase {

@@ -60,6 +60,19 @@ fn render(services: &[ServiceSpec], pattern: bool, tags: bool) -> String {
                 (ResourceKind::VectorStore, _) => {
                     "r2: { engine: aurora_postgresql, cluster: db-2, secret: r0 }".into()
                 }
+                // Keys by id; a key on one resource of every kind that takes one (issue 11).
+                (ResourceKind::KmsKey, _) => {
+                    format!("r{i}: 0000000{i}-12ab-34cd-56ef-1234567890ab")
+                }
+                (ResourceKind::Parameter, 0) => "r0: { name: /app/config/* }".into(),
+                (ResourceKind::Parameter, 1) => "r1: { name: /app/db-url, kms_key: r1 }".into(),
+                (ResourceKind::EventBus, 0) => "r0: default".into(),
+                (ResourceKind::Queue, 2) => {
+                    "r2: { topics: [r0, r1], rules: [placed, r1/shipped] }".into()
+                }
+                (kind, 1) if kind.takes_kms_key() => {
+                    format!("r1: {{ name: name-1, kms_key: r{} }}", kind as usize % 3)
+                }
                 _ => format!("r{i}: name-{i}"),
             })
             .collect();
@@ -69,7 +82,9 @@ fn render(services: &[ServiceSpec], pattern: bool, tags: bool) -> String {
     for (i, s) in services.iter().enumerate() {
         y.push_str(&format!("  s{i}:\n    kind: {}\n", s.kind.key()));
         if s.kind == ServiceKind::EcsTask {
-            y.push_str("    image: r0\n    cluster: r1\n    secrets: [r2]\n");
+            y.push_str(
+                "    image: r0\n    cluster: r1\n    secrets: [r1, r2]\n    parameters: [r1]\n",
+            );
         }
         if s.kind == ServiceKind::BedrockKnowledgeBase {
             y.push_str(&format!("    vector_store: r{}\n", i % 3));
@@ -126,6 +141,9 @@ fn render(services: &[ServiceSpec], pattern: bool, tags: bool) -> String {
             ));
         }
     }
+    // A consumer of the queue topics and rules deliver to, last: its policy is in the first
+    // consumer's module, this one's or an earlier random service's (issue 11).
+    y.push_str("  sink:\n    kind: lambda\n    grants: [ sqs.trigger: [r2] ]\n");
     y
 }
 

@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 
 /// The fully resolved documents of `plan` as pretty JSON (with a final newline):
 /// `{"roles": [{"service", "role_name", "trust_policy", "policies": [{"name", "document"}]}],
-/// "resource_permissions": [...]}`. `values.inputs` are keyed by the root module's variable names
+/// "resource_permissions": [...], "resource_policies": [...]}` (the Lambda permissions, and the
+/// queue policies of the platform's wiring). `values.inputs` are keyed by the root module's variable names
 /// (`api_api_id`). Refused (see [`Plan::check_values`]) unless every value is an AWS one and every
 /// input has one: the export never holds a placeholder.
 ///
@@ -30,6 +31,7 @@ pub fn json(plan: &Plan, values: &Values) -> Result<String, ValuesError> {
 fn to_value(plan: &Plan, values: &Values) -> Value {
     let mut roles = Vec::new();
     let mut permissions = Vec::new();
+    let mut policies = Vec::new();
     for s in &plan.services {
         let values = &s.values(values);
         for r in &s.roles {
@@ -56,6 +58,15 @@ fn to_value(plan: &Plan, values: &Values) -> Value {
             }
             permissions.push(entry);
         }
+        for p in &s.resource_policies {
+            policies.push(json!({
+                "service": s.name,
+                "resource_type": p.resource_type,
+                p.target_argument: p.target.resolve(values),
+                "arn": p.arn.resolve(values),
+                "policy": p.to_json(values),
+            }));
+        }
     }
-    json!({ "roles": roles, "resource_permissions": permissions })
+    json!({ "roles": roles, "resource_permissions": permissions, "resource_policies": policies })
 }

@@ -3,8 +3,8 @@
 use indexmap::IndexMap;
 
 use iamgen_core::{
-    AccountSetting, AccountSettingKind, Condition, DataAccessPolicy, Plan, PolicyPlan, RolePlan,
-    RolePurpose, Segment, ServicePlan, Statement, Template, Trust,
+    AccountSetting, AccountSettingKind, Condition, DataAccessPolicy, Plan, PolicyPlan,
+    ResourcePolicy, RolePlan, RolePurpose, Segment, ServicePlan, Statement, Template, Trust,
 };
 
 use crate::body::{Block, Expr, File, Part};
@@ -46,6 +46,7 @@ impl Scope<'_> {
         match t.segments() {
             [Segment::Text(s)] => return Expr::str(s.clone()),
             [Segment::Account] => return Expr::r("local.account_id"),
+            [Segment::Input(n)] => return Expr::r(format!("var.{}", self.var(n))),
             _ => {}
         }
         Expr::Template(
@@ -57,6 +58,9 @@ impl Scope<'_> {
                     Segment::Region => Part::Interp("local.region".into()),
                     Segment::Account => Part::Interp("local.account_id".into()),
                     Segment::Input(n) => Part::Interp(format!("var.{}", self.var(n))),
+                    Segment::DnsSuffix => {
+                        Part::Interp("data.aws_partition.current.dns_suffix".into())
+                    }
                 })
                 .collect(),
         )
@@ -335,16 +339,16 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
         role_blocks(file, scope, role);
     }
     for p in &service.lambda_permissions {
-        let caller = &service.physical_name;
         let mut b = Block::new(
             "resource",
             &["aws_lambda_permission", &scope.label(&p.resource_label())],
         )
         .comment(&format!(
-            "From {} (lambda.invoke): AWS checks this call on the function's side",
-            p.origin.path
+            "From {} ({}): AWS checks this call on the function's side",
+            p.origin.path,
+            p.origin.grant.key()
         ))
-        .attr("statement_id", Expr::str(format!("iamgen-{caller}")))
+        .attr("statement_id", Expr::str(p.statement_id.clone()))
         .attr("action", Expr::str(p.action.clone()))
         .attr("function_name", Expr::str(p.function_name.clone()))
         .attr("principal", Expr::str(p.principal))
@@ -359,6 +363,9 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
             file.block(data_access_policy(scope, policy, role));
         }
     }
+    for policy in &service.resource_policies {
+        resource_policy(file, scope, policy);
+    }
     for setting in &service.account_settings {
         if let Some(block) = service
             .role(setting.role)
@@ -367,6 +374,54 @@ fn service_blocks(file: &mut File, scope: &Scope<'_>) {
             file.block(block);
         }
     }
+}
+
+/// A resource-based policy on a resource of the platform: its document, then the resource the plan
+/// names holding it, on the resource the plan names.
+fn resource_policy(file: &mut File, scope: &Scope<'_>, policy: &ResourcePolicy) {
+    let document = scope.label(&policy.document_label());
+    let mut doc = Block::new("data", &["aws_iam_policy_document", &document]).comment(&format!(
+        "From {} ({}): the policy of {}",
+        policy.origin.path,
+        policy.origin.grant.key(),
+        policy.about
+    ));
+    for (i, s) in policy.statements.iter().enumerate() {
+        if i > 0 {
+            doc = doc.blank();
+        }
+        doc = doc.comment(&format!("{}: {}", s.sender, s.source));
+        let mut statement = Block::new("statement", &[])
+            .attr("sid", Expr::str(s.sid.clone()))
+            .attr("effect", Expr::str("Allow"))
+            .attr("actions", Expr::strs(s.actions.iter().cloned()))
+            .attr("resources", Expr::List(vec![scope.template(&policy.arn)]))
+            .block(
+                Block::new("principals", &[])
+                    .attr("type", Expr::str("Service"))
+                    .attr("identifiers", Expr::strs([s.principal])),
+            );
+        for c in &s.conditions {
+            statement = statement.block(condition(scope, c));
+        }
+        doc.body.push(crate::body::Item::Block(statement));
+    }
+    file.block(doc);
+    let mut resource = Block::new(
+        "resource",
+        &[policy.resource_type, &scope.label(&policy.resource_label())],
+    );
+    for note in &policy.notes {
+        resource = resource.comment(&format!("Note: {note}"));
+    }
+    file.block(
+        resource
+            .attr(policy.target_argument, scope.template(&policy.target))
+            .attr(
+                "policy",
+                Expr::r(format!("data.aws_iam_policy_document.{document}.json")),
+            ),
+    );
 }
 
 /// An OpenSearch Serverless data access policy naming `role`: without it, the collection refuses

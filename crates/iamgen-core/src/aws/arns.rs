@@ -252,3 +252,54 @@ pub(crate) fn subnet(id: &str) -> Template {
 pub(crate) fn security_group(id: &str) -> Template {
     Template::arn("ec2", true, true, format!("security-group/{id}").as_str())
 }
+
+// ----- Messaging, keys, parameters and streams (issue 11). -----
+
+/// SQS `queue`: `arn:…:sqs:REGION:ACCOUNT:NAME`.
+pub(crate) fn queue(name: &str) -> Template {
+    Template::arn("sqs", true, true, name)
+}
+/// SNS `topic`: `arn:…:sns:REGION:ACCOUNT:NAME`.
+pub(crate) fn topic(name: &str) -> Template {
+    Template::arn("sns", true, true, name)
+}
+/// KMS `key`, by key id. An alias ARN names the alias, never the key behind it
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/alias-authorization.html>).
+pub(crate) fn kms_key(id: &str) -> Template {
+    Template::arn("kms", true, true, format!("key/{id}").as_str())
+}
+/// EventBridge `event-bus` (`default` is the account's default bus).
+pub(crate) fn event_bus(name: &str) -> Template {
+    Template::arn("events", true, true, format!("event-bus/{name}").as_str())
+}
+/// EventBridge rule `rule` on `bus`: `rule/RULE` on the default bus
+/// (`rule-on-default-event-bus`), `rule/BUS/RULE` on another (`rule-on-custom-event-bus`).
+pub(crate) fn rule_on(bus: &str, rule: &str) -> Template {
+    match bus {
+        "default" => events_rule(rule),
+        bus => Template::arn("events", true, true, format!("rule/{bus}/{rule}").as_str()),
+    }
+}
+/// Systems Manager `parameter`: the name without its leading `/` (`/a/b` is `parameter/a/b`;
+/// `/a/b/*` every parameter under the path `/a/b`).
+pub(crate) fn parameter(name: &str) -> Template {
+    let name = name.strip_prefix('/').unwrap_or(name);
+    Template::arn("ssm", true, true, format!("parameter/{name}").as_str())
+}
+/// Kinesis `stream`.
+pub(crate) fn kinesis_stream(name: &str) -> Template {
+    Template::arn("kinesis", true, true, format!("stream/{name}").as_str())
+}
+/// Firehose `deliverystream`.
+pub(crate) fn firehose_stream(name: &str) -> Template {
+    Template::arn(
+        "firehose",
+        true,
+        true,
+        format!("deliverystream/{name}").as_str(),
+    )
+}
+/// DynamoDB `stream`: every stream of the table (its label is the time it was enabled).
+pub(crate) fn table_streams(name: &str) -> Template {
+    table(name).with_text("/stream/*")
+}

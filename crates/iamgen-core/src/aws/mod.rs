@@ -10,6 +10,7 @@ pub mod catalog;
 mod condition;
 pub(crate) mod ids;
 pub mod keys;
+pub mod kms;
 pub mod limits;
 mod models;
 pub(crate) mod names;
@@ -17,6 +18,7 @@ mod partitions;
 mod principals;
 pub mod tags;
 mod template;
+pub(crate) mod wiring;
 
 pub(crate) use condition::conditions_json;
 pub use condition::Condition;

@@ -31,6 +31,9 @@ pub(crate) enum NameRule {
     /// An EventBridge Scheduler schedule group: 1 to 64 letters, digits, `-`, `_` and `.`
     /// (<https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html>).
     ScheduleGroup,
+    /// An EventBridge rule: 1 to 64 letters, digits, '.', '_' and '-'
+    /// (<https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html>).
+    EventRule,
 }
 
 struct Limits {
@@ -73,6 +76,12 @@ fn letter_digit_dash(c: char) -> bool {
 }
 fn model(c: char) -> bool {
     c.is_ascii_alphanumeric() || ".:_-".contains(c)
+}
+fn key_id(c: char) -> bool {
+    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+}
+fn parameter(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "_.-/".contains(c)
 }
 
 const fn limits(
@@ -154,6 +163,57 @@ impl NameRule {
                 ),
                 R::EcsCluster => limits(1, 255, WORD, word, "ECS cluster name"),
                 R::VectorStore => None,
+                // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+                R::Queue => limits(
+                    1,
+                    80,
+                    "letters, digits, '_', '-' and a final '.fifo'",
+                    table,
+                    "SQS queue name",
+                ),
+                // https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html
+                R::Topic => limits(
+                    1,
+                    256,
+                    "letters, digits, '_', '-' and a final '.fifo'",
+                    table,
+                    "SNS topic name",
+                ),
+                // https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html (KeyId)
+                // Checked by its shape alone (`check_key_id`).
+                R::KmsKey => limits(36, 36, "hexadecimal digits and '-'", key_id, "KMS key id"),
+                // https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_CreateEventBus.html
+                R::EventBus => limits(
+                    1,
+                    256,
+                    "letters, digits, '.', '_' and '-'",
+                    table,
+                    "event bus name",
+                ),
+                // https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
+                R::Parameter => limits(
+                    1,
+                    1011,
+                    "letters, digits, '_', '.', '-' and '/'",
+                    parameter,
+                    "parameter name",
+                ),
+                // https://docs.aws.amazon.com/kinesis/latest/APIReference/API_CreateStream.html
+                R::KinesisStream => limits(
+                    1,
+                    128,
+                    "letters, digits, '_', '-' and '.'",
+                    table,
+                    "Kinesis stream name",
+                ),
+                // https://docs.aws.amazon.com/firehose/latest/APIReference/API_CreateDeliveryStream.html
+                R::FirehoseStream => limits(
+                    1,
+                    64,
+                    "letters, digits, '_', '-' and '.'",
+                    table,
+                    "Firehose stream name",
+                ),
             },
             NameRule::VectorBucket => {
                 limits(3, 63, LOWER_DASH, lower_dash, "S3 vector bucket name")
@@ -174,6 +234,13 @@ impl NameRule {
                 "letters, digits and '-'",
                 letter_digit_dash,
                 "Aurora DB cluster identifier",
+            ),
+            NameRule::EventRule => limits(
+                1,
+                64,
+                "letters, digits, '.', '_' and '-'",
+                table,
+                "EventBridge rule name",
             ),
             NameRule::Service(kind) => match kind {
                 S::Lambda => limits(1, 64, WORD, word, "Lambda function name"),
@@ -203,6 +270,9 @@ impl NameRule {
     /// Checks `name`. A `*` stands for any run of valid characters and is accepted when
     /// `pattern` is true (DynamoDB's `"*"` tables, for example).
     pub(crate) fn check(self, name: &str, pattern: bool) -> Result<(), String> {
+        if self == NameRule::Resource(ResourceKind::KmsKey) {
+            return check_key_id(name);
+        }
         let Some(Limits {
             min,
             max,
@@ -230,11 +300,76 @@ impl NameRule {
                 "{noun} {quoted} contains {bad:?}; AWS allows only {alphabet}"
             ));
         }
-        if self == NameRule::Resource(ResourceKind::Bucket) {
-            check_bucket_shape(name)?;
+        match self {
+            NameRule::Resource(ResourceKind::Bucket) => check_bucket_shape(name)?,
+            NameRule::Resource(ResourceKind::Queue | ResourceKind::Topic) => {
+                check_fifo_shape(noun, name)?
+            }
+            NameRule::Resource(ResourceKind::Parameter) => check_parameter_shape(name)?,
+            _ => {}
         }
         Ok(())
     }
+}
+
+/// A queue or topic name has a `.` only in the `.fifo` suffix of a FIFO queue or topic.
+fn check_fifo_shape(noun: &str, name: &str) -> Result<(), String> {
+    match name.find('.') {
+        Some(i) if &name[i..] != ".fifo" => Err(format!(
+            "{noun} {} has a '.' other than a final '.fifo' (FIFO queues and topics)",
+            quote(name)
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A KMS key id: a UUID (`1234abcd-12ab-34cd-56ef-1234567890ab`) or a multi-Region key id
+/// (`mrk-` and 32 hexadecimal digits); policies name keys by id, never by alias
+/// (<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-id>).
+fn check_key_id(id: &str) -> Result<(), String> {
+    let hex = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+    };
+    let uuid = id.split('-').map(str::len).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+        && hex(&id.replace('-', ""));
+    let multi_region = id
+        .strip_prefix("mrk-")
+        .is_some_and(|rest| rest.len() == 32 && hex(rest));
+    match uuid || multi_region {
+        true => Ok(()),
+        false => Err(format!(
+            "KMS key id {} is neither a key id such as 1234abcd-12ab-34cd-56ef-1234567890ab nor a multi-Region key id (mrk- and 32 hexadecimal digits): write the part after `key/` in the key's ARN (an alias cannot stand for a key in a policy)",
+            quote(id)
+        )),
+    }
+}
+
+/// A parameter name: a name with `/` is a path and starts with `/`; `*` only as a final `/*` (every
+/// parameter under the path); no part starts with `aws` or `ssm`, which AWS reserves
+/// (<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html>).
+fn check_parameter_shape(name: &str) -> Result<(), String> {
+    let fail = |why: &str| Err(format!("parameter name {} {why}", quote(name)));
+    let body = name.strip_suffix("/*").unwrap_or(name);
+    if name.contains('/') && body.contains('*') {
+        return fail("has a '*' other than a final '/*' (every parameter under a path)");
+    }
+    if name.contains('/') && !name.starts_with('/') {
+        return fail("has a path, so it starts with '/'");
+    }
+    if body.contains("//") || (body.len() > 1 && body.ends_with('/')) {
+        return fail("has an empty path part");
+    }
+    let first = body.trim_start_matches('/').to_ascii_lowercase();
+    if first.starts_with("aws") || first.starts_with("ssm") {
+        return fail("starts with 'aws' or 'ssm', which AWS reserves");
+    }
+    Ok(())
+}
+
+/// Whether `name` is a parameter path with every parameter under it (`/orders/prod/*`).
+pub(crate) fn is_parameter_path(name: &str) -> bool {
+    name.starts_with('/') && name.ends_with("/*")
 }
 
 /// The S3 rules beyond the alphabet (general purpose bucket naming rules).
@@ -405,6 +540,47 @@ mod tests {
         assert!(NameRule::Service(ServiceKind::ApiGateway)
             .check("anything at all", false)
             .is_ok());
+    }
+
+    #[test]
+    fn keys_by_id_and_parameters_by_name_or_path() {
+        let key = NameRule::Resource(ResourceKind::KmsKey);
+        assert!(key
+            .check("1234abcd-12ab-34cd-56ef-1234567890ab", false)
+            .is_ok());
+        assert!(key
+            .check("mrk-0123456789abcdef0123456789abcdef", false)
+            .is_ok());
+        for bad in [
+            "alias/orders",
+            "1234ABCD-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ] {
+            assert!(
+                key.check(bad, false).unwrap_err().contains("alias cannot"),
+                "{bad}"
+            );
+        }
+        let parameter = NameRule::Resource(ResourceKind::Parameter);
+        assert!(parameter.check("/shop/prod/db-url", false).is_ok());
+        assert!(parameter.check("shop-db-url-prod", false).is_ok());
+        assert!(parameter.check("/shop/prod/*", true).is_ok());
+        assert!(is_parameter_path("/shop/prod/*") && !is_parameter_path("/shop/prod"));
+        assert!(parameter
+            .check("shop/prod", false)
+            .unwrap_err()
+            .contains("starts with '/'"));
+        assert!(parameter
+            .check("/ssm/x", false)
+            .unwrap_err()
+            .contains("reserves"));
+        assert!(parameter.check("/a/*/b", true).unwrap_err().contains("'*'"));
+        let queue = NameRule::Resource(ResourceKind::Queue);
+        assert!(queue.check("orders.fifo", false).is_ok());
+        assert!(queue
+            .check("orders.v2", false)
+            .unwrap_err()
+            .contains(".fifo"));
     }
 
     #[test]

@@ -13,6 +13,9 @@ struct Partition {
     prefix: &'static [&'static [&'static str]],
     /// A region of the partition, for messages.
     example: &'static str,
+    /// The domain of its service endpoints (`partitions.json`'s `dnsSuffix`): what
+    /// `kms:ViaService` ends with (`s3.eu-west-1.amazonaws.com`).
+    dns_suffix: &'static str,
 }
 
 const PARTITIONS: [Partition; 8] = [
@@ -20,41 +23,49 @@ const PARTITIONS: [Partition; 8] = [
         id: "aws",
         prefix: &[&["us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx"]],
         example: "us-east-1",
+        dns_suffix: "amazonaws.com",
     },
     Partition {
         id: "aws-cn",
         prefix: &[&["cn"]],
         example: "cn-north-1",
+        dns_suffix: "amazonaws.com.cn",
     },
     Partition {
         id: "aws-us-gov",
         prefix: &[&["us"], &["gov"]],
         example: "us-gov-west-1",
+        dns_suffix: "amazonaws.com",
     },
     Partition {
         id: "aws-iso",
         prefix: &[&["us"], &["iso"]],
         example: "us-iso-east-1",
+        dns_suffix: "c2s.ic.gov",
     },
     Partition {
         id: "aws-iso-b",
         prefix: &[&["us"], &["isob"]],
         example: "us-isob-east-1",
+        dns_suffix: "sc2s.sgov.gov",
     },
     Partition {
         id: "aws-iso-e",
         prefix: &[&["eu"], &["isoe"]],
         example: "eu-isoe-west-1",
+        dns_suffix: "cloud.adc-e.uk",
     },
     Partition {
         id: "aws-iso-f",
         prefix: &[&["us"], &["isof"]],
         example: "us-isof-south-1",
+        dns_suffix: "csp.hci.ic.gov",
     },
     Partition {
         id: "aws-eusc",
         prefix: &[&["eusc"], &["de"]],
         example: "eusc-de-east-1",
+        dns_suffix: "amazonaws.eu",
     },
 ];
 
@@ -69,6 +80,23 @@ pub(crate) fn example_region(partition: &str) -> Option<&'static str> {
         .iter()
         .find(|p| p.id == partition)
         .map(|p| p.example)
+}
+
+/// The DNS suffix of `partition`'s service endpoints, or `None` when it is no AWS partition.
+pub(crate) fn dns_suffix(partition: &str) -> Option<&'static str> {
+    PARTITIONS
+        .iter()
+        .find(|p| p.id == partition)
+        .map(|p| p.dns_suffix)
+}
+
+/// The longest DNS suffix of any partition, for sizing documents as an upper bound.
+pub(crate) fn longest_dns_suffix() -> &'static str {
+    PARTITIONS
+        .iter()
+        .map(|p| p.dns_suffix)
+        .max_by_key(|s| s.len())
+        .unwrap_or("amazonaws.com")
 }
 
 /// Whether `region` has the shape of `partition`'s region names (its `regionRegex`).

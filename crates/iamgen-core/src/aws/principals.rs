@@ -171,6 +171,7 @@ mod tests {
             region: "eu-west-1".into(),
             account: "111122223333".into(),
             inputs: Default::default(),
+            dns_suffix: None,
         });
         let cond = &json["Statement"][0]["Condition"];
         assert_eq!(cond["StringEquals"]["aws:SourceAccount"][0], "111122223333");

@@ -23,6 +23,8 @@ pub enum Segment {
     Account,
     /// A module input variable, by name: ids known only after apply.
     Input(String),
+    /// The DNS suffix of the partition's service endpoints (`amazonaws.com`, `amazonaws.com.cn`).
+    DnsSuffix,
 }
 
 /// A string assembled from text and deploy-time values.
@@ -153,6 +155,7 @@ impl Template {
                         out.push('}');
                     }
                 },
+                Segment::DnsSuffix => out.push_str(values.dns_suffix()),
             }
         }
         out
@@ -169,6 +172,7 @@ impl fmt::Display for Template {
                 Segment::Region => f.write_str("${region}")?,
                 Segment::Account => f.write_str("${account}")?,
                 Segment::Input(n) => write!(f, "${{var.{n}}}")?,
+                Segment::DnsSuffix => f.write_str("${dns_suffix}")?,
             }
         }
         Ok(())
@@ -191,6 +195,9 @@ pub struct Values {
     pub account: String,
     /// Module inputs by name; a missing one is shown as `${NAME}`.
     pub inputs: std::collections::BTreeMap<String, String>,
+    /// The service endpoints' DNS suffix when it is not the partition's own (only for sizing with
+    /// [`Values::longest`]); `None`: the partition's.
+    pub dns_suffix: Option<String>,
 }
 
 /// Why values cannot resolve a plan's documents completely and correctly.
@@ -313,6 +320,7 @@ impl Values {
             region: "ap-southeast-5".into(),
             account: "123456789012".into(),
             inputs: Default::default(),
+            dns_suffix: Some(partitions::longest_dns_suffix().into()),
         }
     }
 
@@ -329,6 +337,15 @@ impl Values {
             region: "us-east-1".into(),
             account: "123456789012".into(),
             inputs,
+            dns_suffix: None,
+        }
+    }
+
+    /// The DNS suffix of the service endpoints: the partition's (`amazonaws.com` for `aws`).
+    pub fn dns_suffix(&self) -> &str {
+        match &self.dns_suffix {
+            Some(s) => s,
+            None => partitions::dns_suffix(&self.partition).unwrap_or("amazonaws.com"),
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::intent::{Caller, Expect, Expected, Intent, Place, Subject};
 use crate::kinds::RolePurpose;
 use crate::naming::{self, Input, Names};
 use crate::policy::{DataAccessPolicy, LambdaPermission, Origin, Statement};
+use crate::resource_policy::ResourcePolicy;
 use crate::spec::{GrantUse, Service};
 
 /// What grants add to one role of a service's module.
@@ -20,6 +21,8 @@ pub(crate) struct Effects {
     pub(crate) lambda_permissions: Vec<LambdaPermission>,
     /// OpenSearch Serverless data access policies naming the role.
     pub(crate) data_access_policies: Vec<DataAccessPolicy>,
+    /// Resource-based policies on the platform's resources (a queue's policy).
+    pub(crate) resource_policies: Vec<ResourcePolicy>,
     /// Module input variables the statements need, by their name inside the module.
     pub(crate) inputs: IndexMap<String, Input>,
     /// The requests the grant being built exists for (moved into its intent when it is done).
@@ -47,6 +50,7 @@ impl Effects {
         self.statements.extend(own.statements);
         self.lambda_permissions.extend(own.lambda_permissions);
         self.data_access_policies.extend(own.data_access_policies);
+        self.resource_policies.extend(own.resource_policies);
         for (name, input) in own.inputs {
             self.inputs.entry(name).or_insert(input);
         }
@@ -139,6 +143,26 @@ impl Builder<'_> {
     /// A resource-based permission on a Lambda function.
     pub(crate) fn lambda_permission(&mut self, permission: LambdaPermission) {
         self.out.lambda_permissions.push(permission);
+    }
+
+    /// A resource-based policy on a resource of the platform.
+    pub(crate) fn resource_policy(&mut self, policy: ResourcePolicy) {
+        self.out.resource_policies.push(policy);
+    }
+
+    /// An input whose example value is given (not an id of a known shape): a queue's URL.
+    pub(crate) fn input_with_example(
+        &mut self,
+        name: String,
+        description: String,
+        example: String,
+    ) {
+        self.out.inputs.entry(name.clone()).or_insert(Input {
+            example,
+            name: name.clone(),
+            global: name,
+            description,
+        });
     }
 
     /// A data access policy of an OpenSearch Serverless collection.

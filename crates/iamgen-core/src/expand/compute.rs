@@ -49,6 +49,7 @@ pub(super) fn lambda_invoke(b: &mut Builder<'_>, g: &Ctx<'_>) {
     for t in g.grant.services() {
         let permission = LambdaPermission {
             label: t.name.clone(),
+            statement_id: naming::permission_statement_id(&g.names.service(&caller.name)),
             action: INVOKE_FUNCTION.to_string(),
             function_name: g.names.service(&t.name),
             principal: principal(caller.kind),

@@ -14,8 +14,12 @@ mod analytics;
 mod builder;
 mod compute;
 mod iam;
+mod keys;
+mod messaging;
 mod observability;
+mod plain;
 mod storage;
+mod streams;
 mod trust;
 // Issue 11.
 mod custom;
@@ -23,14 +27,15 @@ mod network;
 mod orchestration;
 mod tags;
 
+use crate::aws::kms::KeyUse;
 use crate::aws::Template;
-use crate::grants::GrantKind;
+use crate::grants::{GrantKind, Target};
 use crate::intent::{Caller, Subject};
 use crate::kinds::RolePurpose;
-use crate::kinds::ServiceKind;
+use crate::kinds::{ResourceKind, ServiceKind};
 use crate::naming::Names;
 use crate::policy::Origin;
-use crate::spec::{GrantUse, Service};
+use crate::spec::{GrantUse, Resource, Service};
 
 pub(crate) use builder::Effects;
 use builder::{Builder, Ctx};
@@ -119,13 +124,67 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         ),
         GrantKind::LambdaVpc => (network::lambda_vpc, network::lambda_vpc_requests),
         GrantKind::Statements => (custom::statements, custom::statements_requests),
+        // ----- Messaging, keys, parameters and streams (issue 11). -----
+        GrantKind::SqsSend => (messaging::sqs_send, messaging::sqs_send_requests),
+        GrantKind::SqsConsume => (messaging::sqs_consume, messaging::sqs_consume_requests),
+        GrantKind::SqsTrigger => (messaging::sqs_trigger, messaging::sqs_trigger_requests),
+        GrantKind::SnsPublish => (messaging::sns_publish, messaging::sns_publish_requests),
+        GrantKind::SnsTrigger => (messaging::sns_trigger, messaging::sns_trigger_requests),
+        GrantKind::EventsPutEvents => (
+            messaging::events_put_events,
+            messaging::events_put_events_requests,
+        ),
+        GrantKind::SsmRead => (streams::ssm_read, streams::ssm_read_requests),
+        GrantKind::KinesisRead => (streams::kinesis_read, streams::kinesis_read_requests),
+        GrantKind::KinesisWrite => (streams::kinesis_write, streams::kinesis_write_requests),
+        GrantKind::FirehosePut => (streams::firehose_put, streams::firehose_put_requests),
+        GrantKind::DynamodbReadStream => (
+            streams::dynamodb_read_stream,
+            streams::dynamodb_read_stream_requests,
+        ),
+        GrantKind::KmsDecrypt => (keys::kms_decrypt, keys::kms_decrypt_requests),
+        GrantKind::KmsEncrypt => (keys::kms_encrypt, keys::kms_encrypt_requests),
+        // Never written in `grants:`: planned from the queue's declaration (`queue_policies`).
+        GrantKind::QueuePolicy => return,
     };
     build(&mut b, &g);
     requests(&mut b, &g);
+    // Tag-based access narrows what the grant's own statements reach, before any key is coupled:
+    // a key is named exactly, never by a pattern.
     if grant.tags {
-        tags::narrow(&mut own, names);
+        tags::narrow(&mut *b.out, names);
+    }
+    // A grant on resources encrypted with a customer managed key also uses the key, the same way
+    // for every grant: what the access needs, only through the resource's service.
+    if let (Some(using), Target::Resource(kind)) = (grant.kind.key_use(), grant.kind.target()) {
+        keys::couple(&mut b, kind, grant.resource_targets(), using);
     }
     out.absorb(own, origin, Subject::Grant, RolePurpose::Main);
+}
+
+/// The policies of the queues a service owns (it is their first consumer): each lets the
+/// platform's topics and rules that deliver to the queue send to it. One implied intent per queue,
+/// located at the queue's declaration.
+pub(crate) fn queue_policies(names: Names<'_>, owned: &[&Resource], out: &mut Effects) {
+    for queue in owned {
+        // Written where the queue is declared (its `topics:` and `rules:`), not by the service kind.
+        let origin = Origin {
+            grant: GrantKind::QueuePolicy,
+            path: format!("resources.{}.{}", ResourceKind::Queue.key(), queue.logical),
+            implied: false,
+            span: None,
+        };
+        let mut own = Effects::default();
+        let mut b = Builder {
+            origin: origin.clone(),
+            notes: vec![],
+            caller: Caller::Role(RolePurpose::Main),
+            out: &mut own,
+        };
+        messaging::queue_policy(&mut b, queue);
+        messaging::queue_policy_requests(&mut b, names, queue);
+        out.absorb(own, origin, Subject::Implied, RolePurpose::Main);
+    }
 }
 
 /// Builds one grant a service kind implies for role `purpose` into `out`, with its intent.
@@ -179,6 +238,24 @@ pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<E
                 implied_by(service, GrantKind::SecretsRead, exec_role, &mut exec, |b| {
                     storage::read_secrets(b, &secrets);
                     storage::read_secrets_requests(b, &container.secrets);
+                    keys::couple(b, ResourceKind::Secret, &container.secrets, KeyUse::Read);
+                });
+            }
+            if !container.parameters.is_empty() {
+                let parameters: Vec<&str> = container
+                    .parameters
+                    .iter()
+                    .map(|p| p.name.as_str())
+                    .collect();
+                implied_by(service, GrantKind::SsmRead, exec_role, &mut exec, |b| {
+                    streams::inject_parameters(b, &parameters);
+                    streams::inject_parameters_requests(b, &container.parameters);
+                    keys::couple(
+                        b,
+                        ResourceKind::Parameter,
+                        &container.parameters,
+                        KeyUse::Read,
+                    );
                 });
             }
             (main, Some(exec))

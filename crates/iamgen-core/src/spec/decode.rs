@@ -42,6 +42,7 @@ const SERVICE_KEYS: &[&str] = &[
     "group",
     "vpc",
     "statements",
+    "parameters",
 ];
 /// The keys of an environment under `environments:`.
 const ENVIRONMENT_KEYS: &[&str] = &["tags", "resources", "accounts", "without_services"];
@@ -416,6 +417,14 @@ impl Decoder {
                 detail.regions = self.names(v, &kpath, "region", &kpath);
                 continue;
             }
+            if key == "topics" {
+                detail.topics = self.names(v, &kpath, "topic", &kpath);
+                continue;
+            }
+            if key == "rules" {
+                detail.rules = self.names(v, &kpath, "rule", &kpath);
+                continue;
+            }
             let Some(text) = self.string(v, &kpath) else {
                 ok = false;
                 continue;
@@ -444,6 +453,7 @@ impl Decoder {
                 "collection" => detail.collection = Some(text),
                 "cluster" => detail.cluster = Some(text),
                 "secret" => detail.secret = Some(text),
+                "kms_key" => detail.kms_key = Some(text),
                 _ => detail.application_profile = Some(text),
             }
         }
@@ -865,7 +875,7 @@ impl Decoder {
             let key = key_of(k);
             let kpath = join(path, &key);
             self.key(&kpath, k.span);
-            if !["image", "cluster", "secrets"].contains(&key.as_str()) {
+            if !["image", "cluster", "secrets", "parameters"].contains(&key.as_str()) {
                 continue;
             }
             if kind != ServiceKind::EcsTask && kind_known {
@@ -874,12 +884,17 @@ impl Decoder {
                 match key.as_str() {
                     "image" => service.image = Some(text),
                     "cluster" => service.cluster = Some(text),
+                    "parameters" => service.parameters = vec![text],
                     _ => service.secrets = vec![text],
                 }
                 continue;
             }
             if key == "secrets" {
                 service.secrets = self.names(v, &kpath, "secret", &kpath);
+                continue;
+            }
+            if key == "parameters" {
+                service.parameters = self.names(v, &kpath, "parameter", &kpath);
                 continue;
             }
             self.value(&kpath, v.span);

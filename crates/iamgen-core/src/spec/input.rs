@@ -72,6 +72,9 @@ pub struct SpecInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 #[non_exhaustive]
+// A spec declares a few dozen resources: their size does not matter, and an unboxed detail keeps
+// building and matching them plain.
+#[allow(clippy::large_enum_variant)]
 pub enum ResourceInput {
     /// A name the naming convention completes (`raw-data` is `engagement-raw-data-dev`); `"*"` is
     /// the convention's pattern (`engagement-*-dev`). A Bedrock model id is used as given.
@@ -127,6 +130,19 @@ pub struct ResourceDetail {
     /// should be narrower than its geography.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<String>,
+    /// `buckets`, `dynamodb_tables`, `queues`, `topics`, `secrets`, `parameters`,
+    /// `kinesis_streams`: the customer managed key (a logical name under `kms_keys`) the resource
+    /// is encrypted with. Grants on it then also use the key, only through its service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_key: Option<String>,
+    /// `queues`: the topics (logical names) the queue is subscribed to; its policy lets them send.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<String>,
+    /// `queues`: the EventBridge rules whose target is the queue, `RULE` on the default bus or
+    /// `BUS/RULE` (a logical name under `event_buses`), the rule's name made by the convention; its
+    /// policy lets them send.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
 }
 
 /// Builds a [`ResourceDetail`] in code, one key at a time.
@@ -197,6 +213,25 @@ impl ResourceDetail {
     /// With a cross-region profile's destination regions (`regions:`).
     pub fn with_regions<S: Into<String>>(mut self, regions: impl IntoIterator<Item = S>) -> Self {
         self.regions = regions.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// With the customer managed key the resource is encrypted with (`kms_key:`, a logical name
+    /// under `kms_keys`).
+    pub fn with_kms_key(mut self, key: impl Into<String>) -> Self {
+        self.kms_key = Some(key.into());
+        self
+    }
+
+    /// With a topic the queue is subscribed to (`topics:`).
+    pub fn with_topic(mut self, topic: impl Into<String>) -> Self {
+        self.topics.push(topic.into());
+        self
+    }
+
+    /// With an EventBridge rule whose target is the queue (`rules:`, `RULE` or `BUS/RULE`).
+    pub fn with_rule(mut self, rule: impl Into<String>) -> Self {
+        self.rules.push(rule.into());
         self
     }
 }
@@ -319,6 +354,15 @@ pub struct ServiceInput {
     /// catalog like generated ones, with the reason it is needed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub statements: Vec<StatementInput>,
+    /// `ecs_task`: the Parameter Store parameters its task definition injects (one name or a
+    /// list), read by its execution role.
+    #[serde(
+        default,
+        deserialize_with = "one_or_many",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    #[schemars(schema_with = "one_or_many_schema")]
+    pub parameters: Vec<String>,
 }
 
 /// An item of a profile: a grant, or `use: other_profile`.
@@ -467,6 +511,7 @@ impl ServiceInput {
             group: None,
             vpc: None,
             statements: Vec::new(),
+            parameters: Vec::new(),
         }
     }
 
@@ -504,6 +549,12 @@ impl ServiceInput {
     /// For an `ecs_task`: a secret its task definition injects.
     pub fn secret(mut self, name: impl Into<String>) -> Self {
         self.secrets.push(name.into());
+        self
+    }
+
+    /// For an `ecs_task`: a Parameter Store parameter its task definition injects.
+    pub fn parameter(mut self, name: impl Into<String>) -> Self {
+        self.parameters.push(name.into());
         self
     }
 }

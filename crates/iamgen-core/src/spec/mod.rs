@@ -24,7 +24,9 @@ pub use input::{
     ResourceInput, Scope, ServiceInput, SpecInput, StatementInput, VectorEngine, VpcInput,
 };
 pub use model::Spec;
-pub(crate) use model::{Detail, GrantUse, Model, Reached, Resource, Service, VectorStore, Vpc};
+pub(crate) use model::{
+    Detail, GrantUse, Model, Reached, Resource, Sender, Service, VectorStore, Vpc,
+};
 pub(crate) use validate::{validate, Validated};
 
 /// The example platform of the seed document, built into iamgen as its default spec.

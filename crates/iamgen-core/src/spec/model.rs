@@ -55,6 +55,42 @@ pub(crate) enum Detail {
     VectorStore(VectorStore),
     /// A Bedrock model reached through an inference profile.
     Model(Model),
+    /// A resource encrypted with a customer managed key (`kms_key:`).
+    Encrypted(Key),
+    /// A queue: its key, and the topics and rules that deliver to it.
+    Queue(Queue),
+}
+
+/// A customer managed KMS key a resource declares it is encrypted with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Key {
+    /// The key's logical name under `kms_keys`.
+    pub(crate) logical: String,
+    /// Its key id.
+    pub(crate) id: String,
+}
+
+/// What a queue declares beyond its name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct Queue {
+    /// The key it is encrypted with.
+    pub(crate) key: Option<Key>,
+    /// The platform's topics and rules that deliver to it (its policy must let them).
+    pub(crate) senders: Vec<Sender>,
+}
+
+/// A sender a queue's policy lets deliver to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Sender {
+    /// An SNS topic the queue is subscribed to: its physical name and logical name.
+    Topic { name: String, logical: String },
+    /// An EventBridge rule whose target is the queue: its bus's and its own physical names, as
+    /// written (`orders/order_placed`).
+    Rule {
+        bus: String,
+        rule: String,
+        written: String,
+    },
 }
 
 /// A knowledge base's vector store, resolved.
@@ -102,9 +138,27 @@ impl Resource {
         }
     }
 
-    /// True when the name is a pattern (`"*"` in the spec), which matches many resources.
+    /// True when the name is a pattern (`"*"` in the spec), which matches many resources. A
+    /// parameter path (`/a/b/*`) is not: it names a hierarchy the spec chose.
     pub(crate) fn is_pattern(&self) -> bool {
-        self.name.contains('*')
+        self.name.contains('*') && !crate::aws::names::is_parameter_path(&self.name)
+    }
+
+    /// The customer managed key the resource is encrypted with, if it declares one.
+    pub(crate) fn key(&self) -> Option<&Key> {
+        match &self.detail {
+            Some(Detail::Encrypted(key)) => Some(key),
+            Some(Detail::Queue(q)) => q.key.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The platform's topics and rules that deliver to this queue.
+    pub(crate) fn senders(&self) -> &[Sender] {
+        match &self.detail {
+            Some(Detail::Queue(q)) => &q.senders,
+            _ => &[],
+        }
     }
 }
 
@@ -146,6 +200,8 @@ pub(crate) struct Container {
     pub(crate) cluster: Resource,
     /// The secrets its task definition injects (read by the execution role).
     pub(crate) secrets: Vec<Resource>,
+    /// The Parameter Store parameters its task definition injects (read by the execution role).
+    pub(crate) parameters: Vec<Resource>,
 }
 
 /// One grant as written in the spec, its targets resolved.
@@ -271,6 +327,12 @@ impl Spec {
         }
     }
 
+    /// The service whose module holds the policy of queue `logical`: the first, in spec order,
+    /// that consumes it (`sqs.consume` or `sqs.trigger`).
+    pub(crate) fn queue_owner(&self, logical: &str) -> Option<&str> {
+        queue_owner(self.services.values(), logical)
+    }
+
     /// The names the spec's convention makes.
     pub(crate) fn names(&self) -> Names<'_> {
         Names {
@@ -279,4 +341,20 @@ impl Spec {
             environment: &self.environment,
         }
     }
+}
+
+/// The first of `services` consuming queue `logical` (`sqs.consume` or `sqs.trigger`).
+pub(crate) fn queue_owner<'a>(
+    services: impl IntoIterator<Item = &'a Service>,
+    logical: &str,
+) -> Option<&'a str> {
+    services
+        .into_iter()
+        .find(|s| {
+            s.grants.iter().any(|g| {
+                matches!(g.kind, GrantKind::SqsConsume | GrantKind::SqsTrigger)
+                    && g.resource_targets().any(|r| r.logical == logical)
+            })
+        })
+        .map(|s| s.name.as_str())
 }

@@ -10,9 +10,10 @@ use super::input::{
     GrantInput, ProfileItem, ResourceDetail, ResourceInput, Scope, ServiceInput, SpecInput,
     VectorEngine, VpcInput,
 };
+use super::model::queue_owner;
 use super::model::{
-    Container, Detail, GrantUse, Model, Reached, Resource, Service, ServiceRef, Spec, VectorStore,
-    Vpc, Written,
+    Container, Detail, GrantUse, Key, Model, Queue, Reached, Resource, Sender, Service, ServiceRef,
+    Spec, VectorStore, Vpc, Written,
 };
 use super::statements;
 use crate::aws::bedrock;
@@ -197,6 +198,7 @@ impl Validator<'_> {
             );
         }
         let services = self.resolve_services(partials, &unjudged, &input.environment);
+        self.queue_owners(&declared, &services);
         self.unused(&declared, &profiles);
         Some(Spec {
             project: input.project.clone(),
@@ -323,12 +325,15 @@ impl Validator<'_> {
                     }
                     continue;
                 }
+                // The account's default event bus is named `default`, not by the convention.
+                let exact = exact || (kind == ResourceKind::EventBus && name == "default");
                 let convention = !exact && kind.uses_naming();
                 let physical = match convention {
                     true => names.physical(&name),
                     false => name.clone(),
                 };
-                let pattern = name == "*" && kind.uses_naming();
+                let pattern = (name == "*" && kind.uses_naming())
+                    || (kind == ResourceKind::Parameter && aws_names::is_parameter_path(&name));
                 let made = !exact && kind.uses_naming();
                 let checked = if made && !self.names_known {
                     Ok(())
@@ -407,6 +412,9 @@ impl Validator<'_> {
             ("secret", d.secret.is_some()),
             ("application_profile", d.application_profile.is_some()),
             ("regions", !d.regions.is_empty()),
+            ("kms_key", d.kms_key.is_some()),
+            ("topics", !d.topics.is_empty()),
+            ("rules", !d.rules.is_empty()),
         ];
         let allowed = kind.detail_keys();
         let mut ok = true;
@@ -452,7 +460,106 @@ impl Validator<'_> {
             }
             ResourceKind::BedrockModel => self.model_detail(declared, logical, d, path),
             ResourceKind::VectorStore => self.vector_store(names, declared, logical, d, path),
+            kind if kind.takes_kms_key() => self.encrypted(names, declared, kind, logical, d, path),
             _ => {}
+        }
+    }
+
+    /// A resource's `kms_key:` (and a queue's `topics:` and `rules:`): each names something
+    /// declared.
+    fn encrypted(
+        &mut self,
+        names: Names<'_>,
+        declared: &mut Declared,
+        kind: ResourceKind,
+        logical: &str,
+        d: &ResourceDetail,
+        path: &str,
+    ) {
+        let at = |key: &str| Loc::Value(join(path, key));
+        let key = match &d.kms_key {
+            None => None,
+            Some(k) => match declared.get(&ResourceKind::KmsKey).and_then(|g| g.get(k)) {
+                Some(r) => {
+                    self.used.insert((ResourceKind::KmsKey, k.clone()));
+                    Some(Key {
+                        logical: k.clone(),
+                        id: r.name.clone(),
+                    })
+                }
+                None => {
+                    let kpath = join(path, "kms_key");
+                    self.unknown(declared, ResourceKind::KmsKey, k, at("kms_key"), &kpath);
+                    None
+                }
+            },
+        };
+        let mut senders = Vec::new();
+        let tpath = join(path, "topics");
+        for (i, topic) in d.topics.iter().enumerate() {
+            let loc = Loc::Value(format!("{tpath}[{i}]"));
+            match declared
+                .get(&ResourceKind::Topic)
+                .and_then(|g| g.get(topic))
+            {
+                Some(t) => {
+                    self.used.insert((ResourceKind::Topic, topic.clone()));
+                    senders.push(Sender::Topic {
+                        name: t.name.clone(),
+                        logical: topic.clone(),
+                    });
+                }
+                None => self.unknown(declared, ResourceKind::Topic, topic, loc, &tpath),
+            }
+        }
+        let rpath = join(path, "rules");
+        for (i, written) in d.rules.iter().enumerate() {
+            let loc = || Loc::Value(format!("{rpath}[{i}]"));
+            let (bus, rule) = match written.split_once('/') {
+                Some((bus, rule)) => (Some(bus), rule),
+                None => (None, written.as_str()),
+            };
+            let bus = match bus {
+                None => "default".to_string(),
+                Some(b) => match declared.get(&ResourceKind::EventBus).and_then(|g| g.get(b)) {
+                    Some(r) => {
+                        self.used.insert((ResourceKind::EventBus, b.to_string()));
+                        r.name.clone()
+                    }
+                    None => {
+                        self.unknown(declared, ResourceKind::EventBus, b, loc(), &rpath);
+                        continue;
+                    }
+                },
+            };
+            if let Err(e) = check_logical(rule) {
+                self.error_hint(
+                    loc(),
+                    &rpath,
+                    format!("rule {}: {e}", quote(written)),
+                    "write RULE (on the default event bus) or BUS/RULE, BUS a logical name under event_buses".into(),
+                );
+                continue;
+            }
+            let physical = names.physical(rule);
+            if self.names_known {
+                if let Err(e) = NameRule::EventRule.check(&physical, false) {
+                    self.error(loc(), &rpath, e);
+                    continue;
+                }
+            }
+            senders.push(Sender::Rule {
+                bus,
+                rule: physical,
+                written: written.clone(),
+            });
+        }
+        let detail = match kind {
+            ResourceKind::Queue => Some(Detail::Queue(Queue { key, senders })),
+            _ => key.map(Detail::Encrypted),
+        };
+        if let Some(r) = declared.get_mut(&kind).and_then(|g| g.get_mut(logical)) {
+            r.detail = detail;
         }
     }
 
@@ -1046,6 +1153,7 @@ impl Validator<'_> {
             ("image", s.image.is_some()),
             ("cluster", s.cluster.is_some()),
             ("secrets", !s.secrets.is_empty()),
+            ("parameters", !s.parameters.is_empty()),
         ];
         if s.kind != ServiceKind::EcsTask {
             for (key, _) in present.iter().filter(|(_, p)| *p) {
@@ -1092,10 +1200,44 @@ impl Validator<'_> {
                 ),
             }
         }
+        let ppath = join(path, "parameters");
+        let mut parameters = Vec::new();
+        for (i, name) in s.parameters.iter().enumerate() {
+            match declared
+                .get(&ResourceKind::Parameter)
+                .and_then(|d| d.get(name))
+            {
+                Some(r) if aws_names::is_parameter_path(&r.name) => {
+                    self.used.insert((ResourceKind::Parameter, name.clone()));
+                    self.error_hint(
+                        Loc::Value(format!("{ppath}[{i}]")),
+                        &ppath,
+                        format!(
+                            "parameter {} is a path ({}); a task definition injects parameters one by one",
+                            quote(name),
+                            quote(&r.name)
+                        ),
+                        "declare each parameter the task injects by its name".into(),
+                    )
+                }
+                Some(r) => {
+                    self.used.insert((ResourceKind::Parameter, name.clone()));
+                    parameters.push(r.clone());
+                }
+                None => self.unknown(
+                    declared,
+                    ResourceKind::Parameter,
+                    name,
+                    Loc::Value(format!("{ppath}[{i}]")),
+                    &ppath,
+                ),
+            }
+        }
         Some(Container {
             image: image?,
             cluster: cluster?,
             secrets,
+            parameters,
         })
     }
 
@@ -1111,6 +1253,11 @@ impl Validator<'_> {
             ("image", ResourceKind::EcrRepository, s.image.as_slice()),
             ("cluster", ResourceKind::EcsCluster, s.cluster.as_slice()),
             ("secrets", ResourceKind::Secret, s.secrets.as_slice()),
+            (
+                "parameters",
+                ResourceKind::Parameter,
+                s.parameters.as_slice(),
+            ),
         ];
         for (key, kind, names) in named {
             for name in names {
@@ -1157,6 +1304,26 @@ impl Validator<'_> {
             hint,
         );
         None
+    }
+
+    /// A queue that topics or rules deliver to gets its policy in the module of the first service
+    /// consuming it: a queue no service consumes has no module to hold its policy.
+    fn queue_owners(&mut self, declared: &Declared, services: &IndexMap<String, Service>) {
+        let Some(queues) = declared.get(&ResourceKind::Queue) else {
+            return;
+        };
+        for (logical, queue) in queues {
+            if queue.senders().is_empty() || queue_owner(services.values(), logical).is_some() {
+                continue;
+            }
+            let path = format!("resources.{}.{logical}", ResourceKind::Queue.key());
+            self.error_hint(
+                Loc::Key(path.clone()),
+                &path,
+                format!("queue {} receives from topics or rules, but no service consumes it, so no module holds its queue policy", quote(logical)),
+                "give the service that processes its messages `sqs.consume` or `sqs.trigger` on it: the policy is written in the first such service's module".into(),
+            );
+        }
     }
 
     /// Declarations nothing uses are warnings: they often hide a misspelled name in a grant. (A

@@ -13,7 +13,7 @@ use iamgen_core::aws::{catalog, model_name};
 use iamgen_core::check::NARROWING_CONDITIONS;
 use iamgen_core::{
     Compiled, Condition, GrantKind, GrantPlan, LambdaPermission, Plan, Reach, ResourceKind,
-    RolePlan, RolePurpose, ServicePlan, Severity, Statement, Template,
+    ResourcePolicy, RolePlan, RolePurpose, ServicePlan, Severity, Statement, Template,
 };
 
 use crate::body::Item;
@@ -65,6 +65,63 @@ pub struct ServiceDoc {
     pub roles: Vec<RoleDoc>,
     /// Services whose grants reach it: `pipeline invokes`.
     pub reached_by: Vec<graph::Edge>,
+    /// Resource-based policies its module writes on the platform's resources (queue policies).
+    pub resource_policies: Vec<ResourcePolicyDoc>,
+}
+
+/// A resource-based policy a module writes on a resource of the platform.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct ResourcePolicyDoc {
+    /// What the resource is: `SQS queue shop-orders-prod`.
+    pub about: String,
+    /// The Terraform resource type holding it.
+    pub resource_type: String,
+    /// Its statements.
+    pub statements: Vec<ResourceStatementDoc>,
+    /// What else the wiring needs that iamgen does not write.
+    pub notes: Vec<String>,
+    /// Where the declaration it comes from is (the resource's key path).
+    pub path: String,
+}
+
+/// One statement of a resource-based policy.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct ResourceStatementDoc {
+    /// The statement id.
+    pub sid: String,
+    /// The service principal allowed.
+    pub principal: String,
+    /// The actions allowed.
+    pub actions: Vec<String>,
+    /// The conditions (the sender's ARN).
+    pub conditions: Vec<ConditionDoc>,
+    /// What sends.
+    pub sender: String,
+    /// The AWS page with this statement.
+    pub source: String,
+}
+
+pub(crate) fn resource_policy_doc(p: &ResourcePolicy) -> ResourcePolicyDoc {
+    ResourcePolicyDoc {
+        about: p.about.clone(),
+        resource_type: p.resource_type.to_string(),
+        statements: p
+            .statements
+            .iter()
+            .map(|s| ResourceStatementDoc {
+                sid: s.sid.clone(),
+                principal: s.principal.to_string(),
+                actions: s.actions.clone(),
+                conditions: s.conditions.iter().map(condition_doc).collect(),
+                sender: s.sender.clone(),
+                source: s.source.to_string(),
+            })
+            .collect(),
+        notes: p.notes.clone(),
+        path: p.origin.path.clone(),
+    }
 }
 
 /// One role and its permissions.
@@ -598,6 +655,11 @@ pub(crate) fn service_doc(plan: &Plan, service: &ServicePlan) -> ServiceDoc {
         reached_by: graph::edges(plan)
             .into_iter()
             .filter(|e| e.to == graph::service_id(&service.name))
+            .collect(),
+        resource_policies: service
+            .resource_policies
+            .iter()
+            .map(resource_policy_doc)
             .collect(),
     }
 }

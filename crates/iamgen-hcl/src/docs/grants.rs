@@ -13,7 +13,10 @@ use iamgen_core::{
     Subject, Target, Template, Values, VectorEngine, VpcInput,
 };
 
-use super::context::{permission_doc, statement_doc, PermissionDoc, StatementDoc};
+use super::context::{
+    permission_doc, resource_policy_doc, statement_doc, PermissionDoc, ResourcePolicyDoc,
+    StatementDoc,
+};
 
 /// `grants.md`: the grants table, with each grant's statements on an example.
 #[derive(Debug, Clone, Serialize)]
@@ -25,6 +28,34 @@ pub struct GrantsContext {
     pub kinds: Vec<KindDoc>,
     /// Every action a grant grants on `Resource = "*"`, sorted.
     pub star_actions: Vec<GrantStarAction>,
+    /// Each kind of resource that may declare its customer managed key, with what grants on it
+    /// add for the key.
+    pub keys: Vec<KeyDoc>,
+}
+
+/// What a customer managed key on resources of one kind adds to the grants on them.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct KeyDoc {
+    /// The kind's key under `resources:` (`buckets`).
+    pub resources: String,
+    /// One grant reading and one writing (where there is one), each with its key statements and
+    /// their requests.
+    pub examples: Vec<KeyExample>,
+}
+
+/// A grant on an encrypted resource: the statement it adds for the key, and its requests.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct KeyExample {
+    /// The grant's key.
+    pub grant: String,
+    /// The caller's kind.
+    pub caller: String,
+    /// The statements on the key.
+    pub statements: Vec<StatementDoc>,
+    /// The requests to KMS it exists for and the neighbours it refuses.
+    pub requests: Vec<RequestDoc>,
 }
 
 /// One service kind on a small spec: its implied permissions and its trust policies.
@@ -116,6 +147,8 @@ pub struct Example {
     pub statements: Vec<StatementDoc>,
     /// The resource-based permissions it adds instead, for callers AWS checks on the target's side.
     pub permissions: Vec<PermissionDoc>,
+    /// The resource-based policies it writes on the platform's resources (a queue's policy).
+    pub resource_policies: Vec<ResourcePolicyDoc>,
     /// The requests it exists for and the neighbours it must refuse.
     pub requests: Vec<RequestDoc>,
 }
@@ -154,6 +187,26 @@ fn spec_for(grant: GrantKind, caller: ServiceKind) -> SpecInput {
                 .resource_detail(ResourceKind::AthenaWorkgroup, "example", workgroup);
             vec!["example"]
         }
+        // The queue's policy: a queue a topic and a rule deliver to, consumed by the caller.
+        Target::Resource(ResourceKind::Queue) if grant == GrantKind::QueuePolicy => {
+            let queue = ResourceDetail::default()
+                .with_name("shop-orders-prod")
+                .with_topic("events")
+                .with_rule("placed");
+            spec = spec
+                .resource(ResourceKind::Topic, "events", "events")
+                .resource_detail(ResourceKind::Queue, "example", queue);
+            vec!["example"]
+        }
+        Target::Resource(ResourceKind::KmsKey) => {
+            spec = spec.resource(ResourceKind::KmsKey, "example", EXAMPLE_KEY);
+            vec!["example"]
+        }
+        // A path: every parameter under it, and the path itself.
+        Target::Resource(ResourceKind::Parameter) => {
+            spec = spec.resource_exact(ResourceKind::Parameter, "example", "/shop/prod/*");
+            vec!["example"]
+        }
         Target::Resource(ResourceKind::VectorStore) => {
             let store = ResourceDetail::engine(VectorEngine::S3Vectors)
                 .with_bucket("vectors")
@@ -185,7 +238,8 @@ fn spec_for(grant: GrantKind, caller: ServiceKind) -> SpecInput {
     let mut out = SpecInput::new("shop", "prod");
     out.resources = spec.resources;
     let used = match grant {
-        // Grants a service key stands for: `vector_store:`, `vpc:`, `statements:`.
+        // Grants a service key stands for: `vector_store:`, `vpc:`, `statements:`; and the queue
+        // policy, implied by the queue's declaration for its first consumer.
         GrantKind::VectorStore => service(caller).vector_store(targets[0]),
         GrantKind::LambdaVpc => service(caller).vpc(VpcInput::Network {
             subnets: vec!["subnet-0123456789abcdef0".into()],
@@ -199,6 +253,9 @@ fn spec_for(grant: GrantKind, caller: ServiceKind) -> SpecInput {
             )
             .sid("ReadShopConfig"),
         ),
+        GrantKind::QueuePolicy => {
+            service(caller).grant(GrantInput::new(GrantKind::SqsConsume, targets))
+        }
         _ => service(caller).grant(GrantInput::new(grant, targets)),
     };
     out.services.insert("caller".into(), used);
@@ -333,7 +390,10 @@ pub(crate) fn context() -> GrantsContext {
                 .flat_map(|r| &r.policies)
                 .flat_map(|p| &p.document.statements)
                 // Its own statements: a field's (`vpc:`) are implied by the field.
-                .filter(|s| !s.origin.implied || s.origin.grant == grant)
+                .filter(|s| {
+                    s.origin.grant == grant
+                        && (!s.origin.implied || GrantKind::fields().any(|f| f == grant))
+                })
             {
                 statements.push(statement_doc(s));
                 if s.resources.iter().any(Template::is_star) {
@@ -363,12 +423,18 @@ pub(crate) fn context() -> GrantsContext {
                     .iter()
                     .map(permission_doc)
                     .collect(),
+                resource_policies: service
+                    .resource_policies
+                    .iter()
+                    .map(resource_policy_doc)
+                    .collect(),
                 requests: service
                     .intents
                     .iter()
                     .filter(|i| {
-                        i.subject == Subject::Grant
-                            || (i.subject == Subject::Implied && i.origin.grant == grant)
+                        i.origin.grant == grant
+                            && (i.subject == Subject::Grant
+                                || GrantKind::fields().any(|f| f == grant))
                     })
                     .flat_map(|i| &i.requests)
                     .map(request_doc)
@@ -403,7 +469,77 @@ pub(crate) fn context() -> GrantsContext {
         grants,
         kinds: ServiceKind::ALL.into_iter().map(kind_doc).collect(),
         star_actions: star,
+        keys: ResourceKind::ALL
+            .into_iter()
+            .filter(|k| k.takes_kms_key())
+            .map(key_doc)
+            .collect(),
     }
+}
+
+/// The key id of the examples.
+const EXAMPLE_KEY: &str = "1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/// What a key on a resource of `kind` adds: the first grant reading it and the first writing it,
+/// each on a resource `example` encrypted with key `data`.
+fn key_doc(kind: ResourceKind) -> KeyDoc {
+    let on_kind = |g: &GrantKind| g.target() == Target::Resource(kind);
+    let reads = GrantKind::all().find(|g| on_kind(g) && g.key_use().is_some_and(|u| u.reads()));
+    let writes = GrantKind::all()
+        .find(|g| on_kind(g) && g.key_use().is_some_and(|u| u.writes() && !u.reads()));
+    let examples = reads
+        .into_iter()
+        .chain(writes)
+        .filter_map(|grant| key_example(kind, grant))
+        .collect();
+    KeyDoc {
+        resources: kind.key().to_string(),
+        examples,
+    }
+}
+
+fn key_example(kind: ResourceKind, grant: GrantKind) -> Option<KeyExample> {
+    let caller = *callers(grant).first()?;
+    let name = match kind {
+        ResourceKind::Parameter => "/shop/prod/*",
+        _ => "shop-data-prod",
+    };
+    let resource = ResourceDetail::default()
+        .with_name(name)
+        .with_kms_key("data");
+    let mut service = ServiceInput::new(caller).grant(GrantInput::new(grant, ["example"]));
+    if caller == ServiceKind::EcsTask {
+        service = service.container("app", "main");
+    }
+    let spec = SpecInput::new("shop", "prod")
+        .resource(ResourceKind::EcrRepository, "app", "app")
+        .resource(ResourceKind::EcsCluster, "main", "main")
+        .resource(ResourceKind::KmsKey, "data", EXAMPLE_KEY)
+        .resource_detail(kind, "example", resource)
+        .service("caller", service);
+    let compiled = verified(&format!("{} on an encrypted resource", grant.key()), &spec);
+    let service = compiled.plan.services.first()?;
+    let is_kms = |action: &str| action.starts_with("kms:");
+    Some(KeyExample {
+        grant: grant.key().to_string(),
+        caller: caller.key().to_string(),
+        statements: service
+            .roles
+            .iter()
+            .flat_map(|r| &r.policies)
+            .flat_map(|p| &p.document.statements)
+            .filter(|s| s.actions.iter().any(|a| is_kms(a)))
+            .map(statement_doc)
+            .collect(),
+        requests: service
+            .intents
+            .iter()
+            .filter(|i| i.subject == Subject::Grant)
+            .flat_map(|i| &i.requests)
+            .filter(|r| is_kms(r.action))
+            .map(request_doc)
+            .collect(),
+    })
 }
 
 /// The example spec compiled, and every request it declares decided by the evaluator: a request

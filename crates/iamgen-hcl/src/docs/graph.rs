@@ -182,7 +182,18 @@ fn role_groups(service: &ServicePlan, role: RolePurpose) -> Vec<TreeNode> {
         if g.targets.iter().any(|t| matches!(t, Reach::Service { .. })) {
             continue;
         }
-        for p in g.kind.phrases() {
+        // Only the AWS services whose actions the grant's own statements hold (a grant on an
+        // encrypted resource also uses KMS; on another, not), as the permissions list them.
+        let granted: Vec<&str> = service
+            .intents
+            .iter()
+            .filter(|i| i.role == role && i.origin.path == g.path && i.origin.grant == g.kind)
+            .flat_map(|i| &i.statements)
+            .flat_map(|s| &s.actions)
+            .filter_map(|a| a.split_once(':').map(|(prefix, _)| prefix))
+            .collect();
+        let phrases = g.kind.phrases().into_iter();
+        for p in phrases.filter(|p| granted.is_empty() || granted.contains(&p.service)) {
             let name = aws_service_name(p.service);
             // `reads the catalog of` is `reads the catalog` beside the AWS service's name.
             let verb = g.kind.verb();

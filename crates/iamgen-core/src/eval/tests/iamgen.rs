@@ -13,6 +13,7 @@ fn values() -> Values {
         region: "eu-west-1".into(),
         account: "111122223333".into(),
         inputs: Default::default(),
+        dns_suffix: None,
     }
 }
 

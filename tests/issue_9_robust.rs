@@ -130,7 +130,7 @@ fn issue_9_16_many_errors_print_little() {
     let first = text.lines().next().unwrap();
     assert_eq!(
         first,
-        "spec.yaml:4009:18: error: unknown bucket 'nope00000' in services.f.grants[0]; known buckets: b0000, b0001, b0002, b0003, b0004, b0005, b0006, b0007, b0008, b0009, and 3990 more"
+        "spec.yaml:4009:18: error: unknown bucket 'nope00000' in services.f.grants[0]; known under resources.buckets: b0000, b0001, b0002, b0003, b0004, b0005, b0006, b0007, b0008, b0009, and 3990 more"
     );
     let missing: Vec<&str> = text.lines().filter(|l| l.contains("'missing'")).collect();
     assert_eq!(missing.len(), 4, "{missing:#?}");
@@ -644,9 +644,9 @@ fn issue_9_20_items_with_invalid_names_are_still_checked() {
         [
             "'Raw' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter in resources.buckets.Raw",
             "'Base' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter in profiles.Base",
-            "unknown bucket 'nope' in profiles.Base[0]; known buckets: Raw",
+            "unknown bucket 'nope' in profiles.Base[0]; known under resources.buckets: Raw",
             "'Fn' is not a valid logical name: use 1 to 64 lowercase letters, digits and '_', starting with a letter in services.Fn",
-            "unknown bucket 'gone' in services.Fn.grants[1]; known buckets: Raw",
+            "unknown bucket 'gone' in services.Fn.grants[1]; known under resources.buckets: Raw",
         ],
         "{text}"
     );

@@ -578,7 +578,7 @@ impl Validator<'_> {
             .unwrap_or_default();
         let hint = hint_unknown(name, &known, |known| match known {
             [] => format!("declare it under resources.{}", kind.key()),
-            _ => format!("known {}s: {}", kind.noun(), known.join(", ")),
+            _ => format!("known under resources.{}: {}", kind.key(), listing(known)),
         });
         self.error_hint(
             loc,
@@ -907,20 +907,7 @@ impl Validator<'_> {
                     }
                     None => {
                         ok = false;
-                        let known: Vec<&str> = declared
-                            .get(&kind)
-                            .map(|d| d.keys().map(String::as_str).collect())
-                            .unwrap_or_default();
-                        let hint = hint_unknown(name, &known, |known| match known {
-                            [] => format!("declare it under resources.{}", kind.key()),
-                            _ => format!("known {}s: {}", kind.noun(), listing(known)),
-                        });
-                        self.error_hint(
-                            at(j),
-                            &path,
-                            format!("unknown {} {}", kind.noun(), quote(name)),
-                            hint,
-                        );
+                        self.unknown(declared, kind, name, at(j), &path);
                     }
                 },
                 // Service references are resolved once all services are known.
@@ -1291,18 +1278,7 @@ impl Validator<'_> {
             self.used.insert((kind, name.to_string()));
             return Some(r.clone());
         }
-        let known: Vec<&str> = group
-            .map(|d| d.keys().map(String::as_str).collect())
-            .unwrap_or_default();
-        let hint = hint_unknown(name, &known, |_| {
-            format!("declare it under resources.{}", kind.key())
-        });
-        self.error_hint(
-            Loc::Value(kpath.clone()),
-            &kpath,
-            format!("unknown {} {}", kind.noun(), quote(name)),
-            hint,
-        );
+        self.unknown(declared, kind, name, Loc::Value(kpath.clone()), &kpath);
         None
     }
 

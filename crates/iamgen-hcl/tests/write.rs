@@ -309,6 +309,26 @@ fn a_directory_this_run_created_is_removed_when_it_fails() {
     }
 }
 
+/// A lock released a moment later (as when a child forked by another thread still holds a copy of
+/// the descriptor until its `exec`) is waited for, not reported as another run.
+#[test]
+fn a_lock_released_a_moment_later_is_waited_for() {
+    let dir = tempfile::tempdir().unwrap();
+    write_modules(dir.path(), &tree("v1", &["a"]), WRITE).unwrap();
+    let held = fs::File::open(dir.path()).unwrap();
+    held.lock().unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(15));
+        drop(held);
+    });
+    write_modules(dir.path(), &tree("v2", &["a"]), WRITE).unwrap();
+    release.join().unwrap();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("modules/a/main.tf")).unwrap(),
+        tree("v2", &["a"])["modules/a/main.tf"]
+    );
+}
+
 #[test]
 fn a_second_writer_or_checker_finds_the_directory_busy() {
     let dir = tempfile::tempdir().unwrap();

@@ -18,8 +18,9 @@
 //!   lock, so no other iamgen run changes them); a program that swaps a directory for a link while
 //!   the run is writing is not defended against.
 //! - **One run at a time.** The run holds an advisory lock (`flock`) on `dir` itself (no lock file);
-//!   a second run, or a `check` during a write, fails at once with [`OutputError::Busy`] and writes
-//!   nothing.
+//!   a second run, or a `check` during a write, fails with [`OutputError::Busy`] and writes
+//!   nothing, after trying for about 0.1 s (a lock this process has just released can look held
+//!   while a process forked by another of its threads has not yet called `exec`).
 //! - **All or nothing, even across crashes.** A run is a transaction:
 //!   1. under the lock, an interrupted earlier run is finished first (see *Recovery*);
 //!   2. the plan is made and checked (foreign files, origin, links) — nothing written yet;

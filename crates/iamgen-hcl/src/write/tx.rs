@@ -242,23 +242,38 @@ impl Lock {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io_err(e)),
         };
-        let taken = if exclusive {
-            file.try_lock()
-        } else {
-            file.try_lock_shared()
-        };
-        match taken {
-            Ok(()) => {}
-            Err(fs::TryLockError::WouldBlock) => {
-                return Err(OutputError::Busy {
-                    dir: dir.to_path_buf(),
-                })
+        let try_once = || {
+            if exclusive {
+                file.try_lock()
+            } else {
+                file.try_lock_shared()
             }
-            Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
+        };
+        let mut waits = LOCK_RETRY_WAITS.iter();
+        loop {
+            match try_once() {
+                Ok(()) => break,
+                Err(fs::TryLockError::WouldBlock) => match waits.next() {
+                    Some(&ms) => std::thread::sleep(std::time::Duration::from_millis(ms)),
+                    None => {
+                        return Err(OutputError::Busy {
+                            dir: dir.to_path_buf(),
+                        })
+                    }
+                },
+                Err(fs::TryLockError::Error(e)) => return Err(io_err(e)),
+            }
         }
         Ok(same_file(&file, dir).then_some(Lock { _file: file }))
     }
 }
+
+/// How long to wait (ms) before each new try when the lock is held: about 0.1 s in all, then
+/// `Busy`. A `flock` belongs to the open file description, and a process that another thread of
+/// this process forks (`std::process::Command`) holds a copy of every descriptor until it calls
+/// `exec`: for that moment a lock this process has just released still looks held. A real second
+/// run holds the lock for its whole run and is still refused at once as far as a person can tell.
+const LOCK_RETRY_WAITS: [u64; 5] = [2, 5, 10, 25, 50];
 
 #[cfg(unix)]
 fn open_lock_file(dir: &Path) -> io::Result<File> {

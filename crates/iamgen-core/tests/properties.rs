@@ -147,37 +147,62 @@ fn render(services: &[ServiceSpec], pattern: bool, tags: bool) -> String {
     y
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
-
-    #[test]
-    fn every_statement_of_a_random_valid_spec_passes_the_checker(services in prop::collection::vec(service(), 1..6), pattern in any::<bool>(), tags in any::<bool>()) {
-        let yaml = render(&services, pattern, tags);
-        let compiled = compile("prop.yaml", &yaml, &Settings::default());
-        let compiled = match compiled {
-            Ok(c) => c,
-            Err(e) => return Err(TestCaseError::fail(format!("{e}\n---\n{yaml}"))),
-        };
-        let mut statements = 0;
-        for s in &compiled.plan.services {
-            for r in &s.roles {
-                prop_assert!(!r.policies.is_empty());
-                for p in &r.policies {
-                    prop_assert!(p.document.size() <= MANAGED_POLICY_MAX);
-                    for st in &p.document.statements {
-                        statements += 1;
-                        let problems = check_statement(st);
-                        prop_assert!(problems.is_empty(), "{:?} in {:?}", problems, st);
-                        prop_assert!(st.actions.iter().all(|a| !a.contains('*')));
-                    }
+/// Compiles the random spec, checks every statement, and decides every declared request.
+fn every_statement_passes_and_every_request_is_decided(
+    services: &[ServiceSpec],
+    pattern: bool,
+    tags: bool,
+) -> Result<(), TestCaseError> {
+    let yaml = render(services, pattern, tags);
+    let compiled = compile("prop.yaml", &yaml, &Settings::default());
+    let compiled = match compiled {
+        Ok(c) => c,
+        Err(e) => return Err(TestCaseError::fail(format!("{e}\n---\n{yaml}"))),
+    };
+    let mut statements = 0;
+    for s in &compiled.plan.services {
+        for r in &s.roles {
+            prop_assert!(!r.policies.is_empty());
+            for p in &r.policies {
+                prop_assert!(p.document.size() <= MANAGED_POLICY_MAX);
+                for st in &p.document.statements {
+                    statements += 1;
+                    let problems = check_statement(st);
+                    prop_assert!(problems.is_empty(), "{:?} in {:?}", problems, st);
+                    prop_assert!(st.actions.iter().all(|a| !a.contains('*')));
                 }
             }
         }
-        prop_assert!(statements > 0 || services.iter().all(|s| s.kind != ServiceKind::Lambda));
-        // Every declared request decided as declared (issue 7).
-        let v = compiled.plan.verify(&Values::new("aws", "eu-west-1", "111122223333").unwrap()).unwrap();
-        let failures: Vec<String> = v.failures.iter().map(|f| f.to_string()).collect();
-        prop_assert!(failures.is_empty(), "{}\n---\n{}", failures.join("\n"), yaml);
-        prop_assert!(v.allowed > 0 && v.denied > 0);
+    }
+    prop_assert!(statements > 0 || services.iter().all(|s| s.kind != ServiceKind::Lambda));
+    // Every declared request decided as declared (issue 7).
+    let v = compiled
+        .plan
+        .verify(&Values::new("aws", "eu-west-1", "111122223333").unwrap())
+        .unwrap();
+    let failures: Vec<String> = v.failures.iter().map(|f| f.to_string()).collect();
+    prop_assert!(
+        failures.is_empty(),
+        "{}\n---\n{}",
+        failures.join("\n"),
+        yaml
+    );
+    prop_assert!(v.allowed > 0 && v.denied > 0);
+    Ok(())
+}
+
+// Two halves of 128 cases each (without and with tag-based access), so that the test harness runs
+// them side by side.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_statement_of_a_random_valid_spec_passes_the_checker(services in prop::collection::vec(service(), 1..6), pattern in any::<bool>()) {
+        every_statement_passes_and_every_request_is_decided(&services, pattern, false)?;
+    }
+
+    #[test]
+    fn with_tag_based_access_too(services in prop::collection::vec(service(), 1..6), pattern in any::<bool>()) {
+        every_statement_passes_and_every_request_is_decided(&services, pattern, true)?;
     }
 }

@@ -294,6 +294,14 @@ fn table_request(
     e.and(db).and(t);
 }
 
+/// Each of `actions` on `database`'s example table, allowed, each request named by its API.
+fn table_actions_allowed(b: &mut Builder<'_>, database: &str, actions: &[&'static str]) {
+    for &action in actions {
+        let what = action.trim_start_matches("glue:");
+        table_request(b, true, action, database, example::TABLE, what);
+    }
+}
+
 /// The neighbours every Glue grant keeps: another database, the same one in another environment
 /// or account, and the database itself.
 fn glue_neighbours(b: &mut Builder<'_>, database: &Resource, action: &'static str) {
@@ -361,22 +369,17 @@ pub(super) fn glue_read_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
         let [catalog, db, _] = table_arns(&d.name, example::TABLE);
         b.allow("glue:GetDatabase", catalog, "GetDatabase", GLUE)
             .and(db);
-        for action in [
-            "glue:GetTable",
-            "glue:GetTables",
-            "glue:GetPartition",
-            "glue:GetPartitions",
-            "glue:BatchGetPartition",
-        ] {
-            table_request(
-                b,
-                true,
-                action,
-                &d.name,
-                example::TABLE,
-                action.trim_start_matches("glue:"),
-            );
-        }
+        table_actions_allowed(
+            b,
+            &d.name,
+            &[
+                "glue:GetTable",
+                "glue:GetTables",
+                "glue:GetPartition",
+                "glue:GetPartitions",
+                "glue:BatchGetPartition",
+            ],
+        );
         table_request(
             b,
             false,
@@ -400,22 +403,17 @@ pub(super) fn glue_write_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
             "orders_v2",
             "CreateTable",
         );
-        for action in [
-            "glue:UpdateTable",
-            "glue:CreatePartition",
-            "glue:BatchCreatePartition",
-            "glue:UpdatePartition",
-            "glue:BatchUpdatePartition",
-        ] {
-            table_request(
-                b,
-                true,
-                action,
-                &d.name,
-                example::TABLE,
-                action.trim_start_matches("glue:"),
-            );
-        }
+        table_actions_allowed(
+            b,
+            &d.name,
+            &[
+                "glue:UpdateTable",
+                "glue:CreatePartition",
+                "glue:BatchCreatePartition",
+                "glue:UpdatePartition",
+                "glue:BatchUpdatePartition",
+            ],
+        );
         for action in ["glue:DeleteTable", "glue:DeletePartition"] {
             table_request(
                 b,
@@ -441,23 +439,18 @@ pub(super) fn glue_write_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
 /// What `glue.delete` is for: deleting tables, their partitions and versions.
 pub(super) fn glue_delete_requests(b: &mut Builder<'_>, g: &Ctx<'_>) {
     for d in g.grant.resource_targets() {
-        for action in [
-            "glue:DeleteTable",
-            "glue:BatchDeleteTable",
-            "glue:DeletePartition",
-            "glue:BatchDeletePartition",
-            "glue:DeleteTableVersion",
-            "glue:BatchDeleteTableVersion",
-        ] {
-            table_request(
-                b,
-                true,
-                action,
-                &d.name,
-                example::TABLE,
-                action.trim_start_matches("glue:"),
-            );
-        }
+        table_actions_allowed(
+            b,
+            &d.name,
+            &[
+                "glue:DeleteTable",
+                "glue:BatchDeleteTable",
+                "glue:DeletePartition",
+                "glue:BatchDeletePartition",
+                "glue:DeleteTableVersion",
+                "glue:BatchDeleteTableVersion",
+            ],
+        );
         table_request(
             b,
             false,

@@ -292,20 +292,17 @@ impl Decoder {
     fn spec(&mut self, root: &Node) {
         let entries = match &root.value {
             Value::Map(entries) => entries,
-            _ if self.part == Part::Included => {
-                self.error_hint(
-                    root.span,
-                    "",
-                    format!("an included file must be a mapping of resources, profiles and services; found {}", root.shape()),
-                    "see the README's spec format".into(),
-                );
-                return;
-            }
             _ => {
+                let expected = match self.part {
+                    Part::Included => {
+                        "an included file must be a mapping of resources, profiles and services"
+                    }
+                    _ => "the spec must be a mapping with project, environment and services",
+                };
                 self.error_hint(
                     root.span,
                     "",
-                    format!("the spec must be a mapping with project, environment and services; found {}", root.shape()),
+                    format!("{expected}; found {}", root.shape()),
                     "see the README's spec format".into(),
                 );
                 return;

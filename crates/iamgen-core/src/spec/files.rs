@@ -11,6 +11,7 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use indexmap::map::Entry;
+use indexmap::IndexMap;
 
 use super::decode::{decode, Decoded, Part, MAX_SPEC_BYTES};
 use crate::diag::{quote, Diagnostic, Span, SpecError};
@@ -498,40 +499,20 @@ fn join(spec: &mut Decoded, part: Decoded) {
     let mut twice: Vec<(&str, String, String)> = Vec::new();
     for (kind, declared) in input.resources {
         let group = spec.input.resources.entry(kind).or_default();
-        for (name, resource) in declared {
-            if group.contains_key(&name) {
-                let path = format!("resources.{}.{name}", kind.key());
-                twice.push((kind.noun(), name, path));
-            } else {
-                group.insert(name, resource);
-            }
-        }
+        let at = format!("resources.{}", kind.key());
+        join_names(group, declared, &mut |name| {
+            twice.push((kind.noun(), name.to_string(), format!("{at}.{name}")))
+        });
     }
     spec.input
         .resources
         .sort_by_cached_key(|kind, _| ResourceKind::ALL.iter().position(|k| k == kind));
-    for (name, items) in input.profiles {
-        match spec.input.profiles.entry(name) {
-            Entry::Occupied(e) => {
-                let path = format!("profiles.{}", e.key());
-                twice.push(("profile", e.key().clone(), path));
-            }
-            Entry::Vacant(e) => {
-                e.insert(items);
-            }
-        }
-    }
-    for (name, service) in input.services {
-        match spec.input.services.entry(name) {
-            Entry::Occupied(e) => {
-                let path = format!("services.{}", e.key());
-                twice.push(("service", e.key().clone(), path));
-            }
-            Entry::Vacant(e) => {
-                e.insert(service);
-            }
-        }
-    }
+    join_names(&mut spec.input.profiles, input.profiles, &mut |name| {
+        twice.push(("profile", name.to_string(), format!("profiles.{name}")))
+    });
+    join_names(&mut spec.input.services, input.services, &mut |name| {
+        twice.push(("service", name.to_string(), format!("services.{name}")))
+    });
     spec.readable &= readable && twice.is_empty();
     spec.has_services |= has_services;
     spec.diagnostics.extend(diagnostics);
@@ -552,6 +533,23 @@ fn join(spec: &mut Decoded, part: Decoded) {
         spec.diagnostics.push(d);
     }
     spec.source.merge(source);
+}
+
+/// Adds the declarations of `more` to `into`, in order; `again` is told each name `into` already
+/// declares (that declaration stays).
+fn join_names<T>(
+    into: &mut IndexMap<String, T>,
+    more: IndexMap<String, T>,
+    again: &mut dyn FnMut(&str),
+) {
+    for (name, item) in more {
+        match into.entry(name) {
+            Entry::Occupied(e) => again(e.key()),
+            Entry::Vacant(e) => {
+                e.insert(item);
+            }
+        }
+    }
 }
 
 /// The spec once every file is read: a spec without services in any file is reported at the root

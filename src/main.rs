@@ -4,13 +4,13 @@
 //! Exit codes: 0 success, 1 invalid spec or out-of-date output, 2 usage.
 
 use std::fmt::Display;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use iamgen_core::{
-    compile, purpose_from_key, Compiled, Query, QueryError, Settings, Simulator, Values,
+    purpose_from_key, Compiled, Query, QueryError, Settings, Simulator, SpecFiles, Values,
     ValuesError, Who,
 };
 use iamgen_hcl::docs::Docs;
@@ -103,8 +103,9 @@ struct AccessArgs {
 
 #[derive(Args)]
 struct SpecArgs {
-    /// The spec (`-`: standard input). Default: ./iamgen.yaml if present, else the built-in example
-    /// platform.
+    /// The spec: a file (with the files its `include:` lists), a directory of spec files (the one
+    /// with `project:` is the root), or `-` (standard input). Default: ./iamgen.yaml if present,
+    /// else the built-in example platform.
     spec: Option<PathBuf>,
     /// Treat warnings (wildcards nobody accepted in writing) as errors: for production.
     #[arg(long)]
@@ -151,7 +152,8 @@ struct GenArgs {
 
 #[derive(Args)]
 struct DocsArgs {
-    /// The spec. Default: ./iamgen.yaml if present, else the built-in example platform.
+    /// The spec: a file (with the files its `include:` lists), a directory of spec files, or `-`.
+    /// Default: ./iamgen.yaml if present, else the built-in example platform.
     spec: Option<PathBuf>,
     /// The environment to document: the spec's `environment` (default) or a key of its
     /// `environments:`.
@@ -247,102 +249,46 @@ fn say(message: impl Display) {
     let _ = writeln!(io::stderr().lock(), "{message}");
 }
 
-/// The largest spec iamgen reads, in bytes: the limit of `iamgen_core`'s loader (which does not
-/// export it yet). Reading stops one byte past it, so `/dev/zero` or an endless pipe costs 1 MiB.
-const MAX_SPEC_BYTES: u64 = 1 << 20;
-
-/// Reads at most [`MAX_SPEC_BYTES`] + 1 bytes; more is an error. `size` is the file's size when
-/// known, for the message.
-fn read_bounded(name: &str, reader: impl Read, size: Option<u64>) -> Result<Vec<u8>, Failure> {
-    let too_big = |size: Option<u64>| {
-        let size = match size {
-            Some(n) => format!("{n} bytes"),
-            None => format!("larger than {MAX_SPEC_BYTES} bytes"),
-        };
-        Failure::invalid(format!(
-            "{name}:1:1: error: the spec is {size}; iamgen reads specs of at most {MAX_SPEC_BYTES} bytes"
-        ))
-    };
-    if size.is_some_and(|n| n > MAX_SPEC_BYTES) {
-        return Err(too_big(size));
-    }
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_SPEC_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::invalid(format!("{name}: error: cannot read the spec: {e}")))?;
-    if bytes.len() as u64 > MAX_SPEC_BYTES {
-        return Err(too_big(None));
-    }
-    Ok(bytes)
-}
-
-/// Reads the spec file at `path` (bounded).
-fn read_spec_file(name: &str, path: &std::path::Path) -> Result<Vec<u8>, Failure> {
-    let cannot =
-        |e: io::Error| Failure::invalid(format!("{name}: error: cannot read the spec: {e}"));
-    let file = std::fs::File::open(path).map_err(cannot)?;
-    let meta = file.metadata().map_err(cannot)?;
-    read_bounded(name, file, meta.is_file().then_some(meta.len()))
-}
-
-/// Reads and compiles the spec, printing warnings on stderr. Also returns the spec's origin, as the
-/// output directory's manifest records it.
 /// A spec read and compiled.
 struct Loaded {
     compiled: Compiled,
-    /// The name messages give the spec: its path, `<stdin>`, or the example's file.
+    /// The name messages give the spec: its (root) file's path, `<stdin>`, or the example's file.
     name: String,
     /// What generated a tree, for the `--out` manifest: `project X, environment Y`.
     origin: String,
 }
 
+/// Reads and compiles the spec (every command's one way to load it), printing warnings on stderr:
+/// a file with the files its `include:` lists, a directory of spec files, standard input, or the
+/// built-in example. Reading is bounded by [`iamgen_core::MAX_SPEC_BYTES`], all files together.
 fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
-    let (name, bytes, example) = match &args.spec {
+    let (files, example) = match &args.spec {
         Some(path) if path.as_os_str() == "-" => {
-            let name = "<stdin>".to_string();
-            let bytes = read_bounded(&name, io::stdin().lock(), None)?;
-            (name, bytes, false)
+            (SpecFiles::read_from("<stdin>", io::stdin().lock()), false)
         }
-        Some(path) => {
-            let name = path.display().to_string();
-            let bytes = read_spec_file(&name, path)?;
-            (name, bytes, false)
-        }
+        Some(path) => (SpecFiles::read(path), false),
         // Anything named iamgen.yaml here, even a broken link or an unreadable file, is the
         // user's spec: an error to read it, never a reason to fall back to the example.
         None => match std::fs::symlink_metadata("iamgen.yaml") {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 say(format_args!("iamgen: no SPEC given and no ./iamgen.yaml here: using the built-in example platform ({})", iamgen_core::EXAMPLE_FILE));
-                let name = iamgen_core::EXAMPLE_FILE.to_string();
-                (name, iamgen_core::EXAMPLE_SPEC.as_bytes().to_vec(), true)
+                let example =
+                    SpecFiles::from_text(iamgen_core::EXAMPLE_FILE, iamgen_core::EXAMPLE_SPEC);
+                (example, true)
             }
-            _ => {
-                let name = "iamgen.yaml".to_string();
-                let bytes = read_spec_file(&name, "iamgen.yaml".as_ref())?;
-                (name, bytes, false)
-            }
+            _ => (SpecFiles::read("iamgen.yaml"), false),
         },
     };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        let column =
-            String::from_utf8_lossy(valid.rsplit(|&b| b == b'\n').next().unwrap_or_default())
-                .chars()
-                .count()
-                + 1;
-        Failure::invalid(format!(
-            "{name}:{line}:{column}: error: the spec is not UTF-8 text: a YAML spec must be UTF-8"
-        ))
-    })?;
+    let name = files.names().next().unwrap_or_default().to_string();
     let mut settings = Settings::default().with_strict(args.strict);
     if let Some(env) = &args.environment {
         settings = settings.with_environment(env.clone());
     }
-    let compiled = compile(&name, &text, &settings).map_err(|e| Failure::invalid(e.to_string()))?;
+    let compiled = files
+        .compile(&settings)
+        .map_err(|e| Failure::invalid(e.to_string()))?;
     for w in &compiled.warnings {
-        say(format_args!("{name}:{w}"));
+        say(w.located());
     }
     let spec = &compiled.spec;
     let mut origin = format!(

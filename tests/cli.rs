@@ -243,10 +243,11 @@ fn huge_inputs_are_refused_without_reading_them_as_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("huge.yaml");
     let line = "# padding padding padding padding padding padding padding padding\n";
-    fs::write(&spec, line.repeat((2 << 20) / line.len())).unwrap();
+    let limit = iamgen_core::MAX_SPEC_BYTES as usize;
+    fs::write(&spec, line.repeat(2 * limit / line.len())).unwrap();
     iamgen().arg("gen").arg(&spec).assert().code(1).stderr(
         predicate::str::contains(":1:1: error: the spec is")
-            .and(predicate::str::contains("at most 1048576 bytes")),
+            .and(predicate::str::contains(format!("at most {limit} bytes"))),
     );
 }
 

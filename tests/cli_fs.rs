@@ -805,8 +805,9 @@ fn an_endless_spec_is_refused_after_reading_the_limit() {
             .output()
             .unwrap();
         assert_eq!(code(&o), 1, "{what}: {}", stderr(&o));
+        let limit = iamgen_core::MAX_SPEC_BYTES;
         assert!(
-            stderr(&o).contains("error: the spec is larger than 1048576 bytes; iamgen reads specs of at most 1048576 bytes"),
+            stderr(&o).contains(&format!("error: the spec is larger than {limit} bytes; iamgen reads specs of at most {limit} bytes")),
             "{what}: {}",
             stderr(&o)
         );

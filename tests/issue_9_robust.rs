@@ -96,7 +96,7 @@ fn issue_9_15_spec_text_in_messages_is_escaped() {
     );
     assert_eq!(
         lines[0],
-        r"spec.yaml:3:1: error: unknown key 'naming\nspec.yaml:1:1: error: forged'; known keys: project, environment, naming, tags, resources, profiles, services, accounts, environments, tag_based_access"
+        r"spec.yaml:3:1: error: unknown key 'naming\nspec.yaml:1:1: error: forged'; known keys: project, environment, naming, tags, resources, profiles, services, accounts, environments, tag_based_access, include"
     );
     assert_eq!(
         lines[1],

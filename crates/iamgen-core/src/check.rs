@@ -400,6 +400,7 @@ pub(crate) fn hand_written(spec: &Spec) -> Vec<Diagnostic> {
                     path: grant.path.clone(),
                     implied: false,
                     span: None,
+                    file: None,
                 },
             };
             for p in check_statement(&statement) {

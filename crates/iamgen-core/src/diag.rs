@@ -6,6 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::sync::Arc;
 
 /// A position in the spec: 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -51,20 +52,49 @@ impl Loc {
     }
 }
 
-/// Where every key path of a YAML spec is written, and which paths the decoder already reported.
-/// Empty for a spec built in code.
+/// Where every key path of a YAML spec is written (in which of its files, at which line and
+/// column), and which paths the decoder already reported. Empty for a spec built in code.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SourceMap {
-    spans: HashMap<Loc, Span>,
+    /// Each path's position, and the index of its file in `files`.
+    spans: HashMap<Loc, (Span, usize)>,
+    /// The spec's files, the root first; empty until the loader names them.
+    files: Vec<Arc<str>>,
     reported: HashSet<String>,
     /// For lists whose unreadable items the decoder left out: the written index of each kept item.
     indexes: HashMap<String, Vec<usize>>,
 }
 
 impl SourceMap {
-    /// Records where `loc` is written.
+    /// Records where `loc` is written (in the map's first file: a map is made for one file, then
+    /// merged).
     pub(crate) fn insert(&mut self, loc: Loc, span: Span) {
-        self.spans.insert(loc, span);
+        self.spans.insert(loc, (span, 0));
+    }
+
+    /// Names the map's files: its own file (one map per file, before merging) is `name`.
+    pub(crate) fn name(&mut self, name: &str) {
+        self.files = vec![name.into()];
+    }
+
+    /// Adds the map of another file of the spec: what `other` records is in a file after this
+    /// map's own. A path this map already has keeps its position (the loader reports a name
+    /// declared twice, at the second).
+    pub(crate) fn merge(&mut self, other: SourceMap) {
+        let offset = self.files.len();
+        self.files.extend(other.files);
+        for (loc, (span, file)) in other.spans {
+            self.spans.entry(loc).or_insert((span, file + offset));
+        }
+        self.reported.extend(other.reported);
+        for (path, kept) in other.indexes {
+            self.indexes.entry(path).or_insert(kept);
+        }
+    }
+
+    /// The spec's files, the root first (empty for a spec built in code).
+    pub(crate) fn files(&self) -> &[Arc<str>] {
+        &self.files
     }
 
     /// Marks a path whose value the decoder could not read (and reported): later problems at it
@@ -96,21 +126,46 @@ impl SourceMap {
     }
 
     fn span(&self, loc: &Loc) -> Option<Span> {
-        self.spans.get(loc).copied()
+        self.spans.get(loc).map(|(span, _)| *span)
+    }
+
+    /// Where the value at `path` is written.
+    pub(crate) fn value_at(&self, path: &str) -> Option<Span> {
+        self.span(&Loc::Value(path.to_string()))
+    }
+
+    /// The file `loc` is written in.
+    fn file(&self, loc: &Loc) -> Option<&Arc<str>> {
+        self.spans.get(loc).and_then(|(_, f)| self.files.get(*f))
     }
 
     /// Where `loc` is, for a message naming a second place: `tags.Owner, line 4` (the line only
-    /// for a spec read from YAML).
+    /// for a spec read from YAML; `line 4 of teams/a.yaml` for a spec in several files).
     pub(crate) fn place(&self, loc: &Loc) -> String {
-        match self.span(loc) {
-            Some(span) => format!("{}, line {}", escape(loc.path()), span.line),
-            None => escape(loc.path()),
+        match (self.span(loc), self.file(loc)) {
+            (Some(span), Some(file)) if self.files.len() > 1 => format!(
+                "{}, line {} of {}",
+                escape(loc.path()),
+                span.line,
+                escape_controls(file)
+            ),
+            (Some(span), _) => format!("{}, line {}", escape(loc.path()), span.line),
+            (None, _) => escape(loc.path()),
         }
     }
 
-    /// Where the key at `path` is written (a grant item, a service's key), for a YAML spec.
-    pub(crate) fn key_span(&self, path: &str) -> Option<Span> {
-        self.span(&Loc::Key(path.to_string()))
+    /// Where the key at `path` is written (a grant item, a service's key), for a YAML spec: the
+    /// file and the line and column.
+    pub(crate) fn key_at(&self, path: &str) -> (Option<Arc<str>>, Option<Span>) {
+        let loc = Loc::Key(path.to_string());
+        (self.file(&loc).cloned(), self.span(&loc))
+    }
+
+    /// The position of the file named `file` among the spec's files (for sorting problems in the
+    /// order the files are read; an unknown file sorts first).
+    fn order(&self, file: Option<&str>) -> usize {
+        file.and_then(|f| self.files.iter().position(|n| &**n == f))
+            .unwrap_or(0)
     }
 }
 
@@ -122,6 +177,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// Where in the spec's text, for a spec read from YAML.
     pub span: Option<Span>,
+    /// The file the problem is in, for a spec read from YAML: the root file or one it includes
+    /// (`None` for a spec built in code).
+    pub file: Option<String>,
     /// What is wrong, in one sentence.
     pub message: String,
     /// The key path, such as `services.predict.grants[1]`, when there is one.
@@ -138,6 +196,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             span: Some(span),
+            file: None,
             message: message.into(),
             path: None,
             hint: None,
@@ -158,6 +217,7 @@ impl Diagnostic {
         Diagnostic {
             severity: Severity::Error,
             span: None,
+            file: None,
             message: message.into(),
             path: None,
             hint: None,
@@ -195,14 +255,54 @@ impl Diagnostic {
         self
     }
 
+    /// An error about file `file` as a whole (it cannot be read), at no line.
+    pub(crate) fn of_file(file: &str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            span: None,
+            ..Diagnostic::error(Span::new(1, 1), message).in_file(file)
+        }
+    }
+
+    /// Names the file the problem is in.
+    pub(crate) fn in_file(mut self, file: &str) -> Self {
+        self.file = Some(file.to_string());
+        self
+    }
+
     /// True for errors.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+
+    /// The problem as iamgen prints it: `FILE:LINE:COL: error: ...`, with the file it is in (for a
+    /// spec read from YAML), else as [`Display`](fmt::Display) shows it.
+    ///
+    /// ```
+    /// let yaml = "project: p\nenvironment: e\nservices:\n  f: { kind: lambda, grants: [ s3.read: raw ] }\n";
+    /// let err = iamgen_core::compile("iamgen.yaml", yaml, &Default::default()).unwrap_err();
+    /// assert_eq!(err.diagnostics[0].located().to_string(), "iamgen.yaml:4:41: error: unknown bucket 'raw' in services.f.grants[0]; declare it under resources.buckets");
+    /// ```
+    pub fn located(&self) -> impl fmt::Display + '_ {
+        Located(self, None)
+    }
 }
 
-/// `LINE:COL: error: MESSAGE in PATH; HINT` (the file name is added by [`SpecError`]); without a
-/// position, `error: MESSAGE in PATH; HINT`.
+/// A diagnostic with its file (or, when it names none, `.1`) before it.
+struct Located<'a>(&'a Diagnostic, Option<&'a str>);
+
+impl fmt::Display for Located<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.0;
+        match (d.file.as_deref().or(self.1), d.span) {
+            (Some(file), Some(_)) => write!(f, "{}:{d}", escape_controls(file)),
+            (Some(file), None) => write!(f, "{}: {d}", escape_controls(file)),
+            (None, _) => write!(f, "{d}"),
+        }
+    }
+}
+
+/// `LINE:COL: error: MESSAGE in PATH; HINT` (the file name is added by [`SpecError`], or
+/// [`Diagnostic::located`]); without a position, `error: MESSAGE in PATH; HINT`.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let severity = match self.severity {
@@ -237,7 +337,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub struct SpecError {
-    /// The file name shown before each problem, for a spec read from a file.
+    /// The spec's (root) file, for a spec read from YAML: shown before each problem that names no
+    /// file of its own ([`Diagnostic::file`]).
     pub file: Option<String>,
     /// The problems, sorted by position.
     pub diagnostics: Vec<Diagnostic>,
@@ -258,8 +359,9 @@ impl SpecError {
     }
 }
 
-/// Gives each diagnostic its position in `source`, drops those at a value the decoder already
-/// reported, and sorts them by position (then message), duplicates removed.
+/// Gives each diagnostic its position in `source` (its file and its line and column), drops those
+/// at a value the decoder already reported, and sorts them by position (files in the order they
+/// were read, then line and column, then message), duplicates removed.
 pub(crate) fn locate(diagnostics: Vec<Diagnostic>, source: &SourceMap) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = diagnostics
         .into_iter()
@@ -270,12 +372,19 @@ pub(crate) fn locate(diagnostics: Vec<Diagnostic>, source: &SourceMap) -> Vec<Di
         })
         .map(|mut d| {
             if let Some(loc) = d.loc.take() {
-                d.span = d.span.or_else(|| source.span(&loc));
+                if d.span.is_none() {
+                    d.span = source.span(&loc);
+                    d.file = d.file.or_else(|| source.file(&loc).map(|f| f.to_string()));
+                }
+            }
+            if d.file.is_none() && d.span.is_some() {
+                // A position without a file is in the root file.
+                d.file = source.files().first().map(|f| f.to_string());
             }
             d
         })
         .collect();
-    out.sort_by(|a, b| (a.span, &a.message).cmp(&(b.span, &b.message)));
+    out.sort_by_cached_key(|d| (source.order(d.file.as_deref()), d.span, d.message.clone()));
     out.dedup();
     summarize_repeats(out)
 }
@@ -299,10 +408,19 @@ fn summarize_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
             continue;
         }
         let more = at.len() - REPEATS_SHOWN;
-        let summary = match diagnostics[at[at.len() - 1]].span {
-            Some(last) => format!(
+        let (shown, last) = (
+            &diagnostics[at[REPEATS_SHOWN]],
+            &diagnostics[at[at.len() - 1]],
+        );
+        let summary = match last.span {
+            Some(span) if last.file != shown.file => format!(
+                "the same problem {more} more times, up to line {} of {}",
+                span.line,
+                escape_controls(last.file.as_deref().unwrap_or_default())
+            ),
+            Some(span) => format!(
                 "the same problem {more} more times, up to line {}",
-                last.line
+                span.line
             ),
             None => format!("the same problem {more} more times"),
         };
@@ -324,17 +442,14 @@ fn summarize_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// One line per problem: `FILE:LINE:COL: error: ...`.
+/// One line per problem: `FILE:LINE:COL: error: ...`, FILE being the file the problem is in.
 impl fmt::Display for SpecError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.diagnostics.iter().enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
-            match &self.file {
-                Some(file) => write!(f, "{}:{d}", escape_controls(file))?,
-                None => write!(f, "{d}")?,
-            }
+            write!(f, "{}", Located(d, self.file.as_deref()))?;
         }
         Ok(())
     }

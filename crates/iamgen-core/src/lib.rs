@@ -39,13 +39,13 @@ pub use resolved::{
 };
 pub use resource_policy::{ResourcePolicy, ResourceStatement};
 pub use simulate::{
-    purpose_from_key, purpose_key, Decided, Query, QueryError, Scenario, ScenarioReport, Simulator,
-    Who,
+    purpose_from_key, purpose_key, Decided, DecidedBy, Query, QueryError, Scenario, ScenarioReport,
+    Simulator, Who,
 };
 pub use spec::{
     json_schema, Allow, ConditionValues, EnvironmentInput, GrantInput, ProfileItem, ResourceDetail,
-    ResourceInput, Scope, ServiceInput, Spec, SpecInput, StatementInput, VectorEngine, VpcInput,
-    EXAMPLE_FILE, EXAMPLE_SPEC,
+    ResourceInput, Scope, ServiceInput, Spec, SpecFiles, SpecInput, StatementInput, VectorEngine,
+    VpcInput, EXAMPLE_FILE, EXAMPLE_SPEC, MAX_SPEC_BYTES,
 };
 pub use uses::{Accepted, GrantPlan, Reach};
 pub use verify::{Failure, Verification};
@@ -128,8 +128,19 @@ pub struct Compiled {
 /// let err = compile("iamgen.yaml", &yaml.replace("lambda", "lamda"), &Settings::default()).unwrap_err();
 /// assert_eq!(err.to_string(), "iamgen.yaml:4:19: error: unknown service kind 'lamda' in services.resize.kind; did you mean 'lambda'?");
 /// ```
+///
+/// `text` is the whole spec: an `include:` in it is an error. A spec in several files is read with
+/// [`SpecFiles`].
 pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, SpecError> {
-    let decoded = spec::decode(text);
+    SpecFiles::from_text(file, text).compile(settings)
+}
+
+/// [`compile`] for a spec decoded from its files; `file` is its root file.
+fn compile_decoded(
+    decoded: &spec::Decoded,
+    file: &str,
+    settings: &Settings,
+) -> Result<Compiled, SpecError> {
     let fail = |d| {
         SpecError::located(
             Some(file),
@@ -138,7 +149,7 @@ pub fn compile(file: &str, text: &str, settings: &Settings) -> Result<Compiled, 
         )
     };
     let (spec, warnings) =
-        spec::validate_decoded(&decoded, settings.environment.as_deref()).map_err(fail)?;
+        spec::validate_decoded(decoded, settings.environment.as_deref()).map_err(fail)?;
     finish(spec, warnings, settings, Some(file), &decoded.source)
 }
 

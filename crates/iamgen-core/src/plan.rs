@@ -5,6 +5,8 @@
 //! (`expand`), merges statements, splits them into managed policies within AWS's size limits, and
 //! names everything by the naming convention.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
 use crate::aws::limits::{MANAGED_POLICY_MAX, POLICIES_PER_ROLE_MAX, TRUST_POLICY_MAX};
@@ -68,6 +70,8 @@ pub struct ServicePlan {
     pub path: String,
     /// Where the service is written in the spec (for a spec read from YAML).
     pub span: Option<Span>,
+    /// The file the service is written in (for a spec read from YAML).
+    pub file: Option<Arc<str>>,
     /// Its roles: the main role first, then an `ecs_task`'s execution role.
     pub roles: Vec<RolePlan>,
     /// Resource-based permissions this service needs on Lambda functions.
@@ -245,32 +249,33 @@ impl Plan {
         }
     }
 
-    /// Gives every service, statement and permission the line and column of the spec path it
-    /// comes from.
+    /// Gives every service, statement and permission the file, line and column of the spec path
+    /// it comes from.
     pub(crate) fn locate(&mut self, source: &SourceMap) {
         for service in &mut self.services {
-            service.span = source.key_span(&service.path);
+            (service.file, service.span) = source.key_at(&service.path);
             let statements = service
                 .roles
                 .iter_mut()
                 .flat_map(|r| &mut r.policies)
                 .flat_map(|p| &mut p.document.statements);
             for s in statements {
-                s.origin.span = source.key_span(&s.origin.path);
+                s.origin.locate(source);
             }
             for p in &mut service.lambda_permissions {
-                p.origin.span = source.key_span(&p.origin.path);
+                p.origin.locate(source);
             }
             for p in &mut service.data_access_policies {
-                p.origin.span = source.key_span(&p.origin.path);
+                p.origin.locate(source);
             }
             for p in &mut service.resource_policies {
-                p.origin.span = source.key_span(&p.origin.path);
+                p.origin.locate(source);
             }
             for i in &mut service.intents {
-                i.origin.span = source.key_span(&i.origin.path);
+                i.origin.locate(source);
                 for s in &mut i.statements {
                     s.origin.span = i.origin.span;
+                    s.origin.file.clone_from(&i.origin.file);
                 }
             }
         }
@@ -489,6 +494,7 @@ impl ServicePlan {
                 physical_name: physical,
                 path: service.path.clone(),
                 span: None,
+                file: None,
                 roles,
                 lambda_permissions,
                 data_access_policies,

@@ -5,11 +5,13 @@
 //! ones that share actions and conditions, measuring documents exactly as IAM counts them, and
 //! splitting a role's permissions across as many managed policies as needed.
 
+use std::sync::Arc;
+
 use serde_json::{json, Map, Value};
 
 use crate::aws::limits::MANAGED_POLICY_MAX;
 use crate::aws::{conditions_json, Condition, Segment, Template, Values};
-use crate::diag::Span;
+use crate::diag::{SourceMap, Span};
 use crate::grants::GrantKind;
 
 /// One `Allow` statement.
@@ -47,9 +49,17 @@ pub struct Origin {
     pub implied: bool,
     /// Where `path` is written in the spec (for a spec read from YAML): its line and column.
     pub span: Option<Span>,
+    /// The file `path` is written in (for a spec read from YAML): the root file or one it
+    /// includes.
+    pub file: Option<Arc<str>>,
 }
 
 impl Origin {
+    /// Gives the origin the file, line and column of its path in `source`.
+    pub(crate) fn locate(&mut self, source: &SourceMap) {
+        (self.file, self.span) = source.key_at(&self.path);
+    }
+
     /// True for a statement written by hand in the spec (a service's `statements:`) rather than
     /// built from a grant; writers that list hand-written statements for reviewers (the docs) ask
     /// this.
@@ -103,6 +113,7 @@ impl Statement {
                 path: String::new(),
                 implied: false,
                 span: None,
+                file: None,
             },
         }
     }

@@ -55,6 +55,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -149,6 +150,8 @@ pub enum StatementSource {
         path: String,
         /// Where the service is written.
         span: Option<Span>,
+        /// The file the service is written in.
+        file: Option<Arc<str>>,
         /// The AWS page documenting the trust policy.
         page: &'static str,
     },
@@ -177,6 +180,16 @@ impl StatementSource {
                 origin.span
             }
             StatementSource::Trust { span, .. } => *span,
+        }
+    }
+
+    /// The file that path is written in, for a spec read from YAML.
+    pub fn file(&self) -> Option<&Arc<str>> {
+        match self {
+            StatementSource::Grant { origin, .. } | StatementSource::Permission { origin } => {
+                origin.file.as_ref()
+            }
+            StatementSource::Trust { file, .. } => file.as_ref(),
         }
     }
 }
@@ -269,6 +282,7 @@ impl Plan {
                         StatementSource::Trust {
                             path: service.path.clone(),
                             span: service.span,
+                            file: service.file.clone(),
                             page: role.trust.source,
                         },
                     );

@@ -22,6 +22,7 @@
 //! `${INPUT}` (a module input by its global name, such as `${api_api_id}`) are replaced.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::aws::catalog::{self, ActionDef, ServiceDef};
 use crate::aws::keys::{key_type, KeyType};
@@ -136,10 +137,24 @@ pub struct Decided {
     pub who: String,
     /// The evaluator's answer.
     pub evaluation: Evaluation,
-    /// For each statement the evaluation names (and the closest one of an implicit deny): `Sid X`,
-    /// where it comes from (`services.predict.grants[0] (dynamodb.read_write)`), and where that is
-    /// written in the spec.
-    pub sources: Vec<(String, String, Option<Span>)>,
+    /// Each statement the evaluation names (and the closest one of an implicit deny), and where it
+    /// comes from.
+    pub sources: Vec<DecidedBy>,
+}
+
+/// A statement of a decision, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecidedBy {
+    /// `Sid X`.
+    pub statement: String,
+    /// The grant, trust policy or permission it comes from:
+    /// `services.predict.grants[0] (dynamodb.read_write)`.
+    pub source: String,
+    /// The spec file that is written in (for a spec read from YAML).
+    pub file: Option<Arc<str>>,
+    /// Where in that file.
+    pub span: Option<Span>,
 }
 
 impl Decided {
@@ -149,7 +164,8 @@ impl Decided {
     }
 
     /// The answer on several lines: the decision and request, who asked, and the statement that
-    /// decided (or why it was denied), each with its spec line; `file` names the spec.
+    /// decided (or why it was denied), each with its spec line; `file` names the spec (its root
+    /// file, for a line that names no file of its own).
     pub fn explain(&self, file: &str) -> String {
         let r = &self.request;
         let word = if self.allowed() { "allow" } else { "deny" };
@@ -164,7 +180,14 @@ impl Decided {
         }
         let e = self.evaluation.to_string();
         out.push_str(&format!("\n  {}", e.replace('\n', "\n  ")));
-        for (statement, source, span) in &self.sources {
+        for DecidedBy {
+            statement,
+            source,
+            file: written,
+            span,
+        } in &self.sources
+        {
+            let file = written.as_deref().unwrap_or(file);
             let at = span
                 .map(|s| format!(", {file}:{}:{}", s.line, s.column))
                 .unwrap_or_default();
@@ -745,7 +768,12 @@ impl Simulator {
                     .sid
                     .clone()
                     .unwrap_or_else(|| format!("Statement[{}]", s.index));
-                Some((format!("Sid {sid}"), src.to_string(), src.span()))
+                Some(DecidedBy {
+                    statement: format!("Sid {sid}"),
+                    source: src.to_string(),
+                    file: src.file().cloned(),
+                    span: src.span(),
+                })
             })
             .collect();
         Ok(Decided {
@@ -1076,7 +1104,7 @@ impl Simulator {
                     let sources: Vec<String> = d
                         .sources
                         .iter()
-                        .map(|(st, src, _)| format!("{st} from {src}"))
+                        .map(|d| format!("{} from {}", d.statement, d.source))
                         .collect();
                     let from = if sources.is_empty() {
                         String::new()

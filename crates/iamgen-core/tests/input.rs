@@ -94,26 +94,28 @@ fn yaml_json_and_code_compile_to_the_same_plan() {
     assert_eq!(from_json.plan, without_positions(yaml.plan));
 }
 
-/// The plan without the spec positions a YAML spec gives its services and statements.
+/// The plan without the spec positions (file, line and column) a YAML spec gives its services and
+/// statements.
 fn without_positions(mut plan: iamgen_core::Plan) -> iamgen_core::Plan {
     for s in &mut plan.services {
         assert!(s.span.is_some(), "a YAML spec locates {}", s.name);
-        s.span = None;
+        assert!(s.file.is_some(), "a YAML spec names the file of {}", s.name);
+        (s.span, s.file) = (None, None);
         for st in s
             .roles
             .iter_mut()
             .flat_map(|r| &mut r.policies)
             .flat_map(|p| &mut p.document.statements)
         {
-            st.origin.span = None;
+            (st.origin.span, st.origin.file) = (None, None);
         }
         for p in &mut s.lambda_permissions {
-            p.origin.span = None;
+            (p.origin.span, p.origin.file) = (None, None);
         }
         for i in &mut s.intents {
-            i.origin.span = None;
+            (i.origin.span, i.origin.file) = (None, None);
             for st in &mut i.statements {
-                st.origin.span = None;
+                (st.origin.span, st.origin.file) = (None, None);
             }
         }
     }

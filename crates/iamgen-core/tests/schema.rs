@@ -132,3 +132,39 @@ fn the_new_keys_are_in_the_schema() {
         assert!(validate(&bad).is_err(), "{why} is valid:\n{bad}");
     }
 }
+
+/// Issue 10: a spec in several files. Every file of the split example is valid (the root with
+/// `project:`, the others with resources, profiles and services only), a root may leave its
+/// services to the files it includes, and an included file holding a root key is not valid.
+#[test]
+fn every_file_of_a_split_spec_is_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/split-platform");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        validate(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    }
+    validate("project: p\nenvironment: e\ninclude: [teams/a.yaml]\n").unwrap();
+    for (bad, why) in [
+        (
+            "project: p\nenvironment: e\ninclude: []\nservices: {}\n",
+            "an empty include",
+        ),
+        ("project: p\nservices: {}\n", "a root without environment"),
+        (
+            "tags: { a: b }\nservices: {}\n",
+            "an included file with tags",
+        ),
+        (
+            "include: [b.yaml]\nservices: {}\n",
+            "an included file that includes",
+        ),
+    ] {
+        assert!(validate(bad).is_err(), "{why} is valid:\n{bad}");
+    }
+}

@@ -49,6 +49,7 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         path: grant.path.clone(),
         implied: false,
         span: None,
+        file: None,
     };
     let mut own = Effects::default();
     let mut b = Builder {
@@ -173,6 +174,7 @@ pub(crate) fn queue_policies(names: Names<'_>, owned: &[&Resource], out: &mut Ef
             path: format!("resources.{}.{}", ResourceKind::Queue.key(), queue.logical),
             implied: false,
             span: None,
+            file: None,
         };
         let mut own = Effects::default();
         let mut b = Builder {
@@ -200,6 +202,7 @@ fn implied_by(
         path: service.path.clone(),
         implied: true,
         span: None,
+        file: None,
     };
     let mut own = Effects::default();
     build(&mut Builder {

@@ -131,6 +131,7 @@ pub(crate) fn trust_intent(
             path: service.path.clone(),
             implied: true,
             span: None,
+            file: None,
         },
         subject: Subject::Trust,
         role: purpose,

@@ -13,8 +13,31 @@ use crate::diag::{did_you_mean, hint_unknown, quote, Diagnostic, Loc, SourceMap,
 use crate::grants::{GrantKind, Target};
 use crate::kinds::{join_keys, Finding, ResourceKind, ServiceKind};
 
-/// The largest spec iamgen reads; a real platform's spec is a few kilobytes.
-pub(crate) const MAX_SPEC_BYTES: usize = 1 << 20;
+/// Which file of a spec is decoded: what it may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The root file: the whole spec, or its `project`, `environment`... and `include:`.
+    Root,
+    /// An included file: only [`INCLUDED_KEYS`].
+    Included,
+    /// A file of a directory: the root when it has `project:`, else an included file.
+    OfDirectory,
+}
+
+/// The largest spec iamgen reads, in bytes: 4 MiB, all of its files together. Reading stops one
+/// byte past it, so `/dev/zero` or an endless pipe costs no more.
+///
+/// The limit protects memory. Memory grows with the services and their statements, not with the
+/// bytes; measured with `/usr/bin/time -v iamgen check` (release build) on the benchmarks'
+/// synthetic specs: 10,000 services written in block YAML are 1.5 MiB and peak at 1.3 GiB; a spec
+/// at the limit peaks at 3.4 GiB in block YAML (26,500 services) and at 5.3 GiB in the denser flow
+/// style (41,400 services). A real platform's spec is a few kilobytes.
+pub const MAX_SPEC_BYTES: u64 = 4 << 20;
+
+/// The top-level keys an included file (or a directory's file other than the root) may hold; the
+/// others (`project`, `environment`, `naming`, `tags`, `accounts`, `environments`,
+/// `tag_based_access`, `include`) belong in the root file only.
+pub(crate) const INCLUDED_KEYS: &[&str] = &["resources", "profiles", "services"];
 
 const TOP_KEYS: &[&str] = &[
     "project",
@@ -28,6 +51,8 @@ const TOP_KEYS: &[&str] = &[
     "accounts",
     "environments",
     "tag_based_access",
+    // Issue 10.
+    "include",
 ];
 const SERVICE_KEYS: &[&str] = &[
     "kind",
@@ -57,18 +82,33 @@ pub(crate) struct Decoded {
     pub(crate) diagnostics: Vec<Diagnostic>,
     /// False when the text is no spec at all (not YAML, empty, not a mapping): nothing to validate.
     pub(crate) readable: bool,
+    /// Whether it was decoded as the root file (for [`Part::OfDirectory`]: it has `project:`).
+    pub(crate) root: bool,
+    /// The files its `include:` names, each where it is written.
+    pub(crate) includes: Vec<(String, Span)>,
+    /// Where `include:` is written, when it is.
+    pub(crate) include_key: Option<Span>,
+    /// Whether it has a `services:` key (the spec needs one, in some file).
+    pub(crate) has_services: bool,
+    /// Where a missing `services:` is reported (the root mapping), unless a misspelled key
+    /// already says so.
+    pub(crate) missing_services: Option<Span>,
 }
 
 /// The UTF-8 byte-order mark, which YAML allows before a document.
 const BYTE_ORDER_MARK: char = '\u{feff}';
 
-/// Decodes `text`. Problems are in `diagnostics`; the input holds what could be read.
-pub(crate) fn decode(text: &str) -> Decoded {
+/// Decodes `text`, the file `part` of a spec. Problems are in `diagnostics`; the input holds what
+/// could be read.
+pub(crate) fn decode(text: &str, part: Part) -> Decoded {
     // YAML 1.2 (5.2) allows a byte-order mark at the start; it is not part of the first key, and
     // positions are those of the text after it, as an editor shows them.
     let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
-    let mut d = Decoder::default();
-    if text.len() > MAX_SPEC_BYTES {
+    let mut d = Decoder {
+        part,
+        out: Decoded::default(),
+    };
+    if text.len() as u64 > MAX_SPEC_BYTES {
         d.error(
             Span::new(1, 1),
             "",
@@ -98,8 +138,8 @@ pub(crate) fn decode(text: &str) -> Decoded {
     d.out
 }
 
-#[derive(Default)]
 struct Decoder {
+    part: Part,
     out: Decoded,
 }
 
@@ -197,6 +237,12 @@ impl Decoder {
 
     /// One name or a non-empty list of names, each recorded at `at[i]`.
     fn names(&mut self, node: &Node, path: &str, what: &str, at: &str) -> Vec<String> {
+        let found = self.names_at(node, path, what, at);
+        found.into_iter().map(|(n, _)| n).collect()
+    }
+
+    /// [`names`](Self::names), each with where it is written.
+    fn names_at(&mut self, node: &Node, path: &str, what: &str, at: &str) -> Vec<(String, Span)> {
         let found: Vec<(String, Span)> = match &node.value {
             Value::Seq(items) if items.is_empty() => {
                 self.error(
@@ -219,7 +265,7 @@ impl Decoder {
         for (i, (_, span)) in found.iter().enumerate() {
             self.value(&format!("{at}[{i}]"), *span);
         }
-        found.into_iter().map(|(n, _)| n).collect()
+        found
     }
 
     /// A required top-level text value; a missing or unreadable one is reported here, once.
@@ -247,17 +293,36 @@ impl Decoder {
         let entries = match &root.value {
             Value::Map(entries) => entries,
             _ => {
+                let expected = match self.part {
+                    Part::Included => {
+                        "an included file must be a mapping of resources, profiles and services"
+                    }
+                    _ => "the spec must be a mapping with project, environment and services",
+                };
                 self.error_hint(
                     root.span,
                     "",
-                    format!("the spec must be a mapping with project, environment and services; found {}", root.shape()),
+                    format!("{expected}; found {}", root.shape()),
                     "see the README's spec format".into(),
                 );
                 return;
             }
         };
         self.out.readable = true;
+        self.out.root = match self.part {
+            Part::Root => true,
+            Part::Included => false,
+            Part::OfDirectory => get(entries, "project").is_some(),
+        };
+        if !self.out.root {
+            self.included(entries);
+            return;
+        }
         self.known_keys(entries, "", TOP_KEYS);
+        if let Some((k, node)) = entries.iter().find(|(k, _)| k.as_str() == Some("include")) {
+            self.out.include_key = Some(k.span);
+            self.out.includes = self.names_at(node, "include", "file", "include");
+        }
         self.out.input.project = self.required(root, entries, "project");
         self.out.input.environment = self.required(root, entries, "environment");
         if let Some(n) = get(entries, "naming") {
@@ -288,13 +353,55 @@ impl Decoder {
                 self.boolean(node, "tag_based_access").unwrap_or_default();
         }
         match get(entries, "services") {
-            Some(node) => self.services(node),
+            Some(node) => {
+                self.out.has_services = true;
+                self.services(node)
+            }
+            // Reported once every file is read: an included file may hold the services.
             None => {
-                self.out.source.reported("services");
-                if !misspelled(entries, "services") {
-                    self.error(root.span, "", "missing key 'services'");
+                self.out.missing_services = (!misspelled(entries, "services")).then_some(root.span);
+            }
+        }
+    }
+
+    /// An included file: resources, profiles and services, which join the root file's.
+    fn included(&mut self, entries: &[(Node, Node)]) {
+        for (k, _) in entries {
+            let key = k.as_str().unwrap_or_default();
+            if INCLUDED_KEYS.contains(&key) {
+                continue;
+            }
+            let only = "an included file holds only resources, profiles and services";
+            match key {
+                "include" => self.error_hint(
+                    k.span,
+                    "",
+                    "an included file cannot include others",
+                    format!("{only}; list every file in the root file's `include:`"),
+                ),
+                _ if TOP_KEYS.contains(&key) => self.error_hint(
+                    k.span,
+                    "",
+                    format!("{} belongs in the root file only", quote(key)),
+                    format!("{only}; move it to the root file"),
+                ),
+                _ => {
+                    let hint = hint_unknown(key, INCLUDED_KEYS, |known| {
+                        format!("known keys of an included file: {}", known.join(", "))
+                    });
+                    self.error_hint(k.span, "", format!("unknown key {}", quote(key)), hint);
                 }
             }
+        }
+        if let Some(node) = get(entries, "resources") {
+            self.resources(node);
+        }
+        if let Some(node) = get(entries, "profiles") {
+            self.profiles(node);
+        }
+        if let Some(node) = get(entries, "services") {
+            self.out.has_services = true;
+            self.services(node);
         }
     }
 

@@ -923,16 +923,49 @@ impl JsonSchema for ProfileItem {
 ///
 /// ```
 /// let schema: serde_json::Value = serde_json::from_str(&iamgen_core::json_schema()).unwrap();
-/// assert_eq!(schema["required"], serde_json::json!(["project", "environment", "services"]));
+/// // A root file (or a whole spec) names its project and environment; a file it includes holds
+/// // resources, profiles and services only.
+/// assert_eq!(schema["anyOf"][0]["required"], serde_json::json!(["project", "environment"]));
+/// assert!(schema["properties"]["include"].is_object());
 /// ```
 pub fn json_schema() -> String {
-    let schema = schemars::generate::SchemaSettings::draft2020_12()
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
         .for_deserialize()
         .into_generator()
         .into_root_schema_for::<SpecInput>();
+    with_files(&mut schema);
     let text = serde_json::to_string_pretty(&schema)
         .unwrap_or_else(|e| unreachable!("a schema is JSON: {e}"));
     text + "\n"
+}
+
+/// A spec's files in the schema (issue 10): a root file may list `include:` (and its services may
+/// all be in other files), and an included file holds only resources, profiles and services. A [`SpecInput`] is always one whole spec, so this is the YAML files' shape only.
+fn with_files(schema: &mut Schema) {
+    let include = json_schema!({
+        "description": "Files holding more of the spec's resources, profiles and services (paths relative to this file; an included file holds only those three keys and includes nothing). Read by `iamgen` and `SpecFiles`.",
+        "type": "array",
+        "items": { "type": "string", "minLength": 1 },
+        "minItems": 1
+    });
+    if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        properties.insert("include".into(), include.to_value());
+    }
+    schema.remove("required");
+    // A root file's services may all be in other files (included, or beside it in a directory):
+    // that the spec has some is iamgen's check, once every file is read.
+    let root = json_schema!({
+        "description": "The root file (or the whole spec): its project and environment.",
+        "required": ["project", "environment"]
+    });
+    let included = json_schema!({
+        "description": "An included file, or a file of a spec directory other than the root: resources, profiles and services only.",
+        "propertyNames": { "enum": ["resources", "profiles", "services"] }
+    });
+    schema.insert(
+        "anyOf".into(),
+        Value::Array(vec![root.to_value(), included.to_value()]),
+    );
 }
 
 // ----- Issue 11: scoped targets, VPC, hand-written statements, environments. -----

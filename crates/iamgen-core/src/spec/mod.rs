@@ -7,9 +7,12 @@
 //!   every key path is written.
 //! - Validation (`validate`) turns any `SpecInput` into a `Spec`, collecting every reference, naming
 //!   and AWS-rule problem by key path; for YAML input, each path is looked up for its position.
+//! - A spec in several files ([`SpecFiles`]: `include:`, or a directory) is decoded file by file
+//!   and joined before validation; each position knows its file.
 
 mod decode;
 mod environments;
+mod files;
 mod input;
 mod model;
 mod statements;
@@ -18,7 +21,9 @@ pub(crate) mod yaml;
 
 use crate::diag::{Diagnostic, Severity, SourceMap, SpecError};
 
-pub(crate) use decode::{decode, Decoded};
+pub(crate) use decode::Decoded;
+pub use decode::MAX_SPEC_BYTES;
+pub use files::SpecFiles;
 pub use input::{
     json_schema, Allow, ConditionValues, EnvironmentInput, GrantInput, ProfileItem, ResourceDetail,
     ResourceInput, Scope, ServiceInput, SpecInput, StatementInput, VectorEngine, VpcInput,
@@ -43,8 +48,9 @@ impl Spec {
     /// assert_eq!(err.to_string(), "iamgen.yaml:1:1: error: missing key 'environment'\niamgen.yaml:1:1: error: missing key 'services'");
     /// ```
     pub fn from_yaml(file: &str, text: &str) -> Result<Spec, SpecError> {
-        let decoded = decode(text);
-        validate_decoded(&decoded, None)
+        let files = SpecFiles::from_text(file, text);
+        let decoded = files.decoded();
+        validate_decoded(decoded, None)
             .map(|(spec, _)| spec)
             .map_err(|d| SpecError::located(Some(file), errors_only(d, false), &decoded.source))
     }
@@ -68,7 +74,7 @@ impl SpecInput {
     /// assert_eq!(input.services["f"].kind, iamgen_core::ServiceKind::Lambda);
     /// ```
     pub fn from_yaml(file: &str, text: &str) -> Result<SpecInput, SpecError> {
-        let decoded = decode(text);
+        let decoded = SpecFiles::from_text(file, text).into_decoded();
         if !decoded.diagnostics.iter().any(Diagnostic::is_error) {
             Ok(decoded.input)
         } else {

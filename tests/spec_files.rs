@@ -191,6 +191,18 @@ fn warnings_name_the_file_they_are_in() {
         "{}",
         stderr(&o)
     );
+    // The reviewers' document says where too.
+    let o = Command::new(bin())
+        .arg("docs")
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("| `resources.buckets.unused` (`teams/data.yaml` line 2) |"),
+        "{}",
+        stdout(&o)
+    );
     let o = Command::new(bin())
         .args(["check", "--strict"])
         .current_dir(tmp.path())

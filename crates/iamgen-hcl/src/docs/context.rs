@@ -345,7 +345,9 @@ pub struct Readiness {
 pub struct WarningDoc {
     /// The key path.
     pub path: String,
-    /// Line in the spec, when read from YAML.
+    /// The file it is in, for a spec read from YAML (the root file or one it includes).
+    pub file: Option<String>,
+    /// Line in that file, when read from YAML.
     pub line: Option<usize>,
     /// The message.
     pub message: String,
@@ -895,6 +897,7 @@ pub fn permissions(compiled: &Compiled) -> PermissionsContext {
         .filter(|w| w.severity == Severity::Warning)
         .map(|w| WarningDoc {
             path: w.path.clone().unwrap_or_default(),
+            file: w.file.clone(),
             line: w.span.map(|s| s.line),
             message: w.message.clone(),
         })

@@ -4,7 +4,7 @@
 //! Exit codes: 0 success, 1 invalid spec or out-of-date output, 2 usage.
 
 use std::fmt::Display;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -15,7 +15,7 @@ use iamgen_core::{
 };
 use iamgen_hcl::docs::Docs;
 use iamgen_hcl::write::{Cancel, OutputError, Recovered};
-use iamgen_hcl::{json, single_file, Output, WriteOptions};
+use iamgen_hcl::{write_json, write_single_file, JsonError, Output, WriteOptions};
 
 /// Least-privilege AWS IAM, written as Terraform, from a short YAML description of a platform.
 #[derive(Parser)]
@@ -308,8 +308,15 @@ fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
 
 /// Writes to stdout; a closed pipe (`iamgen gen | head`) is not an error.
 fn print(text: &str) -> Result<(), Failure> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Runs `write` on a buffered, locked stdout and flushes it; a closed pipe is not an error.
+fn print_with(
+    write: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
+) -> Result<(), Failure> {
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::invalid(format!(
@@ -339,10 +346,17 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
         };
         let mut values = Values::new(args.partition, region, account).map_err(usage)?;
         values.inputs.extend(args.inputs);
-        return print(&json(&compiled.plan, &values).map_err(usage)?);
+        // Every error is known before the first byte is written: nothing is printed on error.
+        compiled.plan.check_values(&values).map_err(usage)?;
+        return print_with(|out| {
+            write_json(&compiled.plan, &values, out).map_err(|e| match e {
+                JsonError::Io(e) => e,
+                e => io::Error::other(e),
+            })
+        });
     }
     let Some(dir) = args.out else {
-        return print(&single_file(&compiled.plan));
+        return print_with(|out| write_single_file(&compiled.plan, out));
     };
     let templates = args.templates.docs()?;
     let output = Output::modules_with(&compiled.plan, &templates)

@@ -9,8 +9,8 @@ mod render;
 pub mod write;
 
 pub use escape::quoted;
-pub use json::json;
-pub use render::{single_file, AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
+pub use json::{json, write_json, JsonError};
+pub use render::{single_file, write_single_file, AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 pub use write::{write_modules, OutputError, WriteOptions, WriteReport};
 
 use std::path::Path;

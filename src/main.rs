@@ -261,7 +261,8 @@ struct Loaded {
 /// Reads and compiles the spec (every command's one way to load it), printing warnings on stderr:
 /// a file with the files its `include:` lists, a directory of spec files, standard input, or the
 /// built-in example. Reading is bounded by [`iamgen_core::MAX_SPEC_BYTES`], all files together.
-fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
+/// `settings` are completed from `args`.
+fn load(args: &SpecArgs, settings: Settings) -> Result<Loaded, Failure> {
     let (files, example) = match &args.spec {
         Some(path) if path.as_os_str() == "-" => {
             (SpecFiles::read_from("<stdin>", io::stdin().lock()), false)
@@ -280,7 +281,7 @@ fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
         },
     };
     let name = files.names().next().unwrap_or_default().to_string();
-    let mut settings = Settings::default().with_strict(args.strict);
+    let mut settings = settings.with_strict(args.strict);
     if let Some(env) = &args.environment {
         settings = settings.with_environment(env.clone());
     }
@@ -331,9 +332,11 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
             "error: --format json prints to stdout; it cannot be combined with --out",
         ));
     }
+    // Only the module READMEs of --out read the grants' intents.
+    let settings = Settings::default().with_intents(args.out.is_some());
     let Loaded {
         compiled, origin, ..
-    } = load(&args.spec)?;
+    } = load(&args.spec, settings)?;
     if args.format == Format::Json {
         let account = args.account.expect("clap requires it");
         let region = args.region.expect("clap requires it");
@@ -540,11 +543,14 @@ impl Signals {
 /// `iamgen docs`: the permissions document on stdout. A template error is a located error, exit 1.
 fn docs(args: DocsArgs) -> Result<(), Failure> {
     let templates = args.templates.docs()?;
-    let Loaded { compiled, .. } = load(&SpecArgs {
-        spec: args.spec,
-        strict: false,
-        environment: args.environment,
-    })?;
+    let Loaded { compiled, .. } = load(
+        &SpecArgs {
+            spec: args.spec,
+            strict: false,
+            environment: args.environment,
+        },
+        Settings::default(),
+    )?;
     let text = templates
         .permissions(&compiled)
         .map_err(|e| Failure::invalid(e.to_string()))?;
@@ -552,7 +558,7 @@ fn docs(args: DocsArgs) -> Result<(), Failure> {
 }
 
 fn check(args: CheckArgs) -> Result<(), Failure> {
-    let Loaded { compiled, .. } = load(&args.spec)?;
+    let Loaded { compiled, .. } = load(&args.spec, Settings::default().with_intents(false))?;
     let statements: usize = compiled
         .plan
         .services
@@ -586,7 +592,7 @@ fn simulator(spec: Option<PathBuf>, values: ValuesArgs) -> Result<(Simulator, St
         strict: false,
         environment: values.environment.clone(),
     };
-    let Loaded { compiled, name, .. } = load(&spec)?;
+    let Loaded { compiled, name, .. } = load(&spec, Settings::default())?;
     let values = values_of(values)?;
     let sim = Simulator::new(&compiled, &values)
         .map_err(|e| Failure::invalid(format!("iamgen: error: iamgen bug: {e}")))?;

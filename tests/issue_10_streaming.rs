@@ -128,3 +128,28 @@ fn refused_values_write_nothing() {
     }
     assert!(out.is_empty());
 }
+
+/// `gen` and `check` compile without the grants' intents (most of a large plan's memory): the
+/// written policies, the single file and the JSON export do not change.
+#[test]
+fn a_plan_without_intents_writes_the_same() {
+    for (name, c) in platforms() {
+        let yaml = match name.as_str() {
+            "syn-100.yaml" => synthetic::spec(100),
+            path => std::fs::read_to_string(path).unwrap(),
+        };
+        let lean = compile(&name, &yaml, &Settings::default().with_intents(false)).unwrap();
+        assert!(lean.plan.services.iter().all(|s| s.intents.is_empty()));
+        assert!(c.plan.services.iter().any(|s| !s.intents.is_empty()));
+        assert!(
+            single_file(&lean.plan) == single_file(&c.plan),
+            "{name}: single file"
+        );
+        let values = values(&c.plan);
+        assert!(
+            json(&lean.plan, &values) == json(&c.plan, &values),
+            "{name}: JSON"
+        );
+        assert_eq!(lean.warnings, c.warnings, "{name}: warnings");
+    }
+}

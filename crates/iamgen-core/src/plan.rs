@@ -171,8 +171,9 @@ pub struct Switch {
 
 impl Plan {
     /// Builds the plan. Errors are limits the spec's output would break (too many policies for a
-    /// role), each pointing at the service.
-    pub(crate) fn build(spec: &Spec) -> Result<Plan, Vec<Diagnostic>> {
+    /// role), each pointing at the service. `intents`: whether each service keeps its [`ServicePlan::intents`] (see
+    /// [`crate::Settings::skip_intents`]).
+    pub(crate) fn build(spec: &Spec, intents: bool) -> Result<Plan, Vec<Diagnostic>> {
         let mut tags = IndexMap::new();
         tags.insert("Project".to_string(), spec.project.clone());
         tags.insert("Environment".to_string(), spec.environment.clone());
@@ -183,6 +184,9 @@ impl Plan {
         for service in spec.services.values() {
             match ServicePlan::build(spec, service) {
                 Ok(mut s) => {
+                    if !intents {
+                        s.intents = Vec::new();
+                    }
                     // An account setting is one per account and region: the first service that
                     // can own it does.
                     s.account_settings.retain(|a| {

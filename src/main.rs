@@ -8,6 +8,11 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: a plan is many small strings and vectors (see
+/// docs/performance.md, "The allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use iamgen_core::{
     purpose_from_key, Compiled, Query, QueryError, Settings, Simulator, SpecFiles, Values,

@@ -182,11 +182,8 @@ impl Plan {
         let mut services: Vec<ServicePlan> = Vec::new();
         let mut errors = Vec::new();
         for service in spec.services.values() {
-            match ServicePlan::build(spec, service) {
+            match ServicePlan::build(spec, service, intents) {
                 Ok(mut s) => {
-                    if !intents {
-                        s.intents = Vec::new();
-                    }
                     // An account setting is one per account and region: the first service that
                     // can own it does.
                     s.account_settings.retain(|a| {
@@ -334,10 +331,15 @@ impl ServicePlan {
         v
     }
 
-    fn build(spec: &Spec, service: &Service) -> Result<ServicePlan, Vec<Diagnostic>> {
+    /// `keep_intents`: whether to record the grants' intents (and build their requests).
+    fn build(
+        spec: &Spec,
+        service: &Service,
+        keep_intents: bool,
+    ) -> Result<ServicePlan, Vec<Diagnostic>> {
         let names = spec.names();
         let physical = names.service(&service.name);
-        let (mut main, execution) = expand::implied(names, service);
+        let (mut main, execution) = expand::implied(names, service, keep_intents);
         for grant in &service.grants {
             expand::expand(names, service, grant, &mut main);
         }
@@ -375,6 +377,7 @@ impl ServicePlan {
                 inputs: more,
                 intents: done,
                 requests: _,
+                skip_intents: _,
             } = effects;
             intents.extend(done);
             inputs.extend(more);
@@ -417,7 +420,9 @@ impl ServicePlan {
             // A schedule's source is its schedule group.
             let source = service.schedule_group.as_deref().unwrap_or(&physical);
             let trust = Trust::for_role(service.kind, purpose, source);
-            intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
+            if keep_intents {
+                intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
+            }
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {
                 errors.push(error(format!("the trust policy of role '{name}' is {trust_size} characters; IAM allows {TRUST_POLICY_MAX}")));

@@ -45,7 +45,7 @@ pub enum JsonError {
     Io(#[from] io::Error),
 }
 
-/// [`json`], written to `out` one role, permission and resource policy at a time, so that the
+/// [`json()`], written to `out` one role, permission and resource policy at a time, so that the
 /// whole export is never held in memory. The values are checked before anything is written: a
 /// [`JsonError::Values`] leaves `out` untouched. Wrap an unbuffered writer (a file, stdout) in a
 /// [`std::io::BufWriter`].
@@ -83,10 +83,13 @@ struct Export<'a> {
     values: &'a Values,
 }
 
-/// One of the export's lists: `entries` gives a service's entries, given the export's values.
+/// A service's entries in one of the export's lists, given the export's values.
+type Entries = fn(&ServicePlan, &Values) -> Vec<Value>;
+
+/// One of the export's lists, made service by service as it is written.
 struct List<'a> {
     export: &'a Export<'a>,
-    entries: fn(&ServicePlan, &Values) -> Vec<Value>,
+    entries: Entries,
 }
 
 impl Serialize for List<'_> {
@@ -98,7 +101,7 @@ impl Serialize for List<'_> {
 
 impl Serialize for Export<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let lists: [(&str, fn(&ServicePlan, &Values) -> Vec<Value>); 3] = [
+        let lists: [(&str, Entries); 3] = [
             ("roles", roles),
             ("resource_permissions", permissions),
             ("resource_policies", policies),

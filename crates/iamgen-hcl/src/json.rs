@@ -120,62 +120,58 @@ impl Serialize for Export<'_> {
     }
 }
 
-fn roles(s: &ServicePlan, values: &Values) -> Vec<Value> {
+/// `entry` of each of `items`, with service `s`'s values (made only when there is an item).
+fn each<T>(
+    s: &ServicePlan,
+    items: &[T],
+    values: &Values,
+    entry: impl Fn(&T, &Values) -> Value,
+) -> Vec<Value> {
+    if items.is_empty() {
+        return Vec::new();
+    }
     let values = &s.values(values);
-    s.roles
-        .iter()
-        .map(|r| {
-            json!({
-                "service": s.name,
-                "role_name": r.name,
-                "trust_policy": r.trust.to_json(values),
-                "policies": r.policies.iter().map(|p| json!({
-                    "name": p.name,
-                    "document": p.document.to_json(values),
-                })).collect::<Vec<_>>(),
-            })
+    items.iter().map(|item| entry(item, values)).collect()
+}
+
+fn roles(s: &ServicePlan, values: &Values) -> Vec<Value> {
+    each(s, &s.roles, values, |r, values| {
+        json!({
+            "service": s.name,
+            "role_name": r.name,
+            "trust_policy": r.trust.to_json(values),
+            "policies": r.policies.iter().map(|p| json!({
+                "name": p.name,
+                "document": p.document.to_json(values),
+            })).collect::<Vec<_>>(),
         })
-        .collect()
+    })
 }
 
 fn permissions(s: &ServicePlan, values: &Values) -> Vec<Value> {
-    if s.lambda_permissions.is_empty() {
-        return Vec::new();
-    }
-    let values = &s.values(values);
-    s.lambda_permissions
-        .iter()
-        .map(|p| {
-            let mut entry = json!({
-                "service": s.name,
-                "function": p.function_name,
-                "principal": p.principal,
-                "action": p.action,
-                "source_arn": p.source_arn.resolve(values),
-            });
-            if p.source_account {
-                entry["source_account"] = json!(values.account);
-            }
-            entry
-        })
-        .collect()
+    each(s, &s.lambda_permissions, values, |p, values| {
+        let mut entry = json!({
+            "service": s.name,
+            "function": p.function_name,
+            "principal": p.principal,
+            "action": p.action,
+            "source_arn": p.source_arn.resolve(values),
+        });
+        if p.source_account {
+            entry["source_account"] = json!(values.account);
+        }
+        entry
+    })
 }
 
 fn policies(s: &ServicePlan, values: &Values) -> Vec<Value> {
-    if s.resource_policies.is_empty() {
-        return Vec::new();
-    }
-    let values = &s.values(values);
-    s.resource_policies
-        .iter()
-        .map(|p| {
-            json!({
-                "service": s.name,
-                "resource_type": p.resource_type,
-                p.target_argument: p.target.resolve(values),
-                "arn": p.arn.resolve(values),
-                "policy": p.to_json(values),
-            })
+    each(s, &s.resource_policies, values, |p, values| {
+        json!({
+            "service": s.name,
+            "resource_type": p.resource_type,
+            p.target_argument: p.target.resolve(values),
+            "arn": p.arn.resolve(values),
+            "policy": p.to_json(values),
         })
-        .collect()
+    })
 }

@@ -61,7 +61,8 @@ pub enum JsonError {
 /// iamgen_hcl::write_json(&plan, &values, &mut out).unwrap();
 /// assert_eq!(String::from_utf8(out).unwrap(), iamgen_hcl::json(&plan, &values).unwrap());
 ///
-/// let wrong = Values { account: "1111".into(), ..values };
+/// let mut wrong = values.clone();
+/// wrong.account = "1111".into();
 /// let mut out = Vec::new();
 /// assert!(iamgen_hcl::write_json(&plan, &wrong, &mut out).is_err());
 /// assert!(out.is_empty());

@@ -3,9 +3,11 @@
 //!
 //! Stages: `load` (YAML to a validated spec), `plan` (grants to statements, merged and split into
 //! managed policies), `check` (every statement against the embedded AWS catalog), `render_hcl` (the
-//! single Terraform file of `gen > file`), `render_modules` (every file of `gen --out`, in memory,
-//! nothing written), `render_json` (`gen --format json`), and `gen` (load, plan, check and the single
-//! file: all of `iamgen gen` but process start-up and the write to stdout). The synthetic groups
+//! single Terraform file of `gen > file`, as a `String`), `stream_hcl` (the same file written service
+//! by service to a writer that keeps nothing, as `gen` does to stdout), `render_modules` (every file
+//! of `gen --out`, in memory, nothing written), `render_json` and `stream_json` (`gen --format json`,
+//! as a `String` and streamed), and `gen` (load, plan, check and the single file: all of
+//! `iamgen gen` but process start-up and the write to stdout). The synthetic groups
 //! report throughput in services per second, so criterion's figures compare per-service cost across
 //! sizes. See `docs/performance.md` for the method and the figures.
 //!
@@ -18,7 +20,7 @@
 #[path = "support/synthetic.rs"]
 mod synthetic;
 
-use std::alloc::{GlobalAlloc, Layout, System};
+use std::alloc::{GlobalAlloc, Layout};
 use std::cell::OnceCell;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -27,8 +29,8 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 use iamgen_core::aws::catalog;
 use iamgen_core::{compile, stages, Compiled, Settings, Spec, Values};
 
-/// The system allocator, counting allocations while [`COUNTING`] is set (only in the
-/// `IAMGEN_BENCH_ALLOCS` mode, so timings pay one relaxed load per allocation).
+/// The binary's allocator (mimalloc), counting allocations while [`COUNTING`] is set (only in
+/// the `IAMGEN_BENCH_ALLOCS` mode, so timings pay one relaxed load per allocation).
 struct Counting;
 
 static COUNTING: AtomicBool = AtomicBool::new(false);
@@ -41,13 +43,13 @@ unsafe impl GlobalAlloc for Counting {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
             ALLOCATED_BYTES.fetch_add(layout.size() as u64, Ordering::Relaxed);
         }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
+        // SAFETY: forwarded unchanged to the binary's allocator.
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
+        // SAFETY: forwarded unchanged to the binary's allocator.
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -55,8 +57,8 @@ unsafe impl GlobalAlloc for Counting {
             ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
             ALLOCATED_BYTES.fetch_add(new_size as u64, Ordering::Relaxed);
         }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
+        // SAFETY: forwarded unchanged to the binary's allocator.
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
     }
 }
 
@@ -89,20 +91,53 @@ fn stage(name: &str, file: &str, text: &str, c: &Compiled) -> usize {
         "render_hcl" => iamgen_hcl::single_file(&c.plan).len(),
         "render_modules" => iamgen_hcl::Output::modules(&c.plan).into_iter().count(),
         "render_json" => iamgen_hcl::json(&c.plan, &json_values(c)).unwrap().len(),
-        "gen" => iamgen_hcl::single_file(&compiled(file, text).plan).len(),
+        "stream_hcl" => {
+            let mut out = Counted(0);
+            iamgen_hcl::write_single_file(&c.plan, &mut out).unwrap();
+            out.0
+        }
+        "stream_json" => {
+            let mut out = Counted(0);
+            iamgen_hcl::write_json(&c.plan, &json_values(c), &mut out).unwrap();
+            out.0
+        }
+        "gen" => {
+            // As the binary's `gen`: no intents, the file streamed.
+            let settings = Settings::default().with_intents(false);
+            let plan = compile(file, text, &settings).unwrap().plan;
+            let mut out = Counted(0);
+            iamgen_hcl::write_single_file(&plan, &mut out).unwrap();
+            out.0
+        }
         _ => unreachable!("unknown stage {name}"),
     }
 }
 
-const STAGES: [&str; 7] = [
+const STAGES: [&str; 9] = [
     "load",
     "plan",
     "check",
     "render_hcl",
+    "stream_hcl",
     "render_modules",
     "render_json",
+    "stream_json",
     "gen",
 ];
+
+/// A writer that keeps nothing and counts the bytes: the streaming stages' stdout.
+struct Counted(usize);
+
+impl std::io::Write for Counted {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 fn benches(c: &mut Criterion) {
     let example = compiled(iamgen_core::EXAMPLE_FILE, iamgen_core::EXAMPLE_SPEC);

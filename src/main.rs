@@ -4,9 +4,27 @@
 //! Exit codes: 0 success, 1 invalid spec or out-of-date output, 2 usage.
 
 use std::fmt::Display;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// mimalloc instead of glibc's malloc: a plan is many small strings and vectors (see
+/// docs/performance.md, "The allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// `mi_option_purge_delay` of mimalloc.h (version 3), which libmimalloc-sys does not name: the
+/// milliseconds before freed memory is returned to the system; -1: never.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Tells mimalloc never to return freed memory to the system: by default it does after a second,
+/// and a process that builds and frees a large plan then faults the same pages in again (at
+/// 10,000 services a third of `gen`'s CPU time went to the kernel zeroing them). iamgen exits
+/// when its one command is done, which returns everything.
+fn keep_freed_memory() {
+    // SAFETY: sets an option mimalloc reads on each purge; no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use iamgen_core::{
@@ -15,7 +33,7 @@ use iamgen_core::{
 };
 use iamgen_hcl::docs::Docs;
 use iamgen_hcl::write::{Cancel, OutputError, Recovered};
-use iamgen_hcl::{json, single_file, Output, WriteOptions};
+use iamgen_hcl::{write_json, write_single_file, JsonError, Output, WriteOptions};
 
 /// Least-privilege AWS IAM, written as Terraform, from a short YAML description of a platform.
 #[derive(Parser)]
@@ -223,6 +241,7 @@ impl Failure {
 }
 
 fn main() -> ExitCode {
+    keep_freed_memory();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Gen(args) => gen(args),
@@ -261,7 +280,8 @@ struct Loaded {
 /// Reads and compiles the spec (every command's one way to load it), printing warnings on stderr:
 /// a file with the files its `include:` lists, a directory of spec files, standard input, or the
 /// built-in example. Reading is bounded by [`iamgen_core::MAX_SPEC_BYTES`], all files together.
-fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
+/// `settings` are completed from `args`.
+fn load(args: &SpecArgs, settings: Settings) -> Result<Loaded, Failure> {
     let (files, example) = match &args.spec {
         Some(path) if path.as_os_str() == "-" => {
             (SpecFiles::read_from("<stdin>", io::stdin().lock()), false)
@@ -280,7 +300,7 @@ fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
         },
     };
     let name = files.names().next().unwrap_or_default().to_string();
-    let mut settings = Settings::default().with_strict(args.strict);
+    let mut settings = settings.with_strict(args.strict);
     if let Some(env) = &args.environment {
         settings = settings.with_environment(env.clone());
     }
@@ -308,8 +328,15 @@ fn load(args: &SpecArgs) -> Result<Loaded, Failure> {
 
 /// Writes to stdout; a closed pipe (`iamgen gen | head`) is not an error.
 fn print(text: &str) -> Result<(), Failure> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// Runs `write` on a buffered, locked stdout and flushes it; a closed pipe is not an error.
+fn print_with(
+    write: impl FnOnce(&mut BufWriter<io::StdoutLock<'static>>) -> io::Result<()>,
+) -> Result<(), Failure> {
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    match write(&mut out).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure::invalid(format!(
@@ -324,9 +351,11 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
             "error: --format json prints to stdout; it cannot be combined with --out",
         ));
     }
+    // Only the module READMEs of --out read the grants' intents.
+    let settings = Settings::default().with_intents(args.out.is_some());
     let Loaded {
         compiled, origin, ..
-    } = load(&args.spec)?;
+    } = load(&args.spec, settings)?;
     if args.format == Format::Json {
         let account = args.account.expect("clap requires it");
         let region = args.region.expect("clap requires it");
@@ -339,10 +368,17 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
         };
         let mut values = Values::new(args.partition, region, account).map_err(usage)?;
         values.inputs.extend(args.inputs);
-        return print(&json(&compiled.plan, &values).map_err(usage)?);
+        // Every error is known before the first byte is written: nothing is printed on error.
+        compiled.plan.check_values(&values).map_err(usage)?;
+        return print_with(|out| {
+            write_json(&compiled.plan, &values, out).map_err(|e| match e {
+                JsonError::Io(e) => e,
+                e => io::Error::other(e),
+            })
+        });
     }
     let Some(dir) = args.out else {
-        return print(&single_file(&compiled.plan));
+        return print_with(|out| write_single_file(&compiled.plan, out));
     };
     let templates = args.templates.docs()?;
     let output = Output::modules_with(&compiled.plan, &templates)
@@ -526,11 +562,14 @@ impl Signals {
 /// `iamgen docs`: the permissions document on stdout. A template error is a located error, exit 1.
 fn docs(args: DocsArgs) -> Result<(), Failure> {
     let templates = args.templates.docs()?;
-    let Loaded { compiled, .. } = load(&SpecArgs {
-        spec: args.spec,
-        strict: false,
-        environment: args.environment,
-    })?;
+    let Loaded { compiled, .. } = load(
+        &SpecArgs {
+            spec: args.spec,
+            strict: false,
+            environment: args.environment,
+        },
+        Settings::default(),
+    )?;
     let text = templates
         .permissions(&compiled)
         .map_err(|e| Failure::invalid(e.to_string()))?;
@@ -538,7 +577,7 @@ fn docs(args: DocsArgs) -> Result<(), Failure> {
 }
 
 fn check(args: CheckArgs) -> Result<(), Failure> {
-    let Loaded { compiled, .. } = load(&args.spec)?;
+    let Loaded { compiled, .. } = load(&args.spec, Settings::default().with_intents(false))?;
     let statements: usize = compiled
         .plan
         .services
@@ -572,7 +611,7 @@ fn simulator(spec: Option<PathBuf>, values: ValuesArgs) -> Result<(Simulator, St
         strict: false,
         environment: values.environment.clone(),
     };
-    let Loaded { compiled, name, .. } = load(&spec)?;
+    let Loaded { compiled, name, .. } = load(&spec, Settings::default())?;
     let values = values_of(values)?;
     let sim = Simulator::new(&compiled, &values)
         .map_err(|e| Failure::invalid(format!("iamgen: error: iamgen bug: {e}")))?;
@@ -681,4 +720,18 @@ fn access(args: AccessArgs) -> Result<(), Failure> {
     let (sim, _) = simulator(spec, args.values)?;
     let report = sim.access(&target).map_err(query_error)?;
     print(&report.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Option 15 is mimalloc's purge delay: its default in mimalloc 3's options.c, 1,000 ms
+    /// (unless the environment sets it).
+    #[test]
+    fn the_purge_delay_option_is_the_one_set() {
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            // SAFETY: reads an option.
+            let delay = unsafe { libmimalloc_sys::mi_option_get(super::MI_OPTION_PURGE_DELAY) };
+            assert_eq!(delay, 1000);
+        }
+    }
 }

@@ -13,6 +13,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 
 use indexmap::IndexMap;
 
@@ -279,12 +280,50 @@ pub(crate) fn allows_accepting_nothing(spec: &Spec) -> Vec<(String, Diagnostic)>
 /// What makes two statements the same for the checker: actions, resources, conditions.
 type StatementKey<'a> = (&'a [String], &'a [Template], &'a [Condition]);
 
+/// A fast, non-cryptographic hasher (the multiply-rotate of rustc's FxHasher) for the statement
+/// keys: every statement of a plan is hashed, and std's SipHash was nearly all of `check`'s
+/// instructions. The keys come from the spec being compiled: nothing to defend against.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last) ^ rest.len() as u64);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
 /// Checks a whole plan: every statement of every policy (errors, since they are iamgen bugs), and
 /// the spec's wide grants (warnings, unless accepted).
 pub(crate) fn check(spec: &Spec, plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     // Services that share a profile share statements: judge each distinct statement once.
-    let mut judged: HashMap<StatementKey<'_>, Vec<Problem>> = HashMap::new();
+    let mut judged: HashMap<StatementKey<'_>, Vec<Problem>, BuildHasherDefault<FxHasher>> =
+        HashMap::default();
     for service in &plan.services {
         for role in &service.roles {
             for policy in &role.policies {

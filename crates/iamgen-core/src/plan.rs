@@ -171,8 +171,9 @@ pub struct Switch {
 
 impl Plan {
     /// Builds the plan. Errors are limits the spec's output would break (too many policies for a
-    /// role), each pointing at the service.
-    pub(crate) fn build(spec: &Spec) -> Result<Plan, Vec<Diagnostic>> {
+    /// role), each pointing at the service. `intents`: whether each service keeps its [`ServicePlan::intents`] (see
+    /// [`crate::Settings::skip_intents`]).
+    pub(crate) fn build(spec: &Spec, intents: bool) -> Result<Plan, Vec<Diagnostic>> {
         let mut tags = IndexMap::new();
         tags.insert("Project".to_string(), spec.project.clone());
         tags.insert("Environment".to_string(), spec.environment.clone());
@@ -181,7 +182,7 @@ impl Plan {
         let mut services: Vec<ServicePlan> = Vec::new();
         let mut errors = Vec::new();
         for service in spec.services.values() {
-            match ServicePlan::build(spec, service) {
+            match ServicePlan::build(spec, service, intents) {
                 Ok(mut s) => {
                     // An account setting is one per account and region: the first service that
                     // can own it does.
@@ -330,10 +331,15 @@ impl ServicePlan {
         v
     }
 
-    fn build(spec: &Spec, service: &Service) -> Result<ServicePlan, Vec<Diagnostic>> {
+    /// `keep_intents`: whether to record the grants' intents (and build their requests).
+    fn build(
+        spec: &Spec,
+        service: &Service,
+        keep_intents: bool,
+    ) -> Result<ServicePlan, Vec<Diagnostic>> {
         let names = spec.names();
         let physical = names.service(&service.name);
-        let (mut main, execution) = expand::implied(names, service);
+        let (mut main, execution) = expand::implied(names, service, keep_intents);
         for grant in &service.grants {
             expand::expand(names, service, grant, &mut main);
         }
@@ -371,6 +377,7 @@ impl ServicePlan {
                 inputs: more,
                 intents: done,
                 requests: _,
+                skip_intents: _,
             } = effects;
             intents.extend(done);
             inputs.extend(more);
@@ -413,7 +420,9 @@ impl ServicePlan {
             // A schedule's source is its schedule group.
             let source = service.schedule_group.as_deref().unwrap_or(&physical);
             let trust = Trust::for_role(service.kind, purpose, source);
-            intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
+            if keep_intents {
+                intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
+            }
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {
                 errors.push(error(format!("the trust policy of role '{name}' is {trust_size} characters; IAM allows {TRUST_POLICY_MAX}")));

@@ -138,12 +138,24 @@ impl Block {
 pub struct File {
     /// The items, written in order.
     pub items: Vec<Item>,
+    /// Whether the items continue a file already written (see [`File::continuing`]).
+    continues: bool,
 }
 
 impl File {
+    /// The next part of a file written part by part: its first block is set apart by an empty
+    /// line, as in a whole file. The parts' texts, one after the other, are the whole file's: the
+    /// top level of a file has no attributes, so nothing is aligned across parts.
+    pub fn continuing() -> File {
+        File {
+            items: Vec::new(),
+            continues: true,
+        }
+    }
+
     /// Adds a block, after an empty line when the file has something already.
     pub fn block(&mut self, block: Block) {
-        if !self.items.is_empty() {
+        if self.continues || !self.items.is_empty() {
             self.items.push(Item::Blank);
         }
         self.items.push(Item::Block(block));
@@ -157,8 +169,13 @@ impl File {
     /// The file's text, in canonical form, ending in one newline.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        Writer::default().write_items(&mut out, &self.items, 0);
+        self.render_into(&mut out);
         out
+    }
+
+    /// Appends the file's text to `out`.
+    pub fn render_into(&self, out: &mut String) {
+        Writer::default().write_items(out, &self.items, 0);
     }
 }
 
@@ -520,6 +537,7 @@ mod tests {
             .map(|i| format!("arn:aws:s3:::bucket-number-{i}"))
             .collect();
         let f = File {
+            continues: false,
             items: vec![
                 Item::Attr("resources".into(), Expr::strs(long)),
                 Item::Attr("x".into(), Expr::strs(["a"])),
@@ -541,6 +559,7 @@ mod tests {
             Part::Text(":${x}\"".into()),
         ]);
         let f = File {
+            continues: false,
             items: vec![Item::Attr("a".into(), t)],
         };
         assert_eq!(f.render(), "a = \"arn:${local.partition}:$${x}\\\"\"\n");
@@ -549,6 +568,7 @@ mod tests {
     #[test]
     fn comments_cannot_break_out_of_their_line() {
         let f = File {
+            continues: false,
             items: vec![Item::Comment("a\nresource \"x\" \"y\" {}".into())],
         };
         assert_eq!(f.render(), "# a resource \"x\" \"y\" {}\n");
@@ -567,6 +587,7 @@ mod tests {
             ]);
         }
         let f = File {
+            continues: false,
             items: vec![Item::Attr("tree".into(), value)],
         };
         // The same text, built line by line: the innermost object fits on lines of its own.
@@ -873,6 +894,7 @@ mod tests {
         let mut rng = Rng(10);
         for _ in 0..20_000 {
             let f = File {
+                continues: false,
                 items: rng.items(2),
             };
             let mut old = String::new();

@@ -19,24 +19,42 @@ pub fn quoted(text: &str) -> String {
     out
 }
 
-/// Writes `text` escaped for the inside of a quoted template, without the quotes.
+/// Writes `text` escaped for the inside of a quoted template, without the quotes. The runs of
+/// characters that need no escape (nearly all of an ARN) are copied whole.
 pub fn write_template_text(out: &mut String, text: &str) {
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
+    let bytes = text.as_bytes();
+    // `text[run..i]` needs no escape and is not written yet.
+    let mut run = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Every character escaped is ASCII but the C1 controls (U+0080 to U+009F: 0xC2, then
+        // 0x80 to 0x9F); no byte of another character's UTF-8 is one of these.
+        let (width, escape) = match bytes[i] {
+            b'\\' => (1, "\\\\"),
+            b'"' => (1, "\\\""),
+            b'\n' => (1, "\\n"),
+            b'\r' => (1, "\\r"),
+            b'\t' => (1, "\\t"),
+            b'$' if bytes.get(i + 1) == Some(&b'{') => (1, "$$"),
+            b'%' if bytes.get(i + 1) == Some(&b'{') => (1, "%%"),
+            b if b < 0x20 || b == 0x7f => (1, ""),
+            0xC2 if matches!(bytes.get(i + 1), Some(0x80..=0x9F)) => (2, ""),
+            _ => {
+                i += 1;
+                continue;
             }
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
+        };
+        out.push_str(&text[run..i]);
+        if escape.is_empty() {
+            let c = text[i..].chars().next().unwrap_or_default();
+            out.push_str(&format!("\\u{:04X}", c as u32));
+        } else {
+            out.push_str(escape);
         }
+        i += width;
+        run = i;
     }
+    out.push_str(&text[run..]);
 }
 
 /// HCL's keywords: `for`, `in`, `if`, `else`, `endif` and `endfor` of for expressions and
@@ -81,6 +99,71 @@ mod tests {
         assert_eq!(quoted("%{ if x }"), r#""%%{ if x }""#);
         assert_eq!(quoted("cost $5 and 100%"), r#""cost $5 and 100%""#);
         assert_eq!(quoted("$$"), r#""$$""#);
+    }
+
+    /// The escape as it was written first, one character at a time: the reference.
+    fn escaped_char_by_char(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '$' | '%' if chars.peek() == Some(&'{') => {
+                    out.push(c);
+                    out.push(c);
+                }
+                c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    /// Every string of up to three of these pieces (ASCII and C0 controls, DEL, the C1
+    /// controls' edges and their neighbours, wide characters, template markers) is escaped as
+    /// the character-by-character reference escapes it.
+    #[test]
+    fn runs_are_escaped_as_characters_are() {
+        const PIECES: &[&str] = &[
+            "",
+            "a",
+            "arn:aws:s3:::b/*",
+            "\\",
+            "\"",
+            "\n",
+            "\r",
+            "\t",
+            "\u{1}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{80}",
+            "\u{85}",
+            "\u{9f}",
+            "\u{a0}",
+            "é",
+            "✓",
+            "𝄞",
+            "$",
+            "%",
+            "{",
+            "${",
+            "%{",
+            "$$",
+        ];
+        for a in PIECES {
+            for b in PIECES {
+                for c in PIECES {
+                    let text = format!("{a}{b}{c}");
+                    let mut out = String::new();
+                    write_template_text(&mut out, &text);
+                    assert_eq!(out, escaped_char_by_char(&text), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

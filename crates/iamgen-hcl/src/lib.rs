@@ -9,8 +9,8 @@ mod render;
 pub mod write;
 
 pub use escape::quoted;
-pub use json::json;
-pub use render::{single_file, AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
+pub use json::{json, write_json, JsonError};
+pub use render::{single_file, write_single_file, AWS_PROVIDER_VERSION, TERRAFORM_VERSION};
 pub use write::{write_modules, OutputError, WriteOptions, WriteReport};
 
 use std::path::Path;
@@ -57,15 +57,12 @@ impl Output {
     pub fn modules_with(plan: &Plan, docs: &Docs) -> Result<Output, DocsError> {
         let mut files = render::root_module(plan);
         files.insert("README.md".to_string(), docs.root_readme(plan)?);
-        for service in &plan.services {
+        for (service, readme) in plan.services.iter().zip(docs.module_readmes(plan)) {
             let dir = format!("modules/{}", service.name);
             for (name, text) in render::service_module(plan, service) {
                 files.insert(format!("{dir}/{name}"), text);
             }
-            files.insert(
-                format!("{dir}/README.md"),
-                docs.module_readme(plan, service)?,
-            );
+            files.insert(format!("{dir}/README.md"), readme?);
         }
         Ok(Output { files })
     }

@@ -7,7 +7,7 @@ use iamgen_core::{
     ResourcePolicy, RolePlan, RolePurpose, Segment, ServicePlan, Statement, Template, Trust,
 };
 
-use crate::body::{Block, Expr, File, Part};
+use crate::body::{Block, Expr, File, Item, Part};
 
 /// The Terraform versions the output is written for (the issue asks for 1.5 and later).
 pub const TERRAFORM_VERSION: &str = ">= 1.5";
@@ -284,7 +284,7 @@ fn policy_document(scope: &Scope<'_>, policy: &PolicyPlan) -> Block {
         if let Some(why) = s.why {
             doc = doc.comment(why);
         }
-        doc.body.push(crate::body::Item::Block(statement(scope, s)));
+        doc.body.push(Item::Block(statement(scope, s)));
     }
     doc
 }
@@ -404,7 +404,7 @@ fn resource_policy(file: &mut File, scope: &Scope<'_>, policy: &ResourcePolicy) 
         for c in &s.conditions {
             statement = statement.block(condition(scope, c));
         }
-        doc.body.push(crate::body::Item::Block(statement));
+        doc.body.push(Item::Block(statement));
     }
     file.block(doc);
     let mut resource = Block::new(
@@ -697,6 +697,7 @@ pub(crate) fn root_module(plan: &Plan) -> IndexMap<String, String> {
 }
 
 /// Every service in one self-contained Terraform file (what `iamgen gen` prints).
+/// [`write_single_file`] writes the same text to a writer as it goes.
 ///
 /// ```
 /// use iamgen_core::{compile_input, Settings, SpecInput};
@@ -708,6 +709,39 @@ pub(crate) fn root_module(plan: &Plan) -> IndexMap<String, String> {
 /// assert!(terraform.contains("resource \"aws_iam_role\" \"resize\" {"));
 /// ```
 pub fn single_file(plan: &Plan) -> String {
+    let mut out = String::new();
+    let written: Result<(), std::convert::Infallible> = single_file_parts(plan, |part| {
+        out.push_str(part);
+        Ok(())
+    });
+    let Ok(()) = written;
+    out
+}
+
+/// [`single_file`], written to `out` service by service, so that neither the whole file's HCL
+/// nor its text is ever held in memory. Wrap an unbuffered writer (a file, stdout) in a
+/// [`std::io::BufWriter`]; a write error ends the file where it happened.
+///
+/// ```
+/// use iamgen_core::{compile_input, Settings, SpecInput};
+///
+/// let plan = compile_input(&SpecInput::new("shop", "prod").lambda("resize"), &Settings::default())
+///     .unwrap()
+///     .plan;
+/// let mut out = Vec::new();
+/// iamgen_hcl::write_single_file(&plan, &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), iamgen_hcl::single_file(&plan));
+/// ```
+pub fn write_single_file(plan: &Plan, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    single_file_parts(plan, |part| out.write_all(part.as_bytes()))
+}
+
+/// Gives the single file's text to `write` in parts: the header, each service, the outputs.
+fn single_file_parts<E>(
+    plan: &Plan,
+    mut write: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut text = String::new();
     let mut file = File::default();
     file.comment(HEADER);
     file.comment(&format!(
@@ -720,8 +754,11 @@ pub fn single_file(plan: &Plan) -> String {
     }
     data_sources(&mut file);
     file.block(locals(plan));
+    file.render_into(&mut text);
+    write(&text)?;
     for service in &plan.services {
-        file.items.push(crate::body::Item::Blank);
+        let mut file = File::continuing();
+        file.items.push(Item::Blank);
         file.comment(&format!(
             "----- Service '{}' ({}): {} -----",
             service.name,
@@ -733,7 +770,11 @@ pub fn single_file(plan: &Plan) -> String {
             single_file: true,
         };
         service_blocks(&mut file, &scope);
+        text.clear();
+        file.render_into(&mut text);
+        write(&text)?;
     }
+    let mut file = File::continuing();
     for b in role_arn_outputs(plan, |s, r| {
         let scope = Scope {
             service: s,
@@ -743,5 +784,7 @@ pub fn single_file(plan: &Plan) -> String {
     }) {
         file.block(b.block());
     }
-    file.render()
+    text.clear();
+    file.render_into(&mut text);
+    write(&text)
 }

@@ -7,6 +7,9 @@
 //! from the same JSON, kept current by a test) says which. A condition on a key AWS does not
 //! evaluate for a request would deny it, so only those actions are narrowed.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use super::catalog;
 use super::template::{Template, Values};
 
@@ -73,17 +76,25 @@ pub(crate) fn narrowable(action: &str, arn: &str) -> bool {
     {
         return false;
     }
-    RESOURCE_TAG_KEYS
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .any(|l| {
-            let mut parts = l.split('\t');
-            match (parts.next(), parts.next(), parts.next()) {
-                (Some("type"), Some(p), Some(t)) => p == service.prefix() && t == rt.name(),
-                (Some("action"), Some(a), Some(t)) => a == action && t == rt.name(),
-                _ => false,
-            }
-        })
+    let tagged = resource_tag_keys();
+    tagged.contains(&("type", service.prefix(), rt.name()))
+        || tagged.contains(&("action", action, rt.name()))
+}
+
+/// The rows of [`RESOURCE_TAG_KEYS`], `(kind, prefix or action, resource type)`, read once per
+/// process: `narrowable` is asked for every action of every statement a name pattern narrows.
+fn resource_tag_keys() -> &'static HashSet<(&'static str, &'static str, &'static str)> {
+    static ROWS: OnceLock<HashSet<(&str, &str, &str)>> = OnceLock::new();
+    ROWS.get_or_init(|| {
+        RESOURCE_TAG_KEYS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut parts = l.split('\t');
+                Some((parts.next()?, parts.next()?, parts.next()?))
+            })
+            .collect()
+    })
 }
 
 /// Written beside the part of a statement tag-based access control could not narrow.

@@ -53,7 +53,13 @@ impl From<&str> for Template {
 impl Template {
     /// Plain text.
     pub fn text(text: impl Into<String>) -> Self {
-        Template::from(vec![Segment::Text(text.into())])
+        let text = text.into();
+        Template {
+            segments: match text.is_empty() {
+                true => Vec::new(),
+                false => vec![Segment::Text(text)],
+            },
+        }
     }
 
     /// `prefix`, then the value of module input `input`, then `suffix`: `knowledge-base/${var.kb_id}`.
@@ -83,9 +89,14 @@ impl Template {
         in_account: bool,
         resource: impl Into<Template>,
     ) -> Self {
-        let mut t = Template::text("arn:");
+        let mut t = Template {
+            segments: Vec::with_capacity(4),
+        };
+        t.push_text("arn:");
         t.push(Segment::Partition);
-        t.push_text(&format!(":{service}:"));
+        t.push_text(":");
+        t.push_text(service);
+        t.push_text(":");
         if regional {
             t.push(Segment::Region);
         }
@@ -107,9 +118,13 @@ impl Template {
         }
     }
 
-    /// Appends text.
+    /// Appends text (copied onto the last segment when that is text).
     pub fn push_text(&mut self, text: &str) {
-        self.push(Segment::Text(text.to_string()));
+        match self.segments.last_mut() {
+            _ if text.is_empty() => {}
+            Some(Segment::Text(last)) => last.push_str(text),
+            _ => self.segments.push(Segment::Text(text.to_string())),
+        }
     }
 
     /// Appends another template.

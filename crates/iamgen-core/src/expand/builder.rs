@@ -29,6 +29,9 @@ pub(crate) struct Effects {
     pub(crate) requests: Vec<Expected>,
     /// Each grant's own statements and requests, in order.
     pub(crate) intents: Vec<Intent>,
+    /// Set on a role's effects when the plan keeps no intents ([`crate::Settings::skip_intents`]):
+    /// [`Effects::absorb`] records none, and written grants build no requests.
+    pub(crate) skip_intents: bool,
 }
 
 impl Effects {
@@ -40,13 +43,15 @@ impl Effects {
         subject: Subject,
         role: RolePurpose,
     ) {
-        self.intents.push(Intent {
-            origin,
-            subject,
-            role,
-            statements: own.statements.clone(),
-            requests: own.requests,
-        });
+        if !self.skip_intents {
+            self.intents.push(Intent {
+                origin,
+                subject,
+                role,
+                statements: own.statements.clone(),
+                requests: own.requests,
+            });
+        }
         self.statements.extend(own.statements);
         self.lambda_permissions.extend(own.lambda_permissions);
         self.data_access_policies.extend(own.data_access_policies);

@@ -149,7 +149,9 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         GrantKind::QueuePolicy => return,
     };
     build(&mut b, &g);
-    requests(&mut b, &g);
+    if !out.skip_intents {
+        requests(&mut b, &g);
+    }
     // Tag-based access narrows what the grant's own statements reach, before any key is coupled:
     // a key is named exactly, never by a pattern.
     if grant.tags {
@@ -215,15 +217,24 @@ fn implied_by(
 }
 
 /// The grants a service kind implies for each of its roles, built with the same rules as written
-/// ones, each with the requests it exists for. Returns effects for the main role and, for
-/// `ecs_task`, the execution role.
-pub(crate) fn implied(names: Names<'_>, service: &Service) -> (Effects, Option<Effects>) {
-    let mut main = Effects::default();
+/// ones, each with the requests it exists for (unless `intents` is false: see
+/// [`Effects::skip_intents`]). Returns effects for the main role and, for `ecs_task`, the
+/// execution role.
+pub(crate) fn implied(
+    names: Names<'_>,
+    service: &Service,
+    intents: bool,
+) -> (Effects, Option<Effects>) {
+    let effects = || Effects {
+        skip_intents: !intents,
+        ..Effects::default()
+    };
+    let mut main = effects();
     let log_group = names.log_group(&service.name, service.kind);
     let (main_role, exec_role) = (RolePurpose::Main, RolePurpose::Execution);
     match (service.kind, &service.container) {
         (ServiceKind::EcsTask, Some(container)) => {
-            let mut exec = Effects::default();
+            let mut exec = effects();
             let image = [container.image.name.as_str()];
             implied_by(service, GrantKind::EcrPull, exec_role, &mut exec, |b| {
                 compute::pull_images(b, &image);

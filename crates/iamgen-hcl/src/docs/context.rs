@@ -646,7 +646,7 @@ fn role_doc(service: &ServicePlan, role: &RolePlan) -> RoleDoc {
     }
 }
 
-pub(crate) fn service_doc(plan: &Plan, service: &ServicePlan) -> ServiceDoc {
+pub(crate) fn service_doc(service: &ServicePlan, reached_by: &graph::ReachedBy) -> ServiceDoc {
     ServiceDoc {
         name: service.name.clone(),
         kind: service.kind.key().to_string(),
@@ -654,10 +654,7 @@ pub(crate) fn service_doc(plan: &Plan, service: &ServicePlan) -> ServiceDoc {
         physical_name: service.physical_name.clone(),
         description: service.description.clone(),
         roles: service.roles.iter().map(|r| role_doc(service, r)).collect(),
-        reached_by: graph::edges(plan)
-            .into_iter()
-            .filter(|e| e.to == graph::service_id(&service.name))
-            .collect(),
+        reached_by: reached_by.service(&service.name),
         resource_policies: service
             .resource_policies
             .iter()
@@ -704,6 +701,15 @@ fn interface_docs(interface: &Interface) -> (Vec<InputDoc>, Vec<OutputDoc>) {
 
 /// The context of `module.md` for `service`.
 pub fn module(plan: &Plan, service: &ServicePlan) -> ModuleContext {
+    module_with(plan, service, &graph::ReachedBy::new(plan))
+}
+
+/// [`module`], with the plan's edges into each service made once for every module.
+pub(crate) fn module_with(
+    plan: &Plan,
+    service: &ServicePlan,
+    reached_by: &graph::ReachedBy,
+) -> ModuleContext {
     let (inputs, outputs) = interface_docs(&render::service_interface(service));
     let main = render::service_main(plan, service);
     let resources = main
@@ -726,12 +732,21 @@ pub fn module(plan: &Plan, service: &ServicePlan) -> ModuleContext {
     ModuleContext {
         project: plan.project.clone(),
         environment: plan.environment.clone(),
-        service: service_doc(plan, service),
+        service: service_doc(service, reached_by),
         requirements: requirements(),
         inputs,
         outputs,
         resources,
     }
+}
+
+/// Every service's [`ServiceDoc`].
+fn service_docs(plan: &Plan) -> Vec<ServiceDoc> {
+    let reached_by = graph::ReachedBy::new(plan);
+    plan.services
+        .iter()
+        .map(|s| service_doc(s, &reached_by))
+        .collect()
 }
 
 /// The context of `root.md`.
@@ -740,7 +755,7 @@ pub fn root(plan: &Plan) -> RootContext {
     RootContext {
         project: plan.project.clone(),
         environment: plan.environment.clone(),
-        services: plan.services.iter().map(|s| service_doc(plan, s)).collect(),
+        services: service_docs(plan),
         requirements: requirements(),
         inputs,
         outputs,
@@ -942,7 +957,7 @@ pub fn permissions(compiled: &Compiled) -> PermissionsContext {
     PermissionsContext {
         project: plan.project.clone(),
         environment: plan.environment.clone(),
-        services: plan.services.iter().map(|s| service_doc(plan, s)).collect(),
+        services: service_docs(plan),
         graph: graph::graph(plan),
         tree: graph::tree(plan),
         star_resources,

@@ -2,6 +2,8 @@
 //! the written grants of the plan (each edge is `service VERB target`, the verb from the grants
 //! table), and the same dependencies as a plain tree.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use iamgen_core::{GrantPlan, Plan, Reach, RolePurpose, ServicePlan};
@@ -72,30 +74,28 @@ fn id_part(text: &str) -> String {
 
 struct Builder {
     graph: Graph,
-    /// The key of each non-service node, for reuse: (shape, detail, label).
-    keys: Vec<(String, String, String, String)>,
+    /// The id of each non-service node, by its key: (shape, detail, label).
+    ids: HashMap<(String, String, String), String>,
 }
 
 impl Builder {
     fn node(&mut self, shape: &str, detail: String, label: String) -> String {
-        if let Some((_, _, _, id)) = self
-            .keys
-            .iter()
-            .find(|(s, d, l, _)| s == shape && *d == detail && *l == label)
-        {
+        let key = (shape.to_string(), detail, label);
+        if let Some(id) = self.ids.get(&key) {
             return id.clone();
         }
-        let id = match shape {
+        let (shape, detail, label) = key;
+        let id = match shape.as_str() {
             "aws" => format!("aws_{}", id_part(&label)),
-            _ => format!("{}_{}", &shape[..3], self.keys.len() + 1),
+            _ => format!("{}_{}", &shape[..3], self.ids.len() + 1),
         };
-        self.keys
-            .push((shape.into(), detail.clone(), label.clone(), id.clone()));
+        self.ids
+            .insert((shape.clone(), detail.clone(), label.clone()), id.clone());
         self.graph.nodes.push(Node {
             id: id.clone(),
             label,
             detail,
-            shape: shape.into(),
+            shape,
         });
         id
     }
@@ -127,11 +127,47 @@ fn targets(b: &mut Builder, g: &GrantPlan) -> Vec<String> {
         .collect()
 }
 
+/// The edge of `service`'s written grant `g` to node `to`.
+fn edge(service: &ServicePlan, g: &GrantPlan, to: String) -> Edge {
+    Edge {
+        from: service_id(&service.name),
+        to,
+        label: g.kind.verb().to_string(),
+        service: service.name.clone(),
+        grant: g.kind.key().to_string(),
+    }
+}
+
+/// Edges without repeats (the same `from`, `to` and label), in the order first given.
+#[derive(Default)]
+struct Edges {
+    edges: Vec<Edge>,
+    seen: HashSet<(String, String, String)>,
+}
+
+impl Edges {
+    fn push(&mut self, e: Edge) {
+        if self
+            .seen
+            .insert((e.from.clone(), e.to.clone(), e.label.clone()))
+        {
+            self.edges.push(e);
+        }
+    }
+}
+
+/// The written grants of the plan, each with its service, in spec order.
+fn written(plan: &Plan) -> impl Iterator<Item = (&ServicePlan, &GrantPlan)> {
+    plan.services
+        .iter()
+        .flat_map(|s| s.grants.iter().filter(|g| !g.implied).map(move |g| (s, g)))
+}
+
 /// The dependency graph of the plan's written grants.
 pub(crate) fn graph(plan: &Plan) -> Graph {
     let mut b = Builder {
         graph: Graph::default(),
-        keys: vec![],
+        ids: HashMap::new(),
     };
     for s in &plan.services {
         b.graph.nodes.push(Node {
@@ -141,33 +177,42 @@ pub(crate) fn graph(plan: &Plan) -> Graph {
             shape: "service".into(),
         });
     }
-    for s in &plan.services {
-        for g in s.grants.iter().filter(|g| !g.implied) {
-            for to in targets(&mut b, g) {
-                let edge = Edge {
-                    from: service_id(&s.name),
-                    to,
-                    label: g.kind.verb().to_string(),
-                    service: s.name.clone(),
-                    grant: g.kind.key().to_string(),
-                };
-                if !b
-                    .graph
-                    .edges
-                    .iter()
-                    .any(|e| e.from == edge.from && e.to == edge.to && e.label == edge.label)
-                {
-                    b.graph.edges.push(edge);
-                }
-            }
+    let mut edges = Edges::default();
+    for (s, g) in written(plan) {
+        for to in targets(&mut b, g) {
+            edges.push(edge(s, g, to));
         }
     }
+    b.graph.edges = edges.edges;
     b.graph
 }
 
-/// The edges of the plan's graph.
-pub(crate) fn edges(plan: &Plan) -> Vec<Edge> {
-    graph(plan).edges
+/// The edges of the plan's graph into each service, by the service's logical name: those of
+/// [`graph`]'s edges whose `to` is the service, in the same order. Made once for every module's
+/// README (one graph per README made `--out` cubic in the number of services).
+pub(crate) struct ReachedBy<'a>(HashMap<&'a str, Edges>);
+
+impl<'a> ReachedBy<'a> {
+    pub(crate) fn new(plan: &'a Plan) -> ReachedBy<'a> {
+        let mut into: HashMap<&str, Edges> = HashMap::new();
+        for (s, g) in written(plan) {
+            for t in &g.targets {
+                if let Reach::Service { name, .. } = t {
+                    into.entry(name.as_str())
+                        .or_default()
+                        .push(edge(s, g, service_id(name)));
+                }
+            }
+        }
+        ReachedBy(into)
+    }
+
+    /// The edges into `service`.
+    pub(crate) fn service(&self, service: &str) -> Vec<Edge> {
+        self.0
+            .get(service)
+            .map_or_else(Vec::new, |e| e.edges.clone())
+    }
 }
 
 struct TreeNode {
@@ -311,4 +356,31 @@ pub(crate) fn tree(plan: &Plan) -> Vec<TreeLine> {
         flatten(&children, "", &mut out);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iamgen_core::{compile, Settings, EXAMPLE_FILE, EXAMPLE_SPEC};
+
+    /// The edges into each service, made once, are the graph's edges with that `to`, in order.
+    #[test]
+    fn reached_by_is_the_graphs_edges_into_each_service() {
+        let plan = compile(EXAMPLE_FILE, EXAMPLE_SPEC, &Settings::default())
+            .unwrap()
+            .plan;
+        let edges = graph(&plan).edges;
+        let reached_by = ReachedBy::new(&plan);
+        let mut reached = 0;
+        for s in &plan.services {
+            let into: Vec<Edge> = edges
+                .iter()
+                .filter(|e| e.to == service_id(&s.name))
+                .cloned()
+                .collect();
+            reached += into.len();
+            assert_eq!(reached_by.service(&s.name), into, "{}", s.name);
+        }
+        assert!(reached > 5, "the example's services invoke each other");
+    }
 }

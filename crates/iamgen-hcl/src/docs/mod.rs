@@ -223,6 +223,20 @@ impl Docs {
         self.render("module.md", context::module(plan, service))
     }
 
+    /// [`Docs::module_readme`] of every service, in spec order, with what they share made once.
+    pub(crate) fn module_readmes<'a>(
+        &'a self,
+        plan: &'a Plan,
+    ) -> impl Iterator<Item = Result<String, DocsError>> + 'a {
+        let reached_by = graph::ReachedBy::new(plan);
+        plan.services.iter().map(move |service| {
+            self.render(
+                "module.md",
+                context::module_with(plan, service, &reached_by),
+            )
+        })
+    }
+
     /// The README of the root module of `--out`.
     pub fn root_readme(&self, plan: &Plan) -> Result<String, DocsError> {
         self.render("root.md", context::root(plan))

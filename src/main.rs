@@ -351,8 +351,10 @@ fn gen(args: GenArgs) -> Result<(), Failure> {
             "error: --format json prints to stdout; it cannot be combined with --out",
         ));
     }
-    // Only the module READMEs of --out read the grants' intents.
-    let settings = Settings::default().with_intents(args.out.is_some());
+    // Only the module READMEs of --out read the grants' intents, and only their statements.
+    let settings = Settings::default()
+        .with_intents(args.out.is_some())
+        .with_requests(false);
     let Loaded {
         compiled, origin, ..
     } = load(&args.spec, settings)?;
@@ -568,7 +570,8 @@ fn docs(args: DocsArgs) -> Result<(), Failure> {
             strict: false,
             environment: args.environment,
         },
-        Settings::default(),
+        // The permissions document reads the intents' statements, never their requests.
+        Settings::default().with_requests(false),
     )?;
     let text = templates
         .permissions(&compiled)

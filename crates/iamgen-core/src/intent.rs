@@ -163,6 +163,19 @@ impl fmt::Display for Expected {
     }
 }
 
+/// What a plan records of each grant's [`Intent`] (see [`crate::Settings::skip_intents`] and
+/// [`crate::Settings::skip_requests`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Record {
+    /// Each intent with its statements and the requests it exists for.
+    #[default]
+    All,
+    /// Each intent with its statements only (what the docs read); no request is built.
+    Statements,
+    /// No intent at all.
+    Nothing,
+}
+
 /// What one grant (or a service kind) adds to one role, and what it exists for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -62,7 +62,7 @@ pub mod stages {
 
     /// Plans a validated spec.
     pub fn plan(spec: &Spec) -> Result<Plan, Vec<Diagnostic>> {
-        Plan::build(spec, true)
+        Plan::build(spec, crate::intent::Record::All)
     }
 
     /// Checks a plan's statements against the catalog, and the spec's wide grants.
@@ -91,6 +91,11 @@ pub struct Settings {
     /// of `gen --out`) read. The written policies do not change. Most of a plan's memory: at
     /// 10,000 services, about 1 GB of 1.3.
     pub skip_intents: bool,
+    /// Keep each intent's statements but build none of the requests it exists for, which only
+    /// [`Plan::verify`] reads (the docs read the statements): what `gen --out` compiles with, for
+    /// its module READMEs. Most of the intents' memory is their requests. A plan compiled so
+    /// verifies nothing.
+    pub skip_requests: bool,
 }
 
 impl Settings {
@@ -116,6 +121,31 @@ impl Settings {
     pub fn with_intents(mut self, keep: bool) -> Self {
         self.skip_intents = !keep;
         self
+    }
+
+    /// Settings building each intent's requests (the default), or not (see
+    /// [`Settings::skip_requests`]).
+    ///
+    /// ```
+    /// use iamgen_core::{compile, Settings};
+    ///
+    /// let yaml = "project: shop\nenvironment: prod\nservices:\n  resize: { kind: lambda }\n";
+    /// let docs = compile("iamgen.yaml", yaml, &Settings::default().with_requests(false)).unwrap().plan;
+    /// assert!(!docs.services[0].intents.is_empty());
+    /// assert!(docs.services[0].intents.iter().all(|i| i.requests.is_empty()));
+    /// ```
+    pub fn with_requests(mut self, build: bool) -> Self {
+        self.skip_requests = !build;
+        self
+    }
+
+    /// What the plan records of each grant's intent.
+    fn record(&self) -> intent::Record {
+        match (self.skip_intents, self.skip_requests) {
+            (true, _) => intent::Record::Nothing,
+            (false, true) => intent::Record::Statements,
+            (false, false) => intent::Record::All,
+        }
     }
 
     /// Settings generating environment `name` (`--environment NAME`).
@@ -215,7 +245,7 @@ fn finish(
         check::allows_accepting_nothing(&spec).into_iter().unzip();
     spec.forget_allowed(Finding::Wildcard, &paths);
     diagnostics.extend(unneeded);
-    let mut plan = Plan::build(&spec, !settings.skip_intents).map_err(fail)?;
+    let mut plan = Plan::build(&spec, settings.record()).map_err(fail)?;
     plan.locate(source);
     let collisions = collisions::find(&plan, source);
     if !collisions.is_empty() {

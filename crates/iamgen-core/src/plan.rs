@@ -15,7 +15,7 @@ use crate::aws::wiring::QUEUE_POLICY_STATEMENTS_MAX;
 use crate::aws::{Trust, Values, ValuesError};
 use crate::diag::{Diagnostic, Loc, SourceMap, Span};
 use crate::expand::{self, Effects};
-use crate::intent::Intent;
+use crate::intent::{Intent, Record};
 use crate::kinds::{AccountSettingKind, ResourceKind, RolePurpose, ServiceKind};
 use crate::naming;
 pub use crate::naming::Input;
@@ -171,9 +171,9 @@ pub struct Switch {
 
 impl Plan {
     /// Builds the plan. Errors are limits the spec's output would break (too many policies for a
-    /// role), each pointing at the service. `intents`: whether each service keeps its [`ServicePlan::intents`] (see
-    /// [`crate::Settings::skip_intents`]).
-    pub(crate) fn build(spec: &Spec, intents: bool) -> Result<Plan, Vec<Diagnostic>> {
+    /// role), each pointing at the service. `record`: what each service keeps of its
+    /// [`ServicePlan::intents`] (see [`crate::Settings::skip_intents`]).
+    pub(crate) fn build(spec: &Spec, record: Record) -> Result<Plan, Vec<Diagnostic>> {
         let mut tags = IndexMap::new();
         tags.insert("Project".to_string(), spec.project.clone());
         tags.insert("Environment".to_string(), spec.environment.clone());
@@ -182,7 +182,7 @@ impl Plan {
         let mut services: Vec<ServicePlan> = Vec::new();
         let mut errors = Vec::new();
         for service in spec.services.values() {
-            match ServicePlan::build(spec, service, intents) {
+            match ServicePlan::build(spec, service, record) {
                 Ok(mut s) => {
                     // An account setting is one per account and region: the first service that
                     // can own it does.
@@ -331,15 +331,15 @@ impl ServicePlan {
         v
     }
 
-    /// `keep_intents`: whether to record the grants' intents (and build their requests).
+    /// `record`: what to record of the grants' intents (and whether to build their requests).
     fn build(
         spec: &Spec,
         service: &Service,
-        keep_intents: bool,
+        record: Record,
     ) -> Result<ServicePlan, Vec<Diagnostic>> {
         let names = spec.names();
         let physical = names.service(&service.name);
-        let (mut main, execution) = expand::implied(names, service, keep_intents);
+        let (mut main, execution) = expand::implied(names, service, record);
         for grant in &service.grants {
             expand::expand(names, service, grant, &mut main);
         }
@@ -377,7 +377,7 @@ impl ServicePlan {
                 inputs: more,
                 intents: done,
                 requests: _,
-                skip_intents: _,
+                record: _,
             } = effects;
             intents.extend(done);
             inputs.extend(more);
@@ -420,8 +420,12 @@ impl ServicePlan {
             // A schedule's source is its schedule group.
             let source = service.schedule_group.as_deref().unwrap_or(&physical);
             let trust = Trust::for_role(service.kind, purpose, source);
-            if keep_intents {
-                intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
+            if record != Record::Nothing {
+                let mut intent = expand::trust_intent(names, service, purpose, &name, &trust);
+                if record == Record::Statements {
+                    intent.requests = Vec::new();
+                }
+                intents.push(intent);
             }
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {

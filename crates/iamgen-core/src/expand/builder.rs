@@ -5,7 +5,7 @@ use indexmap::IndexMap;
 
 use crate::aws::ids::{example_id, IdShape};
 use crate::aws::{Condition, Template};
-use crate::intent::{Caller, Expect, Expected, Intent, Place, Subject};
+use crate::intent::{Caller, Expect, Expected, Intent, Place, Record, Subject};
 use crate::kinds::RolePurpose;
 use crate::naming::{self, Input, Names};
 use crate::policy::{DataAccessPolicy, LambdaPermission, Origin, Statement};
@@ -29,9 +29,9 @@ pub(crate) struct Effects {
     pub(crate) requests: Vec<Expected>,
     /// Each grant's own statements and requests, in order.
     pub(crate) intents: Vec<Intent>,
-    /// Set on a role's effects when the plan keeps no intents ([`crate::Settings::skip_intents`]):
-    /// [`Effects::absorb`] records none, and written grants build no requests.
-    pub(crate) skip_intents: bool,
+    /// What the plan records of each grant's intent ([`Record`]): with `Nothing`,
+    /// [`Effects::absorb`] records none; unless `All`, written grants build no requests.
+    pub(crate) record: Record,
 }
 
 impl Effects {
@@ -43,13 +43,17 @@ impl Effects {
         subject: Subject,
         role: RolePurpose,
     ) {
-        if !self.skip_intents {
+        if self.record != Record::Nothing {
             self.intents.push(Intent {
                 origin,
                 subject,
                 role,
                 statements: own.statements.clone(),
-                requests: own.requests,
+                // An implied grant builds its requests with its statements: dropped here.
+                requests: match self.record {
+                    Record::All => own.requests,
+                    _ => Vec::new(),
+                },
             });
         }
         self.statements.extend(own.statements);

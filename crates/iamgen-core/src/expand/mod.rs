@@ -30,7 +30,7 @@ mod tags;
 use crate::aws::kms::KeyUse;
 use crate::aws::Template;
 use crate::grants::{GrantKind, Target};
-use crate::intent::{Caller, Subject};
+use crate::intent::{Caller, Record, Subject};
 use crate::kinds::RolePurpose;
 use crate::kinds::{ResourceKind, ServiceKind};
 use crate::naming::Names;
@@ -149,7 +149,7 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         GrantKind::QueuePolicy => return,
     };
     build(&mut b, &g);
-    if !out.skip_intents {
+    if out.record == Record::All {
         requests(&mut b, &g);
     }
     // Tag-based access narrows what the grant's own statements reach, before any key is coupled:
@@ -217,16 +217,15 @@ fn implied_by(
 }
 
 /// The grants a service kind implies for each of its roles, built with the same rules as written
-/// ones, each with the requests it exists for (unless `intents` is false: see
-/// [`Effects::skip_intents`]). Returns effects for the main role and, for `ecs_task`, the
-/// execution role.
+/// ones, each with the requests it exists for (as `record` says: see [`Effects::record`]).
+/// Returns effects for the main role and, for `ecs_task`, the execution role.
 pub(crate) fn implied(
     names: Names<'_>,
     service: &Service,
-    intents: bool,
+    record: Record,
 ) -> (Effects, Option<Effects>) {
     let effects = || Effects {
-        skip_intents: !intents,
+        record,
         ..Effects::default()
     };
     let mut main = effects();

@@ -173,6 +173,41 @@ fn v1_v2() -> (
     (dir, v1, v2)
 }
 
+/// A tree large enough that each barrier syncs the whole file system at once (`syncfs` on Linux,
+/// from 64 files and directories) rather than each file: the same all-or-nothing at every step.
+#[test]
+fn a_large_tree_is_all_or_nothing_too() {
+    let names: Vec<String> = (0..40).map(|i| format!("s{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let v1 = tree("v1", &names[..30]);
+    let v2 = tree("v2", &names[10..]);
+    let fresh = || {
+        let dir = tempfile::tempdir().unwrap();
+        write_modules(dir.path(), &v1, WRITE).unwrap();
+        dir
+    };
+    let dir = fresh();
+    let before = snapshot(dir.path());
+    let (ok, ops) =
+        testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(usize::MAX)));
+    ok.unwrap();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("modules/s39/main.tf")).unwrap(),
+        "# s39 v2\n"
+    );
+    assert!(!dir.path().join("modules/s0").exists());
+    let dir = fresh();
+    for k in 1..=ops {
+        let (r, _) = testing::write_modules_with(dir.path(), &v2, WRITE, Some(Fault::FailAt(k)));
+        assert!(r.is_err(), "{k}");
+        assert_eq!(
+            snapshot(dir.path()),
+            before,
+            "failure at operation {k} of {ops}"
+        );
+    }
+}
+
 #[test]
 fn a_failure_at_any_operation_leaves_the_directory_exactly_as_it_was() {
     let (dir, _, v2) = v1_v2();

@@ -720,10 +720,53 @@ fn barrier(
     }
     dirs.sort();
     dirs.dedup();
+    if sync_file_system(root, files.len() + dirs.len(), &dirs).map_err(|e| root.io_err("", e))? {
+        return Ok(());
+    }
     sync_together(root, &files, |p| File::open(p)?.sync_all())?;
     // A directory an undo removed needs no sync.
     let dirs: Vec<&str> = dirs.iter().map(String::as_str).collect();
     sync_together(root, &dirs, |p| ignore_missing(sync_dir(p)))
+}
+
+/// Below this many files and directories a barrier syncs each one (cheap, and it touches only
+/// this run's files); from it on, the whole file system at once.
+const SYNC_FS_FROM: usize = 64;
+
+/// Makes everything written to the file system holding `root` durable with one `syncfs(2)` (Linux):
+/// a barrier over thousands of files costs one flush instead of an open, a sync and a journal
+/// commit per file and directory (5,000 files: 7,011 `fsync` and as many `openat` calls). Used
+/// only when the barrier is large (`paths` files and directories) and each of its directories (`dirs`, which hold every file it
+/// syncs) is on that same file system, as `stat` tells; otherwise `Ok(false)` and the caller
+/// syncs each path. Since Linux 5.8 `syncfs` reports a write-back error of the file system
+/// (earlier kernels report none, as `sync` does not).
+#[cfg(target_os = "linux")]
+fn sync_file_system(root: &Root, paths: usize, dirs: &[String]) -> io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::MetadataExt;
+    if paths < SYNC_FS_FROM {
+        return Ok(false);
+    }
+    let top = File::open(root.real(""))?;
+    let device = top.metadata()?.dev();
+    for d in dirs {
+        match fs::metadata(root.real(d)) {
+            Ok(m) if m.dev() == device => {}
+            // A directory an undo removed holds nothing to sync.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            _ => return Ok(false),
+        }
+    }
+    // SAFETY: `top` is an open descriptor for the duration of the call.
+    match unsafe { libc::syncfs(top.as_raw_fd()) } {
+        0 => Ok(true),
+        _ => Err(io::Error::last_os_error()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_file_system(_root: &Root, _paths: usize, _dirs: &[String]) -> io::Result<bool> {
+    Ok(false)
 }
 
 /// Runs `sync` on every path from a few threads at once: the file system commits concurrent

@@ -57,9 +57,11 @@
 //! next run finds either the old tree or the new one (after recovery), never a mix, never a missing
 //! or truncated file. The cost is two barriers per run instead of one `fsync` per file as it is
 //! written: the first syncs every staged file, backup and the journal, then each directory holding
-//! them; the second each directory a rename or removal touched; then the commit mark. Each barrier's
-//! syncs are issued together from a few threads, so the file system commits them in groups rather
-//! than one commit per file. A run that changes nothing syncs nothing.
+//! them; the second each directory a rename or removal touched; then the commit mark. On Linux a
+//! barrier of 64 paths or more, all on the output directory's file system, is one `syncfs(2)`; a
+//! smaller one (or elsewhere) syncs each path, issued together from a few threads so that the file
+//! system commits them in groups rather than one commit per file. A run that changes nothing syncs
+//! nothing.
 //!
 //! **Modes.** A new file gets `0666` less the process umask, like any file an editor creates; a
 //! rewritten file keeps its mode. New directories get `0777` less the umask.

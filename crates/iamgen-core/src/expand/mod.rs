@@ -191,13 +191,15 @@ pub(crate) fn queue_policies(names: Names<'_>, owned: &[&Resource], out: &mut Ef
     }
 }
 
-/// Builds one grant a service kind implies for role `purpose` into `out`, with its intent.
+/// Builds one grant a service kind implies for role `purpose` into `out`, with its intent: its
+/// statements (`build`), and the requests it exists for (`requests`) when the plan records them.
 fn implied_by(
     service: &Service,
     grant: GrantKind,
     purpose: RolePurpose,
     out: &mut Effects,
     build: impl FnOnce(&mut Builder<'_>),
+    requests: impl FnOnce(&mut Builder<'_>),
 ) {
     let origin = Origin {
         grant,
@@ -207,12 +209,16 @@ fn implied_by(
         file: None,
     };
     let mut own = Effects::default();
-    build(&mut Builder {
+    let mut b = Builder {
         origin: origin.clone(),
         notes: vec![],
         caller: Caller::Role(purpose),
         out: &mut own,
-    });
+    };
+    build(&mut b);
+    if out.record == Record::All {
+        requests(&mut b);
+    }
     out.absorb(own, origin, Subject::Implied, purpose);
 }
 
@@ -235,24 +241,48 @@ pub(crate) fn implied(
         (ServiceKind::EcsTask, Some(container)) => {
             let mut exec = effects();
             let image = [container.image.name.as_str()];
-            implied_by(service, GrantKind::EcrPull, exec_role, &mut exec, |b| {
-                compute::pull_images(b, &image);
-                compute::pull_images_requests(b, &image);
-            });
+            implied_by(
+                service,
+                GrantKind::EcrPull,
+                exec_role,
+                &mut exec,
+                |b| {
+                    compute::pull_images(b, &image);
+                },
+                |b| {
+                    compute::pull_images_requests(b, &image);
+                },
+            );
             if let Some(group) = &log_group {
-                implied_by(service, GrantKind::LogsWrite, exec_role, &mut exec, |b| {
-                    observability::write_log_groups(b, vec![Template::text(group.clone())]);
-                    observability::write_log_groups_requests(b, &[group.as_str()]);
-                });
+                implied_by(
+                    service,
+                    GrantKind::LogsWrite,
+                    exec_role,
+                    &mut exec,
+                    |b| {
+                        observability::write_log_groups(b, vec![Template::text(group.clone())]);
+                    },
+                    |b| {
+                        observability::write_log_groups_requests(b, &[group.as_str()]);
+                    },
+                );
             }
             if !container.secrets.is_empty() {
                 let secrets: Vec<&str> =
                     container.secrets.iter().map(|s| s.name.as_str()).collect();
-                implied_by(service, GrantKind::SecretsRead, exec_role, &mut exec, |b| {
-                    storage::read_secrets(b, &secrets);
-                    storage::read_secrets_requests(b, &container.secrets);
-                    keys::couple(b, ResourceKind::Secret, &container.secrets, KeyUse::Read);
-                });
+                implied_by(
+                    service,
+                    GrantKind::SecretsRead,
+                    exec_role,
+                    &mut exec,
+                    |b| {
+                        storage::read_secrets(b, &secrets);
+                        keys::couple(b, ResourceKind::Secret, &container.secrets, KeyUse::Read);
+                    },
+                    |b| {
+                        storage::read_secrets_requests(b, &container.secrets);
+                    },
+                );
             }
             if !container.parameters.is_empty() {
                 let parameters: Vec<&str> = container
@@ -260,40 +290,72 @@ pub(crate) fn implied(
                     .iter()
                     .map(|p| p.name.as_str())
                     .collect();
-                implied_by(service, GrantKind::SsmRead, exec_role, &mut exec, |b| {
-                    streams::inject_parameters(b, &parameters);
-                    streams::inject_parameters_requests(b, &container.parameters);
-                    keys::couple(
-                        b,
-                        ResourceKind::Parameter,
-                        &container.parameters,
-                        KeyUse::Read,
-                    );
-                });
+                implied_by(
+                    service,
+                    GrantKind::SsmRead,
+                    exec_role,
+                    &mut exec,
+                    |b| {
+                        streams::inject_parameters(b, &parameters);
+                        keys::couple(
+                            b,
+                            ResourceKind::Parameter,
+                            &container.parameters,
+                            KeyUse::Read,
+                        );
+                    },
+                    |b| {
+                        streams::inject_parameters_requests(b, &container.parameters);
+                    },
+                );
             }
             (main, Some(exec))
         }
         (ServiceKind::EcsTask, None) => (main, None),
         (ServiceKind::ApiGateway, _) => {
-            implied_by(service, GrantKind::LogsWrite, main_role, &mut main, |b| {
-                observability::api_gateway_cloudwatch_role(b);
-                observability::api_gateway_cloudwatch_role_requests(b);
-            });
+            implied_by(
+                service,
+                GrantKind::LogsWrite,
+                main_role,
+                &mut main,
+                |b| {
+                    observability::api_gateway_cloudwatch_role(b);
+                },
+                |b| {
+                    observability::api_gateway_cloudwatch_role_requests(b);
+                },
+            );
             (main, None)
         }
         _ => {
             if let Some(group) = &log_group {
-                implied_by(service, GrantKind::LogsWrite, main_role, &mut main, |b| {
-                    observability::write_log_groups(b, vec![Template::text(group.clone())]);
-                    observability::write_log_groups_requests(b, &[group.as_str()]);
-                });
+                implied_by(
+                    service,
+                    GrantKind::LogsWrite,
+                    main_role,
+                    &mut main,
+                    |b| {
+                        observability::write_log_groups(b, vec![Template::text(group.clone())]);
+                    },
+                    |b| {
+                        observability::write_log_groups_requests(b, &[group.as_str()]);
+                    },
+                );
             }
             // `vpc:` on a function: the network interfaces Lambda manages with its role.
             if let Some(vpc) = &service.vpc {
-                implied_by(service, GrantKind::LambdaVpc, main_role, &mut main, |b| {
-                    network::network_interfaces(b, vpc);
-                    network::network_interfaces_requests(b, vpc);
-                });
+                implied_by(
+                    service,
+                    GrantKind::LambdaVpc,
+                    main_role,
+                    &mut main,
+                    |b| {
+                        network::network_interfaces(b, vpc);
+                    },
+                    |b| {
+                        network::network_interfaces_requests(b, vpc);
+                    },
+                );
             }
             (main, None)
         }

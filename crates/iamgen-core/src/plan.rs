@@ -420,12 +420,9 @@ impl ServicePlan {
             // A schedule's source is its schedule group.
             let source = service.schedule_group.as_deref().unwrap_or(&physical);
             let trust = Trust::for_role(service.kind, purpose, source);
-            if record != Record::Nothing {
-                let mut intent = expand::trust_intent(names, service, purpose, &name, &trust);
-                if record == Record::Statements {
-                    intent.requests = Vec::new();
-                }
-                intents.push(intent);
+            // A trust policy's intent is its requests alone (it has no statements of its own).
+            if record == Record::All {
+                intents.push(expand::trust_intent(names, service, purpose, &name, &trust));
             }
             let trust_size = policy::size_of(&trust.to_json(&Values::longest()));
             if trust_size > TRUST_POLICY_MAX {

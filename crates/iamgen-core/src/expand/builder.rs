@@ -35,6 +35,14 @@ pub(crate) struct Effects {
 }
 
 impl Effects {
+    /// Empty effects for one grant that these effects will absorb: recording what these record.
+    pub(crate) fn part(&self) -> Effects {
+        Effects {
+            record: self.record,
+            ..Effects::default()
+        }
+    }
+
     /// Adds what one grant built (`own`) as its intent, and its effects to the role's.
     pub(crate) fn absorb(
         &mut self,
@@ -49,11 +57,7 @@ impl Effects {
                 subject,
                 role,
                 statements: own.statements.clone(),
-                // An implied grant builds its requests with its statements: dropped here.
-                requests: match self.record {
-                    Record::All => own.requests,
-                    _ => Vec::new(),
-                },
+                requests: own.requests,
             });
         }
         self.statements.extend(own.statements);
@@ -84,6 +88,11 @@ pub(crate) struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// Whether the plan records the requests a grant exists for: when not, no grant builds them.
+    pub(crate) fn records_requests(&self) -> bool {
+        self.out.record == Record::All
+    }
+
     pub(crate) fn statement(
         &mut self,
         sid: &str,

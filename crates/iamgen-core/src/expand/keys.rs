@@ -47,8 +47,10 @@ pub(super) fn couple<'r>(
             enc.conditions(&names),
         );
         b.explain(enc.why);
-        for r in resources {
-            couple_requests(b, enc, id, r, &actions);
+        if b.records_requests() {
+            for r in resources {
+                couple_requests(b, enc, id, r, &actions);
+            }
         }
     }
 }

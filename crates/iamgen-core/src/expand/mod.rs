@@ -51,7 +51,7 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         span: None,
         file: None,
     };
-    let mut own = Effects::default();
+    let mut own = out.part();
     let mut b = Builder {
         origin: origin.clone(),
         notes: grant
@@ -149,7 +149,7 @@ pub(crate) fn expand(names: Names<'_>, caller: &Service, grant: &GrantUse, out: 
         GrantKind::QueuePolicy => return,
     };
     build(&mut b, &g);
-    if out.record == Record::All {
+    if b.records_requests() {
         requests(&mut b, &g);
     }
     // Tag-based access narrows what the grant's own statements reach, before any key is coupled:
@@ -178,7 +178,7 @@ pub(crate) fn queue_policies(names: Names<'_>, owned: &[&Resource], out: &mut Ef
             span: None,
             file: None,
         };
-        let mut own = Effects::default();
+        let mut own = out.part();
         let mut b = Builder {
             origin: origin.clone(),
             notes: vec![],
@@ -186,7 +186,9 @@ pub(crate) fn queue_policies(names: Names<'_>, owned: &[&Resource], out: &mut Ef
             out: &mut own,
         };
         messaging::queue_policy(&mut b, queue);
-        messaging::queue_policy_requests(&mut b, names, queue);
+        if b.records_requests() {
+            messaging::queue_policy_requests(&mut b, names, queue);
+        }
         out.absorb(own, origin, Subject::Implied, RolePurpose::Main);
     }
 }
@@ -208,7 +210,7 @@ fn implied_by(
         span: None,
         file: None,
     };
-    let mut own = Effects::default();
+    let mut own = out.part();
     let mut b = Builder {
         origin: origin.clone(),
         notes: vec![],
@@ -216,7 +218,7 @@ fn implied_by(
         out: &mut own,
     };
     build(&mut b);
-    if out.record == Record::All {
+    if b.records_requests() {
         requests(&mut b);
     }
     out.absorb(own, origin, Subject::Implied, purpose);
